@@ -1,0 +1,157 @@
+"""The `mnist-keras` command.
+
+    mnist-keras train --run-dir runs/first --epochs 3
+    mnist-keras evaluate runs/first/model.keras --json
+
+User mistakes exit with status 2 and one line, "error: Expected X. Received: name=value".
+"""
+
+import argparse
+import json
+import os
+import sys
+
+# TensorFlow logs several lines of C++ chatter at import; a command-line user
+# wants only our output. Respect a value the user set.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage block), as the CLI contract asks."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _add_train(subparsers):
+    from mnist_keras.config import OPTIMIZERS, SCHEDULES, TrainingConfig
+
+    defaults = TrainingConfig.__dataclass_fields__
+    p = subparsers.add_parser("train", help="train a model and write its run folder")
+    p.add_argument("--run-dir", required=True, help="new folder for the run")
+    p.add_argument("--model", default="cnn",
+                   help="cnn (default), mlp, cnn-compact, cnn-gap, simple, deep, wide, "
+                        "or a JSON layer-spec file")
+    p.add_argument("--dataset", default="mnist", help="mnist (bundled), fashion-mnist, kmnist")
+    p.add_argument("--data-dir", help="folder with the four IDX files (default: bundled MNIST)")
+    p.add_argument("--epochs", type=int, default=defaults["epochs"].default)
+    p.add_argument("--batch-size", type=int, default=defaults["batch_size"].default)
+    p.add_argument("--learning-rate", type=float, default=defaults["learning_rate"].default)
+    p.add_argument("--optimizer", default="adam", help="|".join(OPTIMIZERS))
+    p.add_argument("--schedule", default="constant", help="|".join(SCHEDULES))
+    p.add_argument("--train-size", type=int, default=defaults["train_size"].default)
+    p.add_argument("--test-size", type=int, default=defaults["test_size"].default)
+    p.add_argument("--validation-split", type=float,
+                   default=defaults["validation_split"].default)
+    p.add_argument("--dropout", type=float)
+    p.add_argument("--augment", action="store_true",
+                   help="random rotation (15 deg), zoom (10%%) and translation (10%%)")
+    p.add_argument("--early-stopping-patience", type=int)
+    p.add_argument("--reduce-lr-patience", type=int)
+    p.add_argument("--label-smoothing", type=float, default=0.0)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.set_defaults(handler=_train)
+
+
+def _add_evaluate(subparsers):
+    p = subparsers.add_parser("evaluate", help="evaluate a saved model on the test set")
+    p.add_argument("model", help="a .keras file")
+    p.add_argument("--dataset", default="mnist")
+    p.add_argument("--data-dir")
+    p.add_argument("--test-size", type=int, help="test images (default: all)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.set_defaults(handler=_evaluate)
+
+
+def _train(args):
+    from mnist_keras.callbacks import ProgressBar
+    from mnist_keras.config import TrainingConfig
+    from mnist_keras.training import train
+
+    config = TrainingConfig(
+        model=args.model, dataset=args.dataset, data_dir=args.data_dir, epochs=args.epochs,
+        batch_size=args.batch_size, learning_rate=args.learning_rate,
+        optimizer=args.optimizer, schedule=args.schedule, train_size=args.train_size,
+        test_size=args.test_size, validation_split=args.validation_split,
+        dropout=args.dropout, augment=args.augment,
+        early_stopping_patience=args.early_stopping_patience,
+        reduce_lr_patience=args.reduce_lr_patience, label_smoothing=args.label_smoothing,
+        seed=args.seed,
+    )
+    result = train(config, run_dir=args.run_dir, callbacks=[ProgressBar()])
+    metrics = result.metrics
+    if args.json:
+        _print_json({"run_dir": result.run_dir, "status": result.status,
+                     **_summary(metrics), "per_class": metrics["per_class"],
+                     "confusion_matrix": metrics["confusion_matrix"]})
+    else:
+        print(f"{result.status}: test accuracy {metrics['test_accuracy']:.4f}, "
+              f"loss {metrics['test_loss']:.4f}, {metrics['num_params']:,} parameters, "
+              f"{metrics['train_seconds']:.1f} s; run saved in {result.run_dir}")
+
+
+def _summary(metrics):
+    keys = ("test_accuracy", "test_loss", "num_params", "train_seconds", "epochs_done")
+    return {key: metrics[key] for key in keys if key in metrics}
+
+
+def _evaluate(args):
+    from mnist_keras.datasets import load_dataset
+    from mnist_keras.evaluation import evaluate
+    from mnist_keras.runs import load_model
+
+    model = load_model(args.model)
+    if args.test_size is not None and not 1 <= args.test_size <= 10_000:
+        from mnist_keras.errors import expected
+
+        raise expected("test_size in [1, 10000]", test_size=args.test_size)
+    data = load_dataset(args.dataset, args.data_dir, train_size=1_000,
+                        test_size=args.test_size, validation_split=0.0, seed=args.seed)
+    result = evaluate(model, data.x_test, data.y_test, num_classes=data.num_classes)
+    metrics = result.to_metrics(indices=data.test_indices)
+    if args.json:
+        _print_json({"model": args.model, "test_images": len(data.y_test),
+                     "num_params": int(model.count_params()), **metrics})
+        return
+    print(f"test accuracy {result.accuracy:.4f}, loss {result.loss:.4f} "
+          f"on {len(data.y_test):,} test images")
+    print("label  precision  recall  f1      support")
+    for row in result.per_class:
+        print(f"{data.class_names[row['label']]:>5}  {row['precision']:.4f}     "
+              f"{row['recall']:.4f}  {row['f1']:.4f}  {row['support']}")
+
+
+def _print_json(obj):
+    json.dump(obj, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+def build_parser():
+    parser = _Parser(prog="mnist-keras",
+                     description="Train, evaluate and inspect handwritten-digit classifiers.")
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_train(subparsers)
+    _add_evaluate(subparsers)
+    return parser
+
+
+def main(argv=None):
+    """Runs the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    from mnist_keras.errors import MnistKerasError
+
+    try:
+        args.handler(args)
+    except MnistKerasError as error:
+        print(f"mnist-keras {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"mnist-keras {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

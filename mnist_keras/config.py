@@ -1,0 +1,166 @@
+"""TrainingConfig: every setting of a training run, validated on creation."""
+
+import dataclasses
+import json
+import os
+from typing import Optional
+
+from mnist_keras.errors import expected
+from mnist_keras.models import model_names
+
+OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw", "muon")
+SCHEDULES = ("constant", "exponential", "cosine", "cosine-restarts")
+DATASETS = ("mnist", "fashion-mnist", "kmnist")
+
+# name -> (low, high) of every numeric setting; None values mean "off".
+RANGES = {
+    "train_size": (1_000, 60_000),
+    "test_size": (1_000, 10_000),
+    "validation_split": (0.0, 0.5),
+    "batch_size": (1, 512),
+    "epochs": (1, 200),
+    "learning_rate": (1e-4, 1.0),
+    "dropout": (0.0, 0.9),
+    "rotation": (0.0, 45.0),
+    "zoom": (0.0, 0.5),
+    "translation": (0.0, 0.5),
+    "early_stopping_patience": (1, 50),
+    "reduce_lr_patience": (1, 50),
+    "label_smoothing": (0.0, 0.5),
+    "momentum": (0.0, 0.99),
+    "weight_decay": (0.0, 0.1),
+    "seed": (0, 2**31 - 1),
+}
+_INTEGERS = {"train_size", "test_size", "batch_size", "epochs", "early_stopping_patience",
+             "reduce_lr_patience", "seed"}
+
+
+@dataclasses.dataclass
+class TrainingConfig:
+    """The settings of one training run.
+
+    Defaults train the default CNN on all of MNIST with the reference recipe:
+    batch 128, 10 epochs, Adam at 1e-3. Creating a config validates it.
+
+    Args:
+        model: a name from `mnist_keras.model_names()` or a path to a JSON
+            layer spec. Defaults to `"cnn"`.
+        dataset: `"mnist"` (bundled), `"fashion-mnist"` or `"kmnist"`.
+        data_dir: folder with the IDX files; None uses the bundled MNIST.
+        train_size: training images drawn (validation included), 1,000-60,000.
+        test_size: test images drawn, 1,000-10,000.
+        validation_split: fraction of the training images held out, 0-0.5.
+        batch_size: 1-512.
+        epochs: 1-200.
+        learning_rate: initial learning rate, 1e-4 to 1.
+        optimizer: one of `OPTIMIZERS`.
+        schedule: one of `SCHEDULES`: constant; exponential (x0.9 per epoch);
+            cosine (to 1% over the run); cosine-restarts (restarts after 1, 3,
+            7, ... epochs).
+        dropout: overrides the model's dropout rate (0-0.9), or None.
+        conv_channels: overrides the model's conv filter counts, or None.
+        augment: random rotation/zoom/translation while training.
+        rotation, zoom, translation: augmentation strengths (degrees,
+            fractions).
+        early_stopping_patience: epochs without validation improvement before
+            stopping (best weights restored), or None.
+        reduce_lr_patience: epochs without improvement before halving the
+            learning rate, or None. Needs the constant schedule.
+        label_smoothing: 0-0.5.
+        momentum: SGD and RMSprop momentum, 0-0.99.
+        weight_decay: AdamW and Muon weight decay, 0-0.1.
+        seed: seeds data subsets, initialisation, shuffling and dropout.
+
+    Raises:
+        MnistKerasError: naming the first setting that is out of range.
+
+    Example:
+
+    >>> config = TrainingConfig(epochs=3, train_size=5500, test_size=1000)
+    >>> TrainingConfig(batch_size=0)
+    Traceback (most recent call last):
+    ...
+    mnist_keras.errors.MnistKerasError: Expected batch_size as an integer in [1, 512]. Received: batch_size=0
+    """
+
+    model: str = "cnn"
+    dataset: str = "mnist"
+    data_dir: Optional[str] = None
+    train_size: int = 60_000
+    test_size: int = 10_000
+    validation_split: float = 0.1
+    batch_size: int = 128
+    epochs: int = 10
+    learning_rate: float = 1e-3
+    optimizer: str = "adam"
+    schedule: str = "constant"
+    dropout: Optional[float] = None
+    conv_channels: Optional[list] = None
+    augment: bool = False
+    rotation: float = 15.0
+    zoom: float = 0.1
+    translation: float = 0.1
+    early_stopping_patience: Optional[int] = None
+    reduce_lr_patience: Optional[int] = None
+    label_smoothing: float = 0.0
+    momentum: float = 0.9
+    weight_decay: float = 1e-4
+    seed: int = 0
+
+    def __post_init__(self):
+        self.validate()
+
+    def validate(self):
+        """Checks every setting; raises `MnistKerasError` for the first bad one."""
+        for name, (low, high) in RANGES.items():
+            value = getattr(self, name)
+            if value is None and name in ("dropout", "early_stopping_patience",
+                                          "reduce_lr_patience"):
+                continue
+            is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if name in _INTEGERS:
+                is_number = is_number and float(value).is_integer()
+            if not is_number or not low <= value <= high:
+                what = "an integer" if name in _INTEGERS else "a number"
+                raise expected(f"{name} as {what} in [{low:g}, {high:g}]", **{name: value})
+            if name in _INTEGERS:
+                setattr(self, name, int(value))
+        for name, choices in (("optimizer", OPTIMIZERS), ("schedule", SCHEDULES),
+                              ("dataset", DATASETS)):
+            if getattr(self, name) not in choices:
+                raise expected(f"{name} in {list(choices)}", **{name: getattr(self, name)})
+        if self.model not in model_names() and not str(self.model).endswith(".json"):
+            raise expected(f"model in {model_names()} or a .json layer spec", model=self.model)
+        if self.reduce_lr_patience is not None and self.schedule != "constant":
+            raise expected(
+                "reduce_lr_patience only with schedule='constant' (a schedule already sets "
+                "the learning rate)",
+                reduce_lr_patience=self.reduce_lr_patience, schedule=self.schedule,
+            )
+        if (self.early_stopping_patience is not None or self.reduce_lr_patience is not None) \
+                and self.validation_split == 0:
+            raise expected(
+                "a validation_split above 0 to watch for early stopping or plateaus",
+                validation_split=self.validation_split,
+            )
+        if not isinstance(self.augment, bool):
+            raise expected("augment True or False", augment=self.augment)
+        if self.conv_channels is not None:
+            self.conv_channels = list(self.conv_channels)
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values):
+        """Builds a config from a dict, refusing unknown keys."""
+        known = {field.name for field in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise expected(f"settings among {sorted(known)}", unknown=unknown)
+        return cls(**values)
+
+    @classmethod
+    def from_json(cls, path):
+        with open(os.fspath(path), encoding="utf-8") as f:
+            return cls.from_dict(json.load(f))

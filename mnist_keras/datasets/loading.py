@@ -1,0 +1,243 @@
+"""Loading MNIST-layout datasets: the bundled MNIST, or any IDX set by path.
+
+Subsets are class-stratified and deterministic for a seed, and keep the indices
+they were drawn from, so a misclassified test digit can be found again in the
+full test set.
+"""
+
+import dataclasses
+import os
+from importlib import resources
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from mnist_keras.datasets.idx import read_idx
+from mnist_keras.datasets.scaling import scale_pixels
+from mnist_keras.errors import MnistKerasError, expected
+
+FILE_NAMES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+
+CLASS_NAMES = {
+    "mnist": [str(digit) for digit in range(10)],
+    "fashion-mnist": [
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+        "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ],
+    "kmnist": ["o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"],
+}
+
+BUNDLED = ("mnist",)
+
+
+@dataclasses.dataclass
+class Dataset:
+    """Train/validation/test splits, scaled for the model.
+
+    Attributes:
+        name: the dataset's name (`"mnist"`, `"fashion-mnist"`, `"kmnist"`).
+        class_names: one name per label.
+        x_train, y_train: training images (float32, (N, 28, 28, 1)) and int labels.
+        x_val, y_val: validation split drawn from the training subset (may be empty).
+        x_test, y_test: test images and labels.
+        train_indices, val_indices, test_indices: positions of each split's
+            images in the full training or test file.
+    """
+
+    name: str
+    class_names: list
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    train_indices: np.ndarray
+    val_indices: np.ndarray
+    test_indices: np.ndarray
+
+    @property
+    def num_classes(self):
+        return len(self.class_names)
+
+
+def bundled_data_dir():
+    """Returns the folder of the MNIST files shipped inside the package."""
+    return str(resources.files("mnist_keras.datasets") / "data" / "mnist")
+
+
+def _find_file(data_dir, stem):
+    for candidate in (stem + ".gz", stem):
+        path = os.path.join(data_dir, candidate)
+        if os.path.exists(path):
+            return path
+    raise MnistKerasError(
+        f"Expected {stem} or {stem}.gz in the data folder. Received: data_dir={data_dir!r}"
+    )
+
+
+def load_raw(name="mnist", data_dir=None):
+    """Loads the full uint8 images and labels of an IDX dataset.
+
+    Args:
+        name: `"mnist"` (bundled), `"fashion-mnist"` or `"kmnist"`.
+        data_dir: folder holding the four IDX files (plain or `.gz`, with the
+            MNIST file names). Defaults to the bundled MNIST; required for
+            datasets that are not bundled.
+
+    Returns:
+        `(train_images, train_labels, test_images, test_labels)` as uint8
+        arrays of shapes (N, 28, 28) and (N,).
+
+    Raises:
+        MnistKerasError: for an unknown name, a missing folder or file, or
+            files that are corrupt or disagree with each other.
+    """
+    if name not in CLASS_NAMES:
+        raise expected(f"a dataset name in {sorted(CLASS_NAMES)}", name=name)
+    if data_dir is None:
+        if name not in BUNDLED:
+            raise expected(
+                f"data_dir with the four IDX files ({name} is not bundled)", data_dir=None
+            )
+        data_dir = bundled_data_dir()
+    if not os.path.isdir(data_dir):
+        raise expected("an existing folder", data_dir=str(data_dir))
+    arrays = {key: read_idx(_find_file(data_dir, stem)) for key, stem in FILE_NAMES.items()}
+    for split in ("train", "test"):
+        images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
+        if images.ndim != 3 or labels.ndim != 1:
+            raise MnistKerasError(
+                f"Expected {split} images of 3 dimensions and labels of 1. "
+                f"Received: images.shape={images.shape}, labels.shape={labels.shape}"
+            )
+        if len(images) != len(labels):
+            raise MnistKerasError(
+                f"Expected as many {split} labels as images. "
+                f"Received: {len(images)} images, {len(labels)} labels"
+            )
+        num_classes = len(CLASS_NAMES[name])
+        if len(labels) and (labels.min() < 0 or labels.max() >= num_classes):
+            raise MnistKerasError(
+                f"Expected {split} labels in [0, {num_classes - 1}]. "
+                f"Received: min={labels.min()}, max={labels.max()}"
+            )
+    if arrays["train_images"].shape[1:] != arrays["test_images"].shape[1:]:
+        raise MnistKerasError(
+            "Expected train and test images of the same size. Received: "
+            f"train={arrays['train_images'].shape[1:]}, test={arrays['test_images'].shape[1:]}"
+        )
+    return (
+        arrays["train_images"].astype(np.uint8),
+        arrays["train_labels"].astype(np.int64),
+        arrays["test_images"].astype(np.uint8),
+        arrays["test_labels"].astype(np.int64),
+    )
+
+
+def stratified_subset(labels, size, seed):
+    """Picks `size` indices with the class proportions of `labels`.
+
+    Deterministic for a given seed; returns all indices (sorted) when `size`
+    is None or covers the whole set.
+
+    Args:
+        labels: int labels of the full set.
+        size: how many to pick, or None for all.
+        seed: random seed.
+
+    Returns:
+        A sorted int64 array of indices into `labels`.
+    """
+    indices = np.arange(len(labels))
+    if size is None or size >= len(labels):
+        return indices
+    if size < 1:
+        raise expected("a subset size of at least 1", size=size)
+    picked, _ = train_test_split(
+        indices, train_size=size, stratify=_stratify_or_none(labels, size), random_state=seed
+    )
+    return np.sort(picked)
+
+
+def _stratify_or_none(labels, size):
+    # Stratification needs every class at least twice and a subset at least
+    # as large as the number of classes; fall back to a plain shuffle otherwise.
+    counts = np.bincount(labels)
+    counts = counts[counts > 0]
+    if size < len(counts) or counts.min() < 2 or len(labels) - size < len(counts):
+        return None
+    return labels
+
+
+def load_dataset(
+    name="mnist",
+    data_dir=None,
+    train_size=None,
+    test_size=None,
+    validation_split=0.1,
+    seed=0,
+):
+    """Loads a dataset, draws stratified subsets and scales the pixels.
+
+    Args:
+        name: `"mnist"` (default, bundled), `"fashion-mnist"` or `"kmnist"`.
+        data_dir: folder with the four IDX files; defaults to the bundled MNIST.
+        train_size: number of training images (validation included), or None
+            (default) for all 60,000.
+        test_size: number of test images, or None (default) for all 10,000.
+        validation_split: fraction of the training subset held out for
+            validation, in [0, 0.5]. Defaults to 0.1.
+        seed: seed of the subset draws. Defaults to 0.
+
+    Returns:
+        A `Dataset`.
+
+    Raises:
+        MnistKerasError: for a bad name, folder, file, size or split.
+
+    Example:
+
+    >>> data = load_dataset(train_size=5000, test_size=1000)
+    >>> data.x_train.shape, data.x_val.shape, data.x_test.shape
+    ((4500, 28, 28, 1), (500, 28, 28, 1), (1000, 28, 28, 1))
+    """
+    if not 0 <= validation_split <= 0.5:
+        raise expected("a validation split in [0, 0.5]", validation_split=validation_split)
+    train_images, train_labels, test_images, test_labels = load_raw(name, data_dir)
+    for label, size, total in (
+        ("train_size", train_size, len(train_labels)),
+        ("test_size", test_size, len(test_labels)),
+    ):
+        if size is not None and not 1 <= size <= total:
+            raise expected(f"{label} in [1, {total}]", **{label: size})
+    train_pool = stratified_subset(train_labels, train_size, seed)
+    test_indices = stratified_subset(test_labels, test_size, seed)
+    num_val = int(round(len(train_pool) * validation_split))
+    if num_val:
+        pool_labels = train_labels[train_pool]
+        stratify = _stratify_or_none(pool_labels, num_val)
+        train_indices, val_indices = train_test_split(
+            train_pool, test_size=num_val, stratify=stratify, random_state=seed
+        )
+        train_indices, val_indices = np.sort(train_indices), np.sort(val_indices)
+    else:
+        train_indices, val_indices = train_pool, train_pool[:0]
+    return Dataset(
+        name=name,
+        class_names=list(CLASS_NAMES[name]),
+        x_train=scale_pixels(train_images[train_indices]),
+        y_train=train_labels[train_indices],
+        x_val=scale_pixels(train_images[val_indices]),
+        y_val=train_labels[val_indices],
+        x_test=scale_pixels(test_images[test_indices]),
+        y_test=test_labels[test_indices],
+        train_indices=train_indices,
+        val_indices=val_indices,
+        test_indices=test_indices,
+    )

@@ -1,0 +1,43 @@
+"""Shared fixtures: tiny synthetic IDX datasets that a model learns in one epoch."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from mnist_keras.datasets import write_idx  # noqa: E402
+
+
+def make_digits(count, seed=0, num_classes=10):
+    """Synthetic 28x28 uint8 images: class k is a bright horizontal bar at row 2k+4.
+
+    Easy to learn (a linear model separates them), so tests can check that
+    training actually learns while staying fast.
+    """
+    rng = np.random.default_rng(seed)
+    labels = np.arange(count) % num_classes
+    rng.shuffle(labels)
+    images = rng.integers(0, 40, size=(count, 28, 28), dtype=np.uint8)
+    for image, label in zip(images, labels):
+        row = 2 * label + 4
+        image[row:row + 2, 4:24] = 255
+    return images, labels.astype(np.uint8)
+
+
+def write_dataset(folder, train_count=1200, test_count=1000, seed=0, gz=True):
+    """Writes the four MNIST-named IDX files of a synthetic dataset into `folder`."""
+    os.makedirs(folder, exist_ok=True)
+    suffix = ".gz" if gz else ""
+    for prefix, count, offset in (("train", train_count, 0), ("t10k", test_count, 1)):
+        images, labels = make_digits(count, seed + offset)
+        write_idx(os.path.join(folder, f"{prefix}-images-idx3-ubyte{suffix}"), images)
+        write_idx(os.path.join(folder, f"{prefix}-labels-idx1-ubyte{suffix}"), labels)
+    return str(folder)
+
+
+@pytest.fixture(scope="session")
+def synthetic_data_dir(tmp_path_factory):
+    """A folder with a tiny learnable dataset in the MNIST IDX layout."""
+    return write_dataset(tmp_path_factory.mktemp("synthetic"))
