@@ -1,0 +1,57 @@
+import dataclasses
+
+import pytest
+
+from mnist_keras.config import RANGES, TrainingConfig
+from mnist_keras.errors import MnistKerasError
+
+
+def test_defaults_are_the_reference_recipe():
+    config = TrainingConfig()
+    assert (config.model, config.train_size, config.test_size) == ("cnn", 60_000, 10_000)
+    assert (config.batch_size, config.epochs, config.learning_rate) == (128, 10, 1e-3)
+    assert (config.optimizer, config.schedule) == ("adam", "constant")
+
+
+@pytest.mark.parametrize("name", sorted(RANGES))
+def test_each_range_accepts_its_bounds_and_refuses_beyond(name):
+    low, high = RANGES[name]
+    TrainingConfig(**{name: low})
+    TrainingConfig(**{name: high})
+    step = 1 if isinstance(low, int) else (high - low) * 0.01 or 1e-6
+    for bad in (low - step, high + step):
+        with pytest.raises(MnistKerasError, match=f"Expected {name} as .* Received: {name}="):
+            TrainingConfig(**{name: bad})
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"batch_size": 32.5}, "batch_size as an integer"),
+        ({"epochs": "10"}, "epochs as an integer"),
+        ({"learning_rate": True}, "learning_rate as a number"),
+        ({"optimizer": "lion"}, "optimizer in"),
+        ({"schedule": "step"}, "schedule in"),
+        ({"dataset": "cifar10"}, "dataset in"),
+        ({"model": "resnet"}, "model in"),
+        ({"augment": "yes"}, "augment True or False"),
+        ({"schedule": "cosine", "reduce_lr_patience": 2}, "reduce_lr_patience only with"),
+        ({"validation_split": 0, "early_stopping_patience": 2}, "validation_split above 0"),
+    ],
+)
+def test_bad_settings_are_reported(kwargs, message):
+    with pytest.raises(MnistKerasError, match=message):
+        TrainingConfig(**kwargs)
+
+
+def test_whole_floats_become_integers():
+    assert TrainingConfig(epochs=3.0).epochs == 3
+
+
+def test_dict_round_trip_and_unknown_keys():
+    config = TrainingConfig(epochs=2, conv_channels=(8, 16))
+    again = TrainingConfig.from_dict(config.to_dict())
+    assert again == config and again.conv_channels == [8, 16]
+    with pytest.raises(MnistKerasError, match="unknown=\\['epoch'\\]"):
+        TrainingConfig.from_dict({"epoch": 3})
+    assert {f.name for f in dataclasses.fields(TrainingConfig)} >= set(RANGES)

@@ -1,0 +1,146 @@
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+
+from mnist_keras.callbacks import StopSignal
+from mnist_keras.config import TrainingConfig
+from mnist_keras.errors import MnistKerasError
+from mnist_keras.runs import load_model
+from mnist_keras.sinks import read_jsonl
+from mnist_keras.training import make_optimizer, make_schedule, train
+
+
+def _config(data_dir, **overrides):
+    settings = dict(model="mlp", data_dir=data_dir, train_size=1_200, test_size=1_000,
+                    epochs=1, batch_size=64, learning_rate=3e-3)
+    settings.update(overrides)
+    return TrainingConfig(**settings)
+
+
+def test_schedules_follow_their_definitions():
+    assert make_schedule("constant", 0.01, 10, 5) == 0.01
+    exponential = make_schedule("exponential", 0.01, 10, 5)
+    assert float(exponential(10)) == pytest.approx(0.009)  # x0.9 per epoch
+    cosine = make_schedule("cosine", 0.01, 10, 5)
+    assert float(cosine(0)) == pytest.approx(0.01) and float(cosine(50)) == pytest.approx(1e-4)
+    restarts = make_schedule("cosine-restarts", 0.01, 10, 5)
+    assert float(restarts(9)) < 0.001 and float(restarts(10)) == pytest.approx(0.009, rel=0.01)
+    with pytest.raises(MnistKerasError, match="schedule"):
+        make_schedule("step", 0.01, 10, 5)
+
+
+@pytest.mark.parametrize("name, cls", [
+    ("adam", keras.optimizers.Adam), ("sgd", keras.optimizers.SGD),
+    ("rmsprop", keras.optimizers.RMSprop), ("adamw", keras.optimizers.AdamW),
+    ("muon", keras.optimizers.Muon),
+])
+def test_optimizers_are_keras_own(name, cls):
+    optimizer = make_optimizer(name, 0.01)
+    assert type(optimizer) is cls
+    if name == "sgd":
+        assert optimizer.momentum == 0.9
+
+
+def test_unknown_optimizer_is_reported():
+    with pytest.raises(MnistKerasError, match="optimizer"):
+        make_optimizer("lion", 0.01)
+
+
+def test_train_writes_the_run_folder_and_learns(tmp_path, synthetic_data_dir):
+    run_dir = tmp_path / "run"
+    result = train(_config(synthetic_data_dir, epochs=2), run_dir=run_dir)
+    assert result.status == "completed" and result.run_dir == str(run_dir)
+    files = sorted(os.listdir(run_dir))
+    assert files == ["config.json", "events.jsonl", "history.json", "metrics.json",
+                     "model.keras", "status.json"]
+    config = json.loads((run_dir / "config.json").read_text())
+    assert config["epochs"] == 2 and config["model"] == "mlp"
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert metrics["test_accuracy"] > 0.9  # the synthetic bars are easy
+    assert metrics["num_params"] == 109_386 and metrics["epochs_done"] == 2
+    assert len(metrics["confusion_matrix"]) == 10 and len(metrics["per_class"]) == 10
+    assert sum(map(sum, metrics["confusion_matrix"])) == 1_000
+    history = json.loads((run_dir / "history.json").read_text())
+    assert [e["epoch"] for e in history["epochs"]] == [1, 2]
+    assert len(history["batches"]) == 2 * 17  # 1,080 images / 64 per batch
+    events, _ = read_jsonl(run_dir / "events.jsonl")
+    assert events[0]["type"] == "start" and events[-1]["type"] == "end"
+    assert json.loads((run_dir / "status.json").read_text())["status"] == "completed"
+    model = load_model(run_dir / "model.keras")
+    np.testing.assert_allclose(model.get_weights()[0], result.model.get_weights()[0])
+
+
+def test_same_seed_gives_same_weights(synthetic_data_dir):
+    first = train(_config(synthetic_data_dir, seed=7)).model.get_weights()
+    second = train(_config(synthetic_data_dir, seed=7)).model.get_weights()
+    third = train(_config(synthetic_data_dir, seed=8)).model.get_weights()
+    for a, b in zip(first, second):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    assert not np.allclose(first[0], third[0])
+
+
+def test_existing_run_is_never_overwritten(tmp_path, synthetic_data_dir):
+    train(_config(synthetic_data_dir), run_dir=tmp_path / "run")
+    before = (tmp_path / "run" / "model.keras").read_bytes()
+    with pytest.raises(MnistKerasError, match="already holds a run"):
+        train(_config(synthetic_data_dir), run_dir=tmp_path / "run")
+    assert (tmp_path / "run" / "model.keras").read_bytes() == before
+
+
+class _StopAfter(keras.callbacks.Callback):
+    def __init__(self, stop, batches):
+        super().__init__()
+        self.stop, self.batches, self.seen = stop, batches, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.seen += 1
+        if self.seen >= self.batches:
+            self.stop.request()
+
+
+def test_cancelled_training_keeps_and_evaluates_what_was_trained(tmp_path, synthetic_data_dir):
+    stop = StopSignal()
+    result = train(_config(synthetic_data_dir, epochs=50), run_dir=tmp_path / "run",
+                   callbacks=[_StopAfter(stop, 5), stop])
+    assert result.status == "cancelled"
+    status = json.loads((tmp_path / "run" / "status.json").read_text())
+    assert status["status"] == "cancelled"
+    assert (tmp_path / "run" / "model.keras").exists()
+    assert len(result.history["batches"]) == 5 and result.metrics["epochs_done"] == 1
+
+
+def test_crash_marks_the_run_failed(tmp_path):
+    config = _config(str(tmp_path / "no-such-data"))
+    with pytest.raises(MnistKerasError, match="existing folder"):
+        train(config, run_dir=tmp_path / "run")
+    status = json.loads((tmp_path / "run" / "status.json").read_text())
+    assert status["status"] == "failed" and "existing folder" in status["error"]
+    assert (tmp_path / "run" / "config.json").exists()
+
+
+def test_augmentation_trains_but_is_not_saved(tmp_path, synthetic_data_dir):
+    result = train(_config(synthetic_data_dir, model="cnn-gap", augment=True, rotation=5.0),
+                   run_dir=tmp_path / "run")
+    saved = load_model(tmp_path / "run" / "model.keras")
+    names = [layer.name for layer in saved.layers]
+    assert not any("random" in name or "augmentation" in name for name in names)
+    assert saved.count_params() == result.model.count_params() == 5_322
+
+
+def test_schedule_and_label_smoothing_reach_keras(synthetic_data_dir):
+    result = train(_config(synthetic_data_dir, epochs=2, schedule="exponential",
+                           label_smoothing=0.1, optimizer="sgd", learning_rate=0.05))
+    rates = [e["learning_rate"] for e in result.history["epochs"]]
+    # 17 steps per epoch; the rate after epoch 1 is 0.05 * 0.9.
+    assert rates[0] == pytest.approx(0.045, rel=1e-4)
+    assert rates[1] == pytest.approx(0.0405, rel=1e-4)
+
+
+def test_early_stopping_stops_and_restores(synthetic_data_dir):
+    # A learning rate so high the loss cannot keep improving forever.
+    result = train(_config(synthetic_data_dir, epochs=30, early_stopping_patience=1,
+                           learning_rate=1.0, optimizer="sgd"))
+    assert result.metrics["epochs_done"] < 30
