@@ -51,11 +51,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipe", choices=sorted(RECIPES), default="default")
     parser.add_argument("--epochs", type=int, help="override the recipe's epochs")
+    parser.add_argument("--schedule", choices=mk.SCHEDULES, help="override the recipe's schedule")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     settings = dict(RECIPES[args.recipe], seed=args.seed)
     if args.epochs:
         settings["epochs"] = args.epochs
+    if args.schedule:
+        settings["schedule"] = args.schedule
     config = mk.TrainingConfig(**settings)
     data = mk.load_dataset(config.dataset, config.data_dir, config.train_size,
                            config.test_size, config.validation_split, config.seed)

@@ -4,70 +4,65 @@ Example:
 
 >>> import mnist_keras as mk
 >>> data = mk.load_dataset(train_size=5500, test_size=1000)
->>> model = mk.build_model("cnn")
 >>> result = mk.train(mk.TrainingConfig(epochs=1, train_size=5500, test_size=1000),
 ...                   run_dir="runs/quick")  # doctest: +SKIP
 >>> mk.evaluate(result.model, data.x_test, data.y_test).accuracy  # doctest: +SKIP
+
+Names are imported on first use, so `import mnist_keras` (and the command
+line's `--help`) does not pay for importing TensorFlow.
 """
 
-from mnist_keras.augmentation import build_augmentation
-from mnist_keras.callbacks import MetricsRecorder, ProgressBar, StopSignal
-from mnist_keras.config import OPTIMIZERS, SCHEDULES, TrainingConfig
-from mnist_keras.datasets import (
-    CLASS_NAMES,
-    PIXEL_SCALE,
-    Dataset,
-    load_dataset,
-    read_idx,
-    scale_pixels,
-    write_idx,
-)
-from mnist_keras.errors import MnistKerasError
-from mnist_keras.evaluation import Evaluation, evaluate
-from mnist_keras.models import (
-    PRESETS,
-    build_model,
-    build_model_from_spec,
-    model_names,
-    validate_spec,
-)
-from mnist_keras.runs import Run, list_runs, load_model
-from mnist_keras.sinks import JsonlSink, MemorySink, read_jsonl
-from mnist_keras.training import TrainingResult, make_optimizer, make_schedule, train
+import importlib
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "CLASS_NAMES",
-    "Dataset",
-    "Evaluation",
-    "JsonlSink",
-    "MemorySink",
-    "MetricsRecorder",
-    "MnistKerasError",
-    "OPTIMIZERS",
-    "PIXEL_SCALE",
-    "PRESETS",
-    "ProgressBar",
-    "Run",
-    "SCHEDULES",
-    "StopSignal",
-    "TrainingConfig",
-    "TrainingResult",
-    "build_augmentation",
-    "build_model",
-    "build_model_from_spec",
-    "evaluate",
-    "list_runs",
-    "load_dataset",
-    "load_model",
-    "make_optimizer",
-    "make_schedule",
-    "model_names",
-    "read_idx",
-    "read_jsonl",
-    "scale_pixels",
-    "train",
-    "validate_spec",
-    "write_idx",
-]
+# public name -> module that defines it
+_EXPORTS = {
+    "build_augmentation": "augmentation",
+    "MetricsRecorder": "callbacks",
+    "ProgressBar": "callbacks",
+    "StopSignal": "callbacks",
+    "OPTIMIZERS": "config",
+    "SCHEDULES": "config",
+    "TrainingConfig": "config",
+    "CLASS_NAMES": "datasets",
+    "PIXEL_SCALE": "datasets",
+    "Dataset": "datasets",
+    "load_dataset": "datasets",
+    "read_idx": "datasets",
+    "scale_pixels": "datasets",
+    "write_idx": "datasets",
+    "MnistKerasError": "errors",
+    "Evaluation": "evaluation",
+    "evaluate": "evaluation",
+    "PRESETS": "models",
+    "build_model": "models",
+    "build_model_from_spec": "models",
+    "model_names": "models",
+    "validate_spec": "models",
+    "Run": "runs",
+    "list_runs": "runs",
+    "load_model": "runs",
+    "JsonlSink": "sinks",
+    "MemorySink": "sinks",
+    "read_jsonl": "sinks",
+    "TrainingResult": "training",
+    "make_optimizer": "training",
+    "make_schedule": "training",
+    "train": "training",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mnist_keras' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"mnist_keras.{module}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

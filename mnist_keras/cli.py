@@ -10,10 +10,40 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 
-# TensorFlow logs several lines of C++ chatter at import; a command-line user
-# wants only our output. Respect a value the user set.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# TensorFlow's C++ side logs a dozen lines (CUDA probing, oneDNN notices) that
+# a command-line user does not need; level 3 keeps only fatal ones. A value the
+# user set wins.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def _import_keras_quietly():
+    """Imports Keras (and TensorFlow) with C++ stderr output held back.
+
+    Some of TensorFlow's import-time lines are written before its logging is
+    configured, so no environment variable silences them. They are replayed
+    if the import fails, so a broken installation still explains itself.
+    """
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            import keras
+
+            if keras.backend.backend() == "tensorflow":
+                # The first device query probes CUDA and logs its findings.
+                import tensorflow as tf
+
+                tf.config.list_physical_devices()
+        except BaseException:
+            os.dup2(saved, 2)
+            held.seek(0)
+            sys.stderr.buffer.write(held.read())
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -139,6 +169,7 @@ def build_parser():
 
 def main(argv=None):
     """Runs the command line; returns the exit status."""
+    _import_keras_quietly()
     args = build_parser().parse_args(argv)
     from mnist_keras.errors import MnistKerasError
 

@@ -80,7 +80,7 @@ class TrainingConfig:
     >>> TrainingConfig(batch_size=0)
     Traceback (most recent call last):
     ...
-    mnist_keras.errors.MnistKerasError: Expected batch_size as an integer in [1, 512]. Received: batch_size=0
+    mnist_keras.errors.MnistKerasError: Expected batch_size as an integer in [1, 512]. ...
     """
 
     model: str = "cnn"

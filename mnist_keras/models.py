@@ -42,6 +42,16 @@ LAYER_SETTINGS = {
 ACTIVATIONS = ("relu", "silu", "gelu", "tanh", "sigmoid", "elu", "linear")
 _SPATIAL = ("Conv2D", "MaxPool", "GlobalAveragePooling")
 
+
+
+def _conv_bn_relu_spec(filters):
+    return [
+        {"type": "Conv2D", "filters": filters, "padding": "same", "activation": "linear"},
+        {"type": "BatchNorm"},
+        {"type": "Activation", "activation": "relu"},
+    ]
+
+
 PRESETS = {
     "simple": [
         {"type": "Conv2D", "filters": 16, "kernel_size": 3},
@@ -50,20 +60,8 @@ PRESETS = {
         {"type": "Dense", "units": 64},
     ],
     "deep": [
-        {"type": "Conv2D", "filters": 32, "kernel_size": 3, "padding": "same", "activation": "linear"},
-        {"type": "BatchNorm"},
-        {"type": "Activation", "activation": "relu"},
-        {"type": "Conv2D", "filters": 32, "kernel_size": 3, "padding": "same", "activation": "linear"},
-        {"type": "BatchNorm"},
-        {"type": "Activation", "activation": "relu"},
-        {"type": "MaxPool"},
-        {"type": "Conv2D", "filters": 64, "kernel_size": 3, "padding": "same", "activation": "linear"},
-        {"type": "BatchNorm"},
-        {"type": "Activation", "activation": "relu"},
-        {"type": "Conv2D", "filters": 64, "kernel_size": 3, "padding": "same", "activation": "linear"},
-        {"type": "BatchNorm"},
-        {"type": "Activation", "activation": "relu"},
-        {"type": "MaxPool"},
+        *_conv_bn_relu_spec(32), *_conv_bn_relu_spec(32), {"type": "MaxPool"},
+        *_conv_bn_relu_spec(64), *_conv_bn_relu_spec(64), {"type": "MaxPool"},
         {"type": "Flatten"},
         {"type": "Dropout", "rate": 0.4},
         {"type": "Dense", "units": 128},

@@ -48,8 +48,8 @@ def test_recorder_emits_start_batches_epochs_and_end(tiny_problem):
 def test_recorder_can_skip_batch_records(tiny_problem):
     model, x, y = tiny_problem
     sink = MemorySink()
-    model.fit(x, y, batch_size=50, epochs=1, callbacks=[MetricsRecorder([sink], batch_records=False)],
-              verbose=0)
+    recorder = MetricsRecorder([sink], batch_records=False)
+    model.fit(x, y, batch_size=50, epochs=1, callbacks=[recorder], verbose=0)
     assert not sink.records(kind="batch") and len(sink.records(kind="epoch")) == 1
 
 

@@ -73,7 +73,7 @@ def test_load_dataset_splits_scales_and_remembers_indices():
     data = load_dataset(train_size=2000, test_size=1000, validation_split=0.1, seed=1)
     assert data.x_train.shape == (1800, 28, 28, 1) and data.x_val.shape == (200, 28, 28, 1)
     assert data.x_test.shape == (1000, 28, 28, 1)
-    assert data.x_train.dtype == np.float32 and 0 <= data.x_train.min() and data.x_train.max() <= 1
+    assert data.x_train.dtype == np.float32 and data.x_train.min() >= 0 and data.x_train.max() <= 1
     assert set(data.train_indices).isdisjoint(data.val_indices)
     _, train_labels, test_images, test_labels = load_raw()
     np.testing.assert_array_equal(data.y_train, train_labels[data.train_indices])

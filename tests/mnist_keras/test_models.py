@@ -16,7 +16,8 @@ from mnist_keras.models import (
 
 
 def _layer_types(model):
-    return [layer.__class__.__name__ for layer in model.layers if layer.__class__.__name__ != "InputLayer"]
+    names = [layer.__class__.__name__ for layer in model.layers]
+    return [name for name in names if name != "InputLayer"]
 
 
 def test_default_cnn_matches_reference_playground():
@@ -65,7 +66,8 @@ def test_channels_and_dropout_are_configurable():
     model = build_model("cnn", conv_channels=[8, 16], dropout=0.2)
     convs = [layer.filters for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
     assert convs == [8, 16]
-    assert {layer.rate for layer in model.layers if isinstance(layer, keras.layers.Dropout)} == {0.2}
+    rates = {layer.rate for layer in model.layers if isinstance(layer, keras.layers.Dropout)}
+    assert rates == {0.2}
 
 
 @pytest.mark.parametrize(
@@ -100,10 +102,12 @@ def test_spec_defaults_are_filled_in():
 @pytest.mark.parametrize(
     "spec, message",
     [
-        ([{"type": "Flatten"}, {"type": "Conv2D"}], r"layer 2 \(Conv2D\) after the image was flattened"),
+        ([{"type": "Flatten"}, {"type": "Conv2D"}],
+         r"layer 2 \(Conv2D\) after the image was flattened"),
         ([{"type": "GlobalAveragePooling"}, {"type": "MaxPool"}], r"layer 2 \(MaxPool\)"),
         ([{"type": "Conv2D", "kernel_size": 29}], r"layer 1 \(Conv2D\) kernel_size"),
-        ([{"type": "MaxPool"}] * 5 + [{"type": "Flatten"}], r"layer 5 \(MaxPool\) to leave an image"),
+        ([{"type": "MaxPool"}] * 5 + [{"type": "Flatten"}],
+         r"layer 5 \(MaxPool\) to leave an image"),
         ([{"type": "Dense", "units": 0}], r"layer 1 \(Dense\) units"),
         ([{"type": "Dropout", "rate": 1.5}], r"layer 1 \(Dropout\) rate"),
         ([{"type": "Dense", "activation": "swish2"}], "activation"),

@@ -1,0 +1,45 @@
+"""Development sessions: `python3 -m nox -s tests` (the suite), `lint`, `bench`, `train`.
+
+    python3 -m pip install nox && python3 -m nox -s tests
+"""
+
+import nox
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+RUFF = "ruff==0.17.6"
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (pass pytest options after --)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs, env={"TF_CPP_MIN_LOG_LEVEL": "2"})
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check the code with the pinned ruff."""
+    session.install(RUFF)
+    session.run("ruff", "check", ".", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Train on all of MNIST and print speed and accuracy (args go to the script)."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/recording_overhead.py")
+    session.run("python", "benchmarks/train_full.py", *session.posargs)
+
+
+@nox.session
+def train(session: nox.Session) -> None:
+    """Train the default CNN on the bundled MNIST into runs/ (args go to `mnist-keras train`)."""
+    session.install("-e", ".")
+    args = list(session.posargs)
+    if "--run-dir" not in args:
+        import time
+
+        args += ["--run-dir", time.strftime("runs/cnn-%Y%m%d-%H%M%S")]
+    session.run("mnist-keras", "train", *args)

@@ -1,0 +1,69 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from mnist_keras.cli import main
+
+
+def _train_args(data_dir, run_dir, *extra):
+    return ["train", "--run-dir", str(run_dir), "--model", "mlp", "--data-dir", data_dir,
+            "--train-size", "1200", "--test-size", "1000", "--epochs", "1",
+            "--batch-size", "64", *extra]
+
+
+def test_train_json_prints_metrics_and_writes_run(tmp_path, synthetic_data_dir, capsys):
+    assert main(_train_args(synthetic_data_dir, tmp_path / "run", "--json")) == 0
+    out, err = capsys.readouterr()
+    result = json.loads(out)
+    assert result["status"] == "completed" and result["run_dir"] == str(tmp_path / "run")
+    assert result["test_accuracy"] > 0.5 and result["num_params"] == 109_386
+    assert len(result["confusion_matrix"]) == 10
+    assert "epoch 1/1" in err  # the progress bar goes to stderr
+    assert (tmp_path / "run" / "model.keras").exists()
+
+
+def test_evaluate_reports_text_and_json(tmp_path, synthetic_data_dir, capsys):
+    main(_train_args(synthetic_data_dir, tmp_path / "run"))
+    capsys.readouterr()
+    model = str(tmp_path / "run" / "model.keras")
+    assert main(["evaluate", model, "--data-dir", synthetic_data_dir, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["test_images"] == 1000 and 0 <= result["test_accuracy"] <= 1
+    assert len(result["per_class"]) == 10
+    assert main(["evaluate", model, "--data-dir", synthetic_data_dir, "--test-size", "500"]) == 0
+    out = capsys.readouterr().out
+    assert "on 500 test images" in out and "precision" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["train", "--run-dir", "x", "--batch-size", "0"],
+     "error: Expected batch_size as an integer in [1, 512]. Received: batch_size=0"),
+    (["train", "--run-dir", "x", "--optimizer", "lion"], "Expected optimizer in"),
+    (["train", "--run-dir", "x", "--epochs", "ten"], "invalid int value: 'ten'"),
+    (["train"], "the following arguments are required: --run-dir"),
+    (["evaluate", "missing.keras"], "Expected an existing .keras model file"),
+    (["fly"], "invalid choice: 'fly'"),
+])
+def test_mistakes_exit_2_with_one_line(args, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        code = main(args)
+        raise SystemExit(code)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not (tmp_path / "x").exists()  # a refused run leaves nothing behind
+
+
+def test_command_prints_one_line_without_tensorflow_chatter(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "mnist_keras.cli", "evaluate", str(tmp_path / "m.keras")],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert completed.returncode == 2
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mnist-keras evaluate: error: Expected")
