@@ -19,6 +19,7 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS = {
     "build_augmentation": "augmentation",
+    "describe_device": "devices",
     "MetricsRecorder": "callbacks",
     "ProgressBar": "callbacks",
     "StopSignal": "callbacks",

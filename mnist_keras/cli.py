@@ -95,6 +95,27 @@ def _add_evaluate(subparsers):
     p.set_defaults(handler=_evaluate)
 
 
+def _add_dashboard(subparsers):
+    p = subparsers.add_parser("dashboard", help="open the training dashboard in a browser")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--runs-dir", default="runs", help="folder of runs (default: runs)")
+    p.set_defaults(handler=_dashboard)
+
+
+def _dashboard(args):
+    # The dashboard is a separate package that depends on the library, not the
+    # other way round: it is imported only when this command runs.
+    from dashboard.app import main as serve
+
+    if not 1 <= args.port <= 65535:
+        from mnist_keras.errors import expected
+
+        raise expected("a port in [1, 65535]", port=args.port)
+    serve(host=args.host, port=args.port, runs_dir=args.runs_dir)
+
+
 def _train(args):
     from mnist_keras.callbacks import ProgressBar
     from mnist_keras.config import TrainingConfig
@@ -164,6 +185,7 @@ def build_parser():
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_train(subparsers)
     _add_evaluate(subparsers)
+    _add_dashboard(subparsers)
     return parser
 
 

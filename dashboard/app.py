@@ -1,0 +1,43 @@
+"""The Dash app: `create_app` wires layout and callbacks; `main` serves it.
+
+    mnist-keras dashboard --port 8050
+"""
+
+import atexit
+import os
+
+import dash
+
+from dashboard import layout
+from dashboard.callbacks import register_all
+from dashboard.jobs import JobManager
+from mnist_keras.devices import describe_device
+
+
+def create_app(runs_dir="runs"):
+    """Builds the dashboard for a runs folder.
+
+    Args:
+        runs_dir: where runs are written and read. Defaults to `runs`.
+
+    Returns:
+        A `dash.Dash` app; its `jobs` attribute is the `JobManager`.
+    """
+    runs_dir = os.path.abspath(runs_dir)
+    os.makedirs(runs_dir, exist_ok=True)
+    app = dash.Dash(__name__, title="mnist-keras", suppress_callback_exceptions=False,
+                    assets_folder=os.path.join(os.path.dirname(__file__), "assets"))
+    jobs = JobManager(runs_dir)
+    app.jobs = jobs
+    app.layout = layout.page(describe_device())
+    register_all(app, jobs, runs_dir)
+    return app
+
+
+def main(host="127.0.0.1", port=8050, runs_dir="runs", debug=False):
+    """Serves the dashboard until interrupted; stops a running job on exit."""
+    app = create_app(runs_dir)
+    atexit.register(app.jobs.shutdown)
+    print(f"mnist-keras dashboard on http://{host}:{port}/ (runs in {os.path.abspath(runs_dir)})",
+          flush=True)
+    app.run(host=host, port=port, debug=debug)

@@ -1,0 +1,53 @@
+"""Component ids, as constants so layout and callbacks cannot drift apart."""
+
+# Training panel
+MODEL = "model"
+LAYER_TABLE = "layer-table"
+LAYER_TABLE_BOX = "layer-table-box"
+ADD_LAYER = "add-layer"
+SPEC_MESSAGE = "spec-message"
+TRAIN_SIZE = "train-size"
+TEST_SIZE = "test-size"
+BATCH_SIZE = "batch-size"
+EPOCHS = "epochs"
+LEARNING_RATE = "learning-rate"
+LEARNING_RATE_LABEL = "learning-rate-label"
+OPTIMIZER = "optimizer"
+SCHEDULE = "schedule"
+DROPOUT = "dropout"
+AUGMENT = "augment"
+SEED = "seed"
+DEVICE = "device"
+TRAIN = "train"
+CANCEL = "cancel"
+JOB_MESSAGE = "job-message"
+
+# Live view
+POLL = "poll"
+LIVE_STATE = "live-state"
+PROGRESS_BAR = "progress-bar"
+PROGRESS_TEXT = "progress-text"
+BATCH_GRAPH = "batch-graph"
+EPOCH_GRAPH = "epoch-graph"
+EPOCH_TIME_GRAPH = "epoch-time-graph"
+
+# Runs and results
+RUN_SELECT = "run-select"
+RUN_SUMMARY = "run-summary"
+CONFUSION_GRAPH = "confusion-graph"
+PER_CLASS_TABLE = "per-class-table"
+MISTAKES = "mistakes"
+
+# Dataset preview
+PREVIEW = "preview"
+RESHUFFLE = "reshuffle"
+PREVIEW_SEED = "preview-seed"
+
+# Controls disabled while a job runs (the augmentation checklist has no
+# `disabled` prop: its option is disabled instead).
+TRAINING_CONTROLS = (MODEL, TRAIN_SIZE, TEST_SIZE, BATCH_SIZE, EPOCHS, LEARNING_RATE,
+                     OPTIMIZER, SCHEDULE, DROPOUT, SEED, ADD_LAYER, TRAIN)
+
+# Stores that say when to refresh the results and the run list.
+RESULTS_KEY = "results-key"
+RUNS_KEY = "runs-key"

@@ -1,0 +1,191 @@
+"""Layout factories: each returns one part of the page; `page()` assembles them."""
+
+from dash import dash_table, dcc, html
+
+from dashboard import figures, ids
+from mnist_keras.config import OPTIMIZERS, RANGES, SCHEDULES
+from mnist_keras.models import LAYER_SETTINGS, PRESETS, model_names
+
+CUSTOM_MODEL = "custom"
+
+# The dashboard's quick defaults (the reference playground's), not the library's.
+DEFAULTS = {
+    ids.TRAIN_SIZE: 5_500,
+    ids.TEST_SIZE: 1_000,
+    ids.BATCH_SIZE: 128,
+    ids.EPOCHS: 10,
+    ids.LEARNING_RATE: -3.0,  # log10 of 1e-3
+}
+
+LAYER_COLUMNS = ("type", "filters", "kernel_size", "strides", "padding", "pool_size", "rate",
+                 "units", "activation")
+_TEXT_COLUMNS = ("type", "padding", "activation")
+
+
+def spec_to_rows(spec):
+    """Layer-spec dicts -> DataTable rows (one column per setting)."""
+    return [{column: layer.get(column) for column in LAYER_COLUMNS} for layer in spec]
+
+
+def _field(label, control, hint=None):
+    children = [html.Label(label, className="field-label"), control]
+    if hint:
+        children.append(html.Div(hint, className="hint"))
+    return html.Div(children, className="field")
+
+
+def _number(id_, value, low, high, step=1, placeholder=None):
+    return dcc.Input(id=id_, type="number", value=value, min=low, max=high, step=step,
+                     placeholder=placeholder, debounce=True, className="number")
+
+
+def layer_builder():
+    """The layer-by-layer model builder: an editable table and its message."""
+    dropdowns = {
+        "type": {"options": [{"label": t, "value": t} for t in LAYER_SETTINGS]},
+        "padding": {"options": [{"label": p, "value": p} for p in ("valid", "same")]},
+        "activation": {"options": [{"label": a, "value": a} for a in
+                                   ("relu", "silu", "gelu", "tanh", "sigmoid", "elu", "linear")]},
+    }
+    table = dash_table.DataTable(
+        id=ids.LAYER_TABLE,
+        columns=[{"name": c, "id": c, "editable": True,
+                  **({"presentation": "dropdown"} if c in _TEXT_COLUMNS else {"type": "numeric"})}
+                 for c in LAYER_COLUMNS],
+        data=spec_to_rows(PRESETS["simple"]),
+        dropdown=dropdowns,
+        editable=True,
+        row_deletable=True,
+        style_table={"overflowX": "auto"},
+        style_cell={"minWidth": "60px", "fontSize": "13px"},
+        css=[{"selector": ".Select-menu-outer", "rule": "display: block !important"}],
+    )
+    return html.Div(id=ids.LAYER_TABLE_BOX, style={"display": "none"}, children=[
+        html.Div("Layers in order; a Flatten and the softmax output are added at the end. "
+                 "Empty cells take the layer's defaults.", className="hint"),
+        table,
+        html.Button("Add layer", id=ids.ADD_LAYER, n_clicks=0, className="small"),
+        html.Div(id=ids.SPEC_MESSAGE, className="spec-message"),
+    ])
+
+
+def augment_options(disabled=False):
+    return [{"label": " rotate ±15°, zoom ±10%, shift ±10%", "value": "on",
+             "disabled": disabled}]
+
+
+def training_panel(device):
+    """Every setting a person would tune, with the library's ranges."""
+    low_train, high_train = RANGES["train_size"]
+    low_test, high_test = RANGES["test_size"]
+    return html.Section(className="panel", children=[
+        html.H2("Train"),
+        _field("Architecture", dcc.Dropdown(
+            id=ids.MODEL, value="cnn", clearable=False,
+            options=[{"label": name, "value": name} for name in model_names()]
+            + [{"label": "custom (layer builder)", "value": CUSTOM_MODEL}])),
+        layer_builder(),
+        _field("Training images", dcc.Slider(
+            id=ids.TRAIN_SIZE, min=low_train, max=high_train, step=500,
+            value=DEFAULTS[ids.TRAIN_SIZE],
+            marks={v: f"{v // 1000}k" for v in (1_000, 10_000, 20_000, 30_000, 40_000, 50_000,
+                                                  60_000)},
+            tooltip={"placement": "bottom", "always_visible": False})),
+        _field("Test images", dcc.Slider(
+            id=ids.TEST_SIZE, min=low_test, max=high_test, step=500,
+            value=DEFAULTS[ids.TEST_SIZE],
+            marks={v: f"{v // 1000}k" for v in (1_000, 4_000, 7_000, 10_000)},
+            tooltip={"placement": "bottom", "always_visible": False})),
+        html.Div(className="row", children=[
+            _field("Batch size", _number(ids.BATCH_SIZE, DEFAULTS[ids.BATCH_SIZE],
+                                         *RANGES["batch_size"])),
+            _field("Epochs", _number(ids.EPOCHS, DEFAULTS[ids.EPOCHS], *RANGES["epochs"])),
+            _field("Seed", _number(ids.SEED, 0, *RANGES["seed"])),
+        ]),
+        _field(html.Span(["Learning rate ", html.Span(id=ids.LEARNING_RATE_LABEL)]),
+               dcc.Slider(id=ids.LEARNING_RATE, min=-4, max=0, step=0.1,
+                          value=DEFAULTS[ids.LEARNING_RATE],
+                          marks={v: f"1e{v}" if v else "1" for v in range(-4, 1)})),
+        html.Div(className="row", children=[
+            _field("Optimizer", dcc.Dropdown(
+                id=ids.OPTIMIZER, value="adam", clearable=False,
+                options=[{"label": o, "value": o} for o in OPTIMIZERS])),
+            _field("Schedule", dcc.Dropdown(
+                id=ids.SCHEDULE, value="constant", clearable=False,
+                options=[{"label": s, "value": s} for s in SCHEDULES])),
+        ]),
+        html.Div(className="row", children=[
+            _field("Dropout", _number(ids.DROPOUT, None, *RANGES["dropout"], step=0.05,
+                                      placeholder="model's own")),
+            _field("Augmentation", dcc.Checklist(id=ids.AUGMENT, value=[],
+                                                 options=augment_options())),
+        ]),
+        html.Div(["Device: ", html.Span(device, id=ids.DEVICE)], className="hint"),
+        html.Div(className="row buttons", children=[
+            html.Button("Train", id=ids.TRAIN, n_clicks=0, className="primary"),
+            html.Button("Cancel", id=ids.CANCEL, n_clicks=0, disabled=True),
+        ]),
+        html.Div(id=ids.JOB_MESSAGE, className="job-message", role="status"),
+    ])
+
+
+def live_panel():
+    """Progress and the live charts of the selected run."""
+    return html.Section(className="panel wide", children=[
+        html.H2("Training progress"),
+        html.Div(className="progress", children=[
+            html.Div(id=ids.PROGRESS_BAR, className="progress-fill", style={"width": "0%"})]),
+        html.Pre(id=ids.PROGRESS_TEXT, className="progress-text", children="No run selected."),
+        dcc.Graph(id=ids.BATCH_GRAPH, figure=figures.batch_figure(),
+                  config={"displaylogo": False}),
+        dcc.Graph(id=ids.EPOCH_GRAPH, figure=figures.epoch_figure(),
+                  config={"displaylogo": False}),
+        dcc.Graph(id=ids.EPOCH_TIME_GRAPH, figure=figures.epoch_time_figure(),
+                  config={"displaylogo": False}),
+    ])
+
+
+def results_panel():
+    """Run picker, confusion matrix, per-class table and misclassified digits."""
+    return html.Section(className="panel wide", children=[
+        html.H2("Runs and results"),
+        dcc.Dropdown(id=ids.RUN_SELECT, options=[], placeholder="Select a run",
+                     clearable=False),
+        html.Div(id=ids.RUN_SUMMARY, className="summary"),
+        dcc.Graph(id=ids.CONFUSION_GRAPH,
+                  figure=figures.empty_figure("Select a finished run to see its results."),
+                  config={"displaylogo": False}),
+        dash_table.DataTable(
+            id=ids.PER_CLASS_TABLE, data=[],
+            columns=[{"name": n, "id": n} for n in ("label", "precision", "recall", "f1",
+                                                    "support")],
+            style_cell={"textAlign": "right", "fontSize": "13px"}),
+        html.H3("Misclassified test digits"),
+        html.Div(id=ids.MISTAKES, className="gallery"),
+    ])
+
+
+def dataset_panel():
+    """A grid of random training digits with their labels."""
+    return html.Section(className="panel wide", children=[
+        html.H2("Dataset preview"),
+        html.Button("Reshuffle", id=ids.RESHUFFLE, n_clicks=0, className="small"),
+        html.Div(id=ids.PREVIEW, className="gallery"),
+    ])
+
+
+def page(device):
+    """The whole page."""
+    return html.Div(className="page", children=[
+        html.Header([html.H1("mnist-keras"),
+                     html.Span("train, watch and inspect handwritten-digit classifiers")]),
+        dcc.Interval(id=ids.POLL, interval=500),
+        dcc.Store(id=ids.LIVE_STATE, data={}),
+        dcc.Store(id=ids.RESULTS_KEY),
+        dcc.Store(id=ids.RUNS_KEY),
+        html.Div(className="columns", children=[
+            training_panel(device),
+            html.Div(className="main", children=[live_panel(), results_panel(),
+                                                 dataset_panel()]),
+        ]),
+    ])
