@@ -2,6 +2,7 @@
 
     python benchmarks/train_full.py                        # the default recipe
     python benchmarks/train_full.py --recipe augmented     # the 99.5% recipe
+    python benchmarks/train_full.py --set epochs=20 --set schedule=cosine
 
 Recipes (see README, "Accuracy recipes"):
   default    the library defaults: cnn, Adam 1e-3, batch 128, 10 epochs, 10% validation.
@@ -9,6 +10,7 @@ Recipes (see README, "Accuracy recipes"):
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -50,15 +52,14 @@ class TestAccuracyEachEpoch(keras.callbacks.Callback):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipe", choices=sorted(RECIPES), default="default")
-    parser.add_argument("--epochs", type=int, help="override the recipe's epochs")
-    parser.add_argument("--schedule", choices=mk.SCHEDULES, help="override the recipe's schedule")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a TrainingConfig setting, e.g. --set epochs=20")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     settings = dict(RECIPES[args.recipe], seed=args.seed)
-    if args.epochs:
-        settings["epochs"] = args.epochs
-    if args.schedule:
-        settings["schedule"] = args.schedule
+    for override in args.set:
+        name, _, value = override.partition("=")
+        settings[name] = json.loads(value) if value[:1] in "0123456789-[tfn" else value
     config = mk.TrainingConfig(**settings)
     data = mk.load_dataset(config.dataset, config.data_dir, config.train_size,
                            config.test_size, config.validation_split, config.seed)

@@ -25,7 +25,9 @@ def create_app(runs_dir="runs"):
     """
     runs_dir = os.path.abspath(runs_dir)
     os.makedirs(runs_dir, exist_ok=True)
-    app = dash.Dash(__name__, title="mnist-keras", suppress_callback_exceptions=False,
+    # update_title=None: the page polls twice a second; a flickering
+    # "Updating..." tab title would be noise.
+    app = dash.Dash(__name__, title="mnist-keras", update_title=None,
                     assets_folder=os.path.join(os.path.dirname(__file__), "assets"))
     jobs = JobManager(runs_dir)
     app.jobs = jobs

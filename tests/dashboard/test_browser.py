@@ -1,0 +1,179 @@
+"""The dashboard in real headless Chromium, driven with Dash's own dash_duo fixture.
+
+These tests train on small real MNIST subsets from the UI: each takes a few
+seconds, most of it the training child importing TensorFlow.
+"""
+
+import json
+import os
+import time
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard import ids
+from dashboard.app import create_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def runs_dir(tmp_path):
+    return tmp_path / "runs"
+
+
+@pytest.fixture
+def dashboard(dash_duo, runs_dir):
+    app = create_app(runs_dir)
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.start_server(app)
+    dash_duo.wait_for_element(f"#{ids.TRAIN}", timeout=20)
+    yield dash_duo
+    app.jobs.shutdown()
+
+
+def _until(duo, condition, timeout):
+    WebDriverWait(duo.driver, timeout, poll_frequency=0.2).until(lambda _: condition())
+
+
+def _js(duo, script):
+    return duo.driver.execute_script(script)
+
+
+def _points(duo, graph_id, trace=0):
+    return _js(duo, f"""
+        const plot = document.querySelector('#{graph_id} .js-plotly-plot');
+        return plot && plot.data[{trace}] && plot.data[{trace}].x ? plot.data[{trace}].x.length : 0;
+    """)
+
+
+def _set_number(duo, selector, value):
+    element = duo.find_element(selector)
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(str(value), Keys.TAB)
+
+
+def _choose(duo, dropdown_id, label):
+    duo.find_element(f"#{dropdown_id}").click()
+    option = duo.driver.find_element(
+        By.XPATH, f"//*[@role='option'][normalize-space()='{label}']")
+    option.click()
+
+
+def _configure(duo, model="mlp", epochs=1, train_size=1000):
+    _choose(duo, ids.MODEL, model)
+    _set_number(duo, f"#{ids.TRAIN_SIZE} input", train_size)
+    _set_number(duo, f"#{ids.EPOCHS}", epochs)
+    _set_number(duo, f"#{ids.BATCH_SIZE}", 32)
+    time.sleep(0.5)  # let the debounced inputs report their values
+
+
+def _wait_text(duo, element_id, text, timeout):
+    duo.wait_for_contains_text(f"#{element_id}", text, timeout=timeout)
+
+
+def test_page_renders_controls_device_and_dataset_preview(dashboard):
+    duo = dashboard
+    assert duo.driver.title == "mnist-keras"
+    _wait_text(duo, ids.DEVICE, "TensorFlow", 10)
+    assert duo.find_element(f"#{ids.TRAIN_SIZE} input").get_attribute("value") == "5500"
+    assert duo.find_element(f"#{ids.TEST_SIZE} input").get_attribute("value") == "1000"
+    assert duo.find_element(f"#{ids.BATCH_SIZE}").get_attribute("value") == "128"
+    assert duo.find_element(f"#{ids.EPOCHS}").get_attribute("value") == "10"
+    _wait_text(duo, ids.LEARNING_RATE_LABEL, "0.001", 10)
+    duo.wait_for_element(f"#{ids.PREVIEW} img", timeout=10)
+    first = [img.get_attribute("src") for img in duo.find_elements(f"#{ids.PREVIEW} img")]
+    assert len(first) == 40
+    duo.find_element(f"#{ids.RESHUFFLE}").click()
+    _until(duo, lambda: duo.find_elements(f"#{ids.PREVIEW} img")[0].get_attribute("src")
+                 != first[0], timeout=10)
+    assert duo.find_element(f"#{ids.CANCEL}").get_attribute("disabled")
+    assert duo.get_logs() == [] or all(entry["level"] != "SEVERE" for entry in duo.get_logs())
+
+
+def test_short_training_streams_points_and_ends_with_results(dashboard, runs_dir):
+    duo = dashboard
+    _configure(duo, model="mlp", epochs=2)
+    duo.find_element(f"#{ids.TRAIN}").click()
+    _wait_text(duo, ids.JOB_MESSAGE, "Started mlp-", 10)
+    # While it runs the controls that would change it are disabled.
+    _until(duo, lambda: duo.find_element(f"#{ids.TRAIN}").get_attribute("disabled"), timeout=10)
+    assert duo.find_element(f"#{ids.EPOCHS}").get_attribute("disabled")
+    _wait_text(duo, ids.PROGRESS_TEXT, "completed", 120)
+    _until(duo, lambda: _points(duo, ids.BATCH_GRAPH) == 2 * 29, timeout=10)  # 900/32 -> 29
+    assert _points(duo, ids.EPOCH_GRAPH) == 2 and _points(duo, ids.EPOCH_GRAPH, trace=1) == 2
+    assert _points(duo, ids.EPOCH_TIME_GRAPH) == 2
+    assert "epoch 2/2 · batch 29/29" in duo.find_element(f"#{ids.PROGRESS_TEXT}").text
+    _until(duo, lambda: _js(duo, f"""
+        const plot = document.querySelector('#{ids.CONFUSION_GRAPH} .js-plotly-plot');
+        return plot && plot.data.length && plot.data[0].type === 'heatmap';"""), timeout=20)
+    total = _js(duo, f"""return document.querySelector('#{ids.CONFUSION_GRAPH} .js-plotly-plot')
+        .data[0].z.flat().reduce((a, b) => a + b, 0);""")
+    assert total == 1000
+    rows = duo.find_elements(f"#{ids.PER_CLASS_TABLE} tbody tr")
+    assert len(rows) == 11  # header + 10 classes
+    assert "test accuracy" in duo.find_element(f"#{ids.RUN_SUMMARY}").text
+    duo.wait_for_element(f"#{ids.MISTAKES} img", timeout=10)
+    assert not duo.find_element(f"#{ids.TRAIN}").get_attribute("disabled")
+    (run,) = os.listdir(runs_dir)
+    assert json.loads((runs_dir / run / "status.json").read_text())["status"] == "completed"
+
+
+def test_cancel_stops_and_keeps_a_cancelled_run(dashboard, runs_dir):
+    duo = dashboard
+    _configure(duo, model="mlp", epochs=200)
+    duo.find_element(f"#{ids.TRAIN}").click()
+    _until(duo, lambda: _points(duo, ids.BATCH_GRAPH) > 0, timeout=60)
+    duo.find_element(f"#{ids.CANCEL}").click()
+    _wait_text(duo, ids.JOB_MESSAGE, "Cancelling", 10)
+    _wait_text(duo, ids.PROGRESS_TEXT, "cancelled", 60)
+    (run,) = os.listdir(runs_dir)
+    status = json.loads((runs_dir / run / "status.json").read_text())
+    assert status["status"] == "cancelled"
+    assert (runs_dir / run / "model.keras").exists()
+    _wait_text(duo, ids.RUN_SUMMARY, "status: cancelled", 20)
+
+
+def test_reopened_tab_shows_running_job_with_its_history(dashboard, runs_dir):
+    duo = dashboard
+    _configure(duo, model="mlp", epochs=200)
+    duo.find_element(f"#{ids.TRAIN}").click()
+    _until(duo, lambda: _points(duo, ids.BATCH_GRAPH) > 40, timeout=60)
+    duo.driver.refresh()
+    duo.wait_for_element(f"#{ids.TRAIN}", timeout=20)
+    # The fresh page picks the running job and loads its whole history so far.
+    _until(duo, lambda: _points(duo, ids.BATCH_GRAPH) > 40, timeout=20)
+    assert duo.find_element(f"#{ids.TRAIN}").get_attribute("disabled")
+    assert "running" in duo.find_element(f"#{ids.RUN_SELECT}").text
+    duo.find_element(f"#{ids.CANCEL}").click()
+    _wait_text(duo, ids.PROGRESS_TEXT, "cancelled", 60)
+
+
+def test_invalid_layer_spec_shows_message_instead_of_training(dashboard, runs_dir):
+    duo = dashboard
+    _choose(duo, ids.MODEL, "custom (layer builder)")
+    duo.wait_for_element(f"#{ids.LAYER_TABLE}", timeout=10)
+    _wait_text(duo, ids.SPEC_MESSAGE, "Valid: 4 layers", 10)
+    # Put a 40x40 kernel in the first Conv2D: larger than the image.
+    cell = duo.find_element(f"#{ids.LAYER_TABLE} td[data-dash-column='kernel_size']")
+    cell.click()
+    duo.driver.switch_to.active_element.send_keys("40", Keys.ENTER)
+    _wait_text(duo, ids.SPEC_MESSAGE, "layer 1 (Conv2D) kernel_size", 10)
+    duo.find_element(f"#{ids.TRAIN}").click()
+    _wait_text(duo, ids.JOB_MESSAGE, "Not started: Expected layer 1 (Conv2D) kernel_size", 10)
+    assert not runs_dir.exists() or os.listdir(runs_dir) == []
+
+
+def test_finished_runs_are_listed_after_a_restart(dash_duo, runs_dir, synthetic_data_dir):
+    from mnist_keras.config import TrainingConfig
+    from mnist_keras.training import train
+
+    train(TrainingConfig(model="mlp", data_dir=synthetic_data_dir, train_size=1_200,
+                         test_size=1_000, epochs=1), run_dir=runs_dir / "earlier")
+    app = create_app(runs_dir)
+    dash_duo.start_server(app)
+    _wait_text(dash_duo, ids.RUN_SELECT, "earlier · mlp · completed", 20)
+    _until(dash_duo, lambda: _points(dash_duo, ids.EPOCH_GRAPH) == 1, timeout=20)
+    _wait_text(dash_duo, ids.RUN_SUMMARY, "test accuracy", 20)

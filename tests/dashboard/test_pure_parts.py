@@ -1,0 +1,113 @@
+"""The dashboard's pure functions: figures, progress text, settings -> config."""
+
+import time
+
+import numpy as np
+import pytest
+
+from dashboard import figures
+from dashboard.callbacks.live import progress
+from dashboard.callbacks.training import build_config, rows_to_spec
+from dashboard.images import digit_data_uri
+from dashboard.layout import CUSTOM_MODEL, spec_to_rows
+from mnist_keras.errors import MnistKerasError
+from mnist_keras.models import PRESETS
+
+
+def _batch(step, epoch=1, batch=None):
+    return {"type": "batch", "step": step, "epoch": epoch, "batch": batch or step,
+            "batch_loss": 1.0 / step, "batch_accuracy": 0.5, "batch_seconds": 0.01}
+
+
+def test_batch_figure_and_extension_line_up():
+    figure = figures.batch_figure([_batch(1), _batch(2)])
+    assert [trace.name for trace in figure.data] == ["loss", "accuracy"]
+    assert list(figure.data[0].x) == [1, 2] and list(figure.data[0].y) == [1.0, 0.5]
+    data, traces = figures.batch_extension([_batch(3)])
+    assert traces == [0, 1] and data["x"] == [[3], [3]] and data["y"] == [[1 / 3], [0.5]]
+
+
+def test_epoch_figures_follow_trace_order():
+    record = {"epoch": 1, "loss": 0.5, "val_loss": 0.4, "accuracy": 0.8, "val_accuracy": 0.85,
+              "epoch_seconds": 3.0, "learning_rate": 1e-3}
+    figure = figures.epoch_figure([record])
+    assert [t.y[0] for t in figure.data] == [0.5, 0.4, 0.8, 0.85]
+    data, traces = figures.epoch_extension([record])
+    assert data["y"] == [[0.5], [0.4], [0.8], [0.85]] and traces == [0, 1, 2, 3]
+    data, _ = figures.epoch_time_extension([record])
+    assert data["y"] == [[3.0], [1e-3]]
+    assert figures.epoch_time_figure([record]).data[0].y[0] == 3.0
+
+
+def test_confusion_matrix_figure_shows_counts():
+    figure = figures.confusion_matrix_figure([[5, 1], [0, 4]], ["a", "b"], title="t")
+    heatmap = figure.data[0]
+    assert heatmap.type == "heatmap" and list(heatmap.x) == ["a", "b"]
+    assert heatmap.texttemplate == "%{text}" and figure.layout.title.text == "t"
+
+
+def test_progress_text_reads_like_tqdm():
+    start = {"type": "start", "epochs": 2, "steps_per_epoch": 10, "time": time.time() - 10}
+    percent, text = progress({"start": start, "batch": _batch(5)}, {"status": "running"})
+    assert percent == 25
+    assert text.startswith("epoch 1/2 · batch 5/10 · 5/20 batches (25%) · elapsed 00:1")
+    assert "ETA 00:" in text
+    assert progress({}, {"status": "running"})[1].startswith("starting")
+    _, text = progress({}, {"status": "failed", "error": "boom"})
+    assert text == "failed: boom."
+    percent, text = progress({"start": start, "batch": _batch(20, 2, 10)},
+                             {"status": "completed", "updated": start["time"] + 30})
+    assert percent == 100 and "elapsed 00:30" in text and text.endswith("completed")
+
+
+def test_layer_rows_round_trip_to_a_spec():
+    rows = spec_to_rows(PRESETS["simple"])
+    assert rows_to_spec(rows) == PRESETS["simple"]
+    rows[0]["units"] = 99  # a setting Conv2D does not have is ignored
+    rows[0]["filters"] = ""
+    assert rows_to_spec(rows)[0] == {"type": "Conv2D", "kernel_size": 3}
+
+
+def _values(**overrides):
+    values = dict(model="mlp", rows=[], train_size=1000, test_size=1000, batch_size=32,
+                  epochs=1, log_lr=-2, optimizer="sgd", schedule="cosine", dropout=None,
+                  augment=["on"], seed=3)
+    values.update(overrides)
+    return list(values.values())
+
+
+def test_panel_values_become_a_config():
+    config, spec = build_config(*_values())
+    assert spec is None
+    assert (config.model, config.learning_rate, config.augment, config.seed) == (
+        "mlp", 0.01, True, 3)
+
+
+def test_custom_model_brings_its_validated_spec():
+    _, spec = build_config(*_values(model=CUSTOM_MODEL, rows=spec_to_rows(PRESETS["simple"])))
+    assert spec[0]["filters"] == 16 and spec[0]["padding"] == "valid"
+    bad = [{"type": "Flatten"}, {"type": "Conv2D"}]
+    with pytest.raises(MnistKerasError, match=r"layer 2 \(Conv2D\)"):
+        build_config(*_values(model=CUSTOM_MODEL, rows=spec_to_rows(bad)))
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"batch_size": None}, "Expected a value for batch_size"),
+    ({"epochs": 500}, "epochs as an integer in"),
+    ({"dropout": 2.0}, "dropout as a number in"),
+])
+def test_bad_panel_values_are_reported(overrides, message):
+    with pytest.raises(MnistKerasError, match=message):
+        build_config(*_values(**overrides))
+
+
+def test_digit_images_become_png_data_uris():
+    uri = digit_data_uri(np.zeros((28, 28), np.uint8), scale=2)
+    assert uri.startswith("data:image/png;base64,")
+    import base64
+    import io
+
+    from PIL import Image
+
+    picture = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+    assert picture.size == (56, 56)
