@@ -1,5 +1,6 @@
-"""Development sessions: `python3 -m nox -s tests` (the suite), `lint`, `bench`, `train`.
+"""Development sessions: `dashboard` (the main job), `tests`, `lint`, `bench`, `train`.
 
+    python3 -m pip install nox && python3 -m nox -s dashboard
     python3 -m pip install nox && python3 -m nox -s tests
 """
 
@@ -30,7 +31,15 @@ def bench(session: nox.Session) -> None:
     """Train on all of MNIST and print speed and accuracy (args go to the script)."""
     session.install("-e", ".")
     session.run("python", "benchmarks/recording_overhead.py")
+    session.run("python", "benchmarks/dashboard_callbacks.py")
     session.run("python", "benchmarks/train_full.py", *session.posargs)
+
+
+@nox.session
+def dashboard(session: nox.Session) -> None:
+    """Open the dashboard on http://127.0.0.1:8050 (args go to `mnist-keras dashboard`)."""
+    session.install("-e", ".")
+    session.run("mnist-keras", "dashboard", *session.posargs)
 
 
 @nox.session

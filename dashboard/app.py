@@ -5,12 +5,14 @@
 
 import atexit
 import os
+import threading
 
 import dash
 
 from dashboard import layout
 from dashboard.callbacks import register_all
 from dashboard.jobs import JobManager
+from dashboard.runs_view import raw_images
 from mnist_keras.devices import describe_device
 
 
@@ -33,6 +35,9 @@ def create_app(runs_dir="runs"):
     app.jobs = jobs
     app.layout = layout.page(describe_device())
     register_all(app, jobs, runs_dir)
+    # Read the bundled images now, in the background, so the first preview or
+    # gallery does not wait for it.
+    threading.Thread(target=raw_images, daemon=True).start()
     return app
 
 

@@ -24,10 +24,15 @@ def run_options(runs_dir):
     return options, "|".join(option["label"] for option in options)
 
 
-@functools.lru_cache(maxsize=4)
 def raw_images(data_dir=None, dataset="mnist"):
     """The full uint8 train and test images and labels, read once per dataset.
 
     A cache rather than app state: the files never change while the app runs.
     """
+    return _cached_raw_images(data_dir, dataset)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_raw_images(data_dir, dataset):
+    # Positional, normalised arguments: lru_cache keys on how it is called.
     return load_raw(dataset, data_dir)
