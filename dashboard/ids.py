@@ -17,6 +17,13 @@ SCHEDULE = "schedule"
 DROPOUT = "dropout"
 AUGMENT = "augment"
 SEED = "seed"
+VALIDATION_SPLIT = "validation-split"
+EARLY_STOPPING = "early-stopping"
+REDUCE_LR = "reduce-lr"
+LABEL_SMOOTHING = "label-smoothing"
+ROTATION = "rotation"
+ZOOM = "zoom"
+TRANSLATION = "translation"
 DEVICE = "device"
 TRAIN = "train"
 CANCEL = "cancel"
@@ -46,7 +53,8 @@ PREVIEW_SEED = "preview-seed"
 # Controls disabled while a job runs (the augmentation checklist has no
 # `disabled` prop: its option is disabled instead).
 TRAINING_CONTROLS = (MODEL, TRAIN_SIZE, TEST_SIZE, BATCH_SIZE, EPOCHS, LEARNING_RATE,
-                     OPTIMIZER, SCHEDULE, DROPOUT, SEED, ADD_LAYER, TRAIN)
+                     OPTIMIZER, SCHEDULE, DROPOUT, SEED, VALIDATION_SPLIT, EARLY_STOPPING,
+                     REDUCE_LR, LABEL_SMOOTHING, ROTATION, ZOOM, TRANSLATION, ADD_LAYER, TRAIN)
 
 # Stores that say when to refresh the results and the run list.
 RESULTS_KEY = "results-key"

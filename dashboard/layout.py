@@ -120,12 +120,39 @@ def training_panel(device):
             _field("Augmentation", dcc.Checklist(id=ids.AUGMENT, value=[],
                                                  options=augment_options())),
         ]),
+        advanced_settings(),
         html.Div(["Device: ", html.Span(device, id=ids.DEVICE)], className="hint"),
         html.Div(className="row buttons", children=[
             html.Button("Train", id=ids.TRAIN, n_clicks=0, className="primary"),
             html.Button("Cancel", id=ids.CANCEL, n_clicks=0, disabled=True),
         ]),
         html.Div(id=ids.JOB_MESSAGE, className="job-message", role="status"),
+    ])
+
+
+def advanced_settings():
+    """Less common settings, folded away: validation, stopping, smoothing, augmentation."""
+    return html.Details(className="advanced", children=[
+        html.Summary("More settings"),
+        html.Div(className="row", children=[
+            _field("Validation split", _number(ids.VALIDATION_SPLIT, 0.1,
+                                               *RANGES["validation_split"], step=0.05)),
+            _field("Label smoothing", _number(ids.LABEL_SMOOTHING, 0.0,
+                                              *RANGES["label_smoothing"], step=0.05)),
+        ]),
+        html.Div(className="row", children=[
+            _field("Early stopping patience", _number(
+                ids.EARLY_STOPPING, None, *RANGES["early_stopping_patience"],
+                placeholder="off"), "epochs without validation improvement"),
+            _field("Halve LR after", _number(
+                ids.REDUCE_LR, None, *RANGES["reduce_lr_patience"], placeholder="off"),
+                "epochs on a plateau (constant schedule)"),
+        ]),
+        html.Div(className="row", children=[
+            _field("Rotation (°)", _number(ids.ROTATION, 15.0, *RANGES["rotation"])),
+            _field("Zoom", _number(ids.ZOOM, 0.1, *RANGES["zoom"], step=0.05)),
+            _field("Shift", _number(ids.TRANSLATION, 0.1, *RANGES["translation"], step=0.05)),
+        ]),
     ])
 
 

@@ -25,19 +25,27 @@ def rows_to_spec(rows):
 
 
 def build_config(model, rows, train_size, test_size, batch_size, epochs, log_lr, optimizer,
-                 schedule, dropout, augment, seed):
+                 schedule, dropout, augment, seed, validation_split=0.1, early_stopping=None,
+                 reduce_lr=None, label_smoothing=0.0, rotation=15.0, zoom=0.1,
+                 translation=0.1):
     """The panel's values -> (TrainingConfig, layer spec or None); raises MnistKerasError."""
     spec = None
     if model == CUSTOM_MODEL:
         spec = validate_spec(rows_to_spec(rows))
         model = "cnn"  # replaced by the spec file when the job starts
-    for name, value in (("batch_size", batch_size), ("epochs", epochs), ("seed", seed)):
+    required = (("batch_size", batch_size), ("epochs", epochs), ("seed", seed),
+                ("validation_split", validation_split), ("label_smoothing", label_smoothing),
+                ("rotation", rotation), ("zoom", zoom), ("translation", translation))
+    for name, value in required:
         if value is None:
             raise MnistKerasError(f"Expected a value for {name}. Received: {name}=empty")
     config = TrainingConfig(
         model=model, train_size=train_size, test_size=test_size, batch_size=batch_size,
         epochs=epochs, learning_rate=round(10 ** log_lr, 6), optimizer=optimizer,
         schedule=schedule, dropout=dropout, augment="on" in (augment or []), seed=seed,
+        validation_split=validation_split, early_stopping_patience=early_stopping,
+        reduce_lr_patience=reduce_lr, label_smoothing=label_smoothing, rotation=rotation,
+        zoom=zoom, translation=translation,
     )
     return config, spec
 
@@ -79,6 +87,9 @@ def register(app, jobs, runs_dir):
         State(ids.LEARNING_RATE, "value"), State(ids.OPTIMIZER, "value"),
         State(ids.SCHEDULE, "value"), State(ids.DROPOUT, "value"),
         State(ids.AUGMENT, "value"), State(ids.SEED, "value"),
+        State(ids.VALIDATION_SPLIT, "value"), State(ids.EARLY_STOPPING, "value"),
+        State(ids.REDUCE_LR, "value"), State(ids.LABEL_SMOOTHING, "value"),
+        State(ids.ROTATION, "value"), State(ids.ZOOM, "value"), State(ids.TRANSLATION, "value"),
         prevent_initial_call=True,
     )
     def start_training(_, *values):

@@ -84,6 +84,8 @@ def _values(**overrides):
     values = dict(model="mlp", rows=[], train_size=1000, test_size=1000, batch_size=32,
                   epochs=1, log_lr=-2, optimizer="sgd", schedule="cosine", dropout=None,
                   augment=["on"], seed=3)
+    if "validation_split" in overrides:
+        values["validation_split"] = overrides.pop("validation_split")
     values.update(overrides)
     return list(values.values())
 
@@ -93,6 +95,13 @@ def test_panel_values_become_a_config():
     assert spec is None
     assert (config.model, config.learning_rate, config.augment, config.seed) == (
         "mlp", 0.01, True, 3)
+    assert (config.validation_split, config.early_stopping_patience) == (0.1, None)
+
+
+def test_advanced_values_reach_the_config():
+    config, _ = build_config(*_values(), 0.2, 3, None, 0.1, 10.0, 0.05, 0.0)
+    assert (config.validation_split, config.early_stopping_patience, config.label_smoothing,
+            config.rotation, config.zoom, config.translation) == (0.2, 3, 0.1, 10.0, 0.05, 0.0)
 
 
 def test_custom_model_brings_its_validated_spec():
@@ -107,6 +116,7 @@ def test_custom_model_brings_its_validated_spec():
     ({"batch_size": None}, "Expected a value for batch_size"),
     ({"epochs": 500}, "epochs as an integer in"),
     ({"dropout": 2.0}, "dropout as a number in"),
+    ({"validation_split": None}, "Expected a value for validation_split"),
 ])
 def test_bad_panel_values_are_reported(overrides, message):
     with pytest.raises(MnistKerasError, match=message):
