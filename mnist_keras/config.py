@@ -6,7 +6,7 @@ import os
 from typing import Optional
 
 from mnist_keras.errors import expected
-from mnist_keras.models import model_names
+from mnist_keras.models import load_spec, model_names, validate_spec
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw", "muon")
 SCHEDULES = ("constant", "exponential", "cosine", "cosine-restarts")
@@ -131,6 +131,9 @@ class TrainingConfig:
                 raise expected(f"{name} in {list(choices)}", **{name: getattr(self, name)})
         if self.model not in model_names() and not str(self.model).endswith(".json"):
             raise expected(f"model in {model_names()} or a .json layer spec", model=self.model)
+        if str(self.model).endswith(".json"):
+            # Checked now, so a bad spec is refused before any run folder exists.
+            validate_spec(load_spec(self.model))
         if self.reduce_lr_patience is not None and self.schedule != "constant":
             raise expected(
                 "reduce_lr_patience only with schedule='constant' (a schedule already sets "

@@ -157,7 +157,10 @@ def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
     except BaseException as error:
         if run:
             # A KeyboardInterrupt or a crash leaves a readable record behind.
-            message = str(error) or type(error).__name__
+            if isinstance(error, KeyboardInterrupt):
+                message = "Interrupted (Ctrl+C) before training finished."
+            else:
+                message = str(error) or type(error).__name__
             run.set_status("failed", error=message, traceback=traceback.format_exc()[-4000:])
         raise
     finally:

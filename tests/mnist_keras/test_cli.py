@@ -46,6 +46,7 @@ def test_evaluate_reports_text_and_json(tmp_path, synthetic_data_dir, capsys):
     (["train"], "the following arguments are required: --run-dir"),
     (["evaluate", "missing.keras"], "Expected an existing .keras model file"),
     (["fly"], "invalid choice: 'fly'"),
+    (["train", "--run-dir", "x", "--model", "missing.json"], "existing layer-spec file"),
 ])
 def test_mistakes_exit_2_with_one_line(args, message, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

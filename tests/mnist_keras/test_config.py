@@ -55,3 +55,15 @@ def test_dict_round_trip_and_unknown_keys():
     with pytest.raises(MnistKerasError, match="unknown=\\['epoch'\\]"):
         TrainingConfig.from_dict({"epoch": 3})
     assert {f.name for f in dataclasses.fields(TrainingConfig)} >= set(RANGES)
+
+
+def test_layer_spec_files_are_checked_when_the_config_is_made(tmp_path):
+    good = tmp_path / "good.json"
+    good.write_text('[{"type": "Flatten"}, {"type": "Dense", "units": 8}]')
+    assert TrainingConfig(model=str(good)).model == str(good)
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"type": "Flatten"}, {"type": "Conv2D"}]')
+    with pytest.raises(MnistKerasError, match=r"layer 2 \(Conv2D\)"):
+        TrainingConfig(model=str(bad))
+    with pytest.raises(MnistKerasError, match="existing layer-spec file"):
+        TrainingConfig(model=str(tmp_path / "missing.json"))

@@ -144,3 +144,17 @@ def test_early_stopping_stops_and_restores(synthetic_data_dir):
     result = train(_config(synthetic_data_dir, epochs=30, early_stopping_patience=1,
                            learning_rate=1.0, optimizer="sgd"))
     assert result.metrics["epochs_done"] < 30
+
+
+class _Interrupt(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_marks_the_run_interrupted_and_keeps_its_files(tmp_path, synthetic_data_dir):
+    with pytest.raises(KeyboardInterrupt):
+        train(_config(synthetic_data_dir), run_dir=tmp_path / "run", callbacks=[_Interrupt()])
+    status = json.loads((tmp_path / "run" / "status.json").read_text())
+    assert status["status"] == "failed" and status["error"].startswith("Interrupted (Ctrl+C)")
+    events, _ = read_jsonl(tmp_path / "run" / "events.jsonl")
+    assert events[0]["type"] == "start"  # what was recorded before the interrupt is flushed
