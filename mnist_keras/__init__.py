@@ -47,6 +47,7 @@ _EXPORTS = {
     "JsonlSink": "sinks",
     "MemorySink": "sinks",
     "read_jsonl": "sinks",
+    "subsample": "sinks",
     "TrainingResult": "training",
     "make_optimizer": "training",
     "make_schedule": "training",

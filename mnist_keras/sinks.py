@@ -10,6 +10,8 @@ import os
 import threading
 import time
 
+import numpy as np
+
 
 class MemorySink:
     """Keeps records in a list; safe to read from another thread.
@@ -120,3 +122,17 @@ def read_jsonl(path, offset=0):
             except ValueError:
                 continue  # a damaged line must not hide the rest of the run
     return records, offset + end
+
+
+def subsample(records, limit):
+    """Keeps at most `limit` records, evenly spaced, always the first and last.
+
+    Example:
+
+    >>> [r["step"] for r in subsample([{"step": i} for i in range(10)], 4)]
+    [0, 3, 6, 9]
+    """
+    if len(records) <= limit:
+        return list(records)
+    keep = np.linspace(0, len(records) - 1, limit).round().astype(int)
+    return [records[i] for i in keep]

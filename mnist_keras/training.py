@@ -18,7 +18,7 @@ from mnist_keras.errors import expected
 from mnist_keras.evaluation import evaluate
 from mnist_keras.models import build_model
 from mnist_keras.runs import Run
-from mnist_keras.sinks import JsonlSink, MemorySink
+from mnist_keras.sinks import JsonlSink, MemorySink, subsample
 
 # history.json keeps at most this many batch records (evenly subsampled); the
 # full stream stays in events.jsonl.
@@ -105,13 +105,6 @@ class TrainingResult:
     history: dict
     metrics: dict
     run_dir: str = None
-
-
-def _subsample(records, limit):
-    if len(records) <= limit:
-        return records
-    keep = np.linspace(0, len(records) - 1, limit).round().astype(int)
-    return [records[i] for i in keep]
 
 
 def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
@@ -221,8 +214,8 @@ def _train(config, run, sinks, callbacks, data, verbose):
     records = sinks[0].records()
     history = {
         "epochs": [r for r in records if r["type"] == "epoch"],
-        "batches": _subsample([r for r in records if r["type"] == "batch"],
-                              MAX_HISTORY_BATCHES),
+        "batches": subsample([r for r in records if r["type"] == "batch"],
+                             MAX_HISTORY_BATCHES),
     }
     evaluation = evaluate(model, data.x_test, data.y_test, num_classes=data.num_classes)
     metrics = {

@@ -15,9 +15,12 @@ from dashboard import figures, ids
 from dashboard.layout import augment_options
 from dashboard.runs_view import run_options
 from mnist_keras.runs import Run
-from mnist_keras.sinks import read_jsonl
+from mnist_keras.sinks import read_jsonl, subsample
 
 FINAL = ("completed", "cancelled", "failed")
+# A page opened on a long run gets at most this many batch points at once
+# (evenly spaced); polling then appends every new batch.
+MAX_INITIAL_BATCH_POINTS = 5_000
 
 
 def _clock(seconds):
@@ -100,7 +103,8 @@ def register(app, jobs, runs_dir):
         results_key = f"{selected}:{status.get('status')}"
         outputs = [no_update] * 6
         if fresh:
-            outputs = [figures.batch_figure(batches), no_update,
+            outputs = [figures.batch_figure(subsample(batches, MAX_INITIAL_BATCH_POINTS)),
+                       no_update,
                        figures.epoch_figure(epochs), no_update,
                        figures.epoch_time_figure(epochs), no_update]
         else:

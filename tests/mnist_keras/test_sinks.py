@@ -1,7 +1,7 @@
 import json
 import threading
 
-from mnist_keras.sinks import JsonlSink, MemorySink, read_jsonl
+from mnist_keras.sinks import JsonlSink, MemorySink, read_jsonl, subsample
 
 
 def test_memory_sink_filters_by_type():
@@ -66,3 +66,10 @@ def test_concurrent_writers_produce_whole_lines(tmp_path):
     lines = path.read_text().splitlines()
     assert len(lines) == 2000
     assert all(json.loads(line)["pad"] == "x" * 50 for line in lines)
+
+
+def test_subsample_keeps_ends_and_spacing():
+    records = [{"step": i} for i in range(101)]
+    kept = subsample(records, 11)
+    assert [r["step"] for r in kept] == list(range(0, 101, 10))
+    assert subsample(records[:5], 11) == records[:5]
