@@ -9,6 +9,7 @@ import os
 import time
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -35,7 +36,11 @@ def dashboard(dash_duo, runs_dir):
 
 
 def _until(duo, condition, timeout):
-    WebDriverWait(duo.driver, timeout, poll_frequency=0.2).until(lambda _: condition())
+    # Dash re-renders components between a find and a read: a stale element
+    # just means "look again".
+    WebDriverWait(duo.driver, timeout, poll_frequency=0.2,
+                  ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda _: condition())
 
 
 def _js(duo, script):
