@@ -44,7 +44,8 @@ def batch_figure(records=()):
     layout = _layout("Per batch", 320, xaxis={"title": {"text": "step"}},
                      yaxis={"title": {"text": "loss"}, "rangemode": "tozero"},
                      yaxis2={"title": {"text": "accuracy"}, "overlaying": "y", "side": "right",
-                             "range": [0, 1], "showgrid": False})
+                             "range": [0, 1], "tickmode": "linear", "dtick": 0.2,
+                             "showgrid": False})
     return {"data": data, "layout": layout}
 
 
@@ -101,7 +102,7 @@ def epoch_time_figure(records=()):
                      yaxis={"title": {"text": "seconds"}},
                      yaxis2={"title": {"text": "learning rate"}, "overlaying": "y",
                              "side": "right", "type": "log", "showgrid": False,
-                             "exponentformat": "e"})
+                             "tickformat": ".0e"})
     return {"data": data, "layout": layout}
 
 
