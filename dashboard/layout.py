@@ -1,15 +1,21 @@
 """Layout factories: each returns one part of the page; `page()` assembles them."""
 
+import dataclasses
+
 from dash import dash_table, dcc, html
 
 from dashboard import figures, ids
-from mnist_keras.config import OPTIMIZERS, RANGES, SCHEDULES
+from mnist_keras.config import OPTIMIZERS, RANGES, SCHEDULES, TrainingConfig
 from mnist_keras.models import LAYER_SETTINGS, PRESETS, model_names
 
 CUSTOM_MODEL = "custom"
 
-# The dashboard's quick defaults (the reference playground's), not the library's.
+_LIBRARY_DEFAULTS = {field.name: field.default for field in dataclasses.fields(TrainingConfig)}
+
+# The dashboard's quick defaults (the reference playground's), not the library's;
+# a 10% validation split, so the epoch chart has validation curves to show.
 DEFAULTS = {
+    ids.VALIDATION_SPLIT: 0.1,
     ids.TRAIN_SIZE: 5_500,
     ids.TEST_SIZE: 1_000,
     ids.BATCH_SIZE: 128,
@@ -108,10 +114,10 @@ def training_panel(device):
                           marks={v: f"1e{v}" if v else "1" for v in range(-4, 1)})),
         html.Div(className="row", children=[
             _field("Optimizer", dcc.Dropdown(
-                id=ids.OPTIMIZER, value="adam", clearable=False,
+                id=ids.OPTIMIZER, value=_LIBRARY_DEFAULTS["optimizer"], clearable=False,
                 options=[{"label": o, "value": o} for o in OPTIMIZERS])),
             _field("Schedule", dcc.Dropdown(
-                id=ids.SCHEDULE, value="constant", clearable=False,
+                id=ids.SCHEDULE, value=_LIBRARY_DEFAULTS["schedule"], clearable=False,
                 options=[{"label": s, "value": s} for s in SCHEDULES])),
         ]),
         html.Div(className="row", children=[
@@ -135,9 +141,10 @@ def advanced_settings():
     return html.Details(className="advanced", children=[
         html.Summary("More settings"),
         html.Div(className="row", children=[
-            _field("Validation split", _number(ids.VALIDATION_SPLIT, 0.1,
+            _field("Validation split", _number(ids.VALIDATION_SPLIT, DEFAULTS[ids.VALIDATION_SPLIT],
                                                *RANGES["validation_split"], step=0.05)),
-            _field("Label smoothing", _number(ids.LABEL_SMOOTHING, 0.0,
+            _field("Label smoothing", _number(ids.LABEL_SMOOTHING,
+                                              _LIBRARY_DEFAULTS["label_smoothing"],
                                               *RANGES["label_smoothing"], step=0.05)),
         ]),
         html.Div(className="row", children=[
@@ -149,9 +156,12 @@ def advanced_settings():
                 "epochs on a plateau (constant schedule)"),
         ]),
         html.Div(className="row", children=[
-            _field("Rotation (°)", _number(ids.ROTATION, 15.0, *RANGES["rotation"])),
-            _field("Zoom", _number(ids.ZOOM, 0.1, *RANGES["zoom"], step=0.05)),
-            _field("Shift", _number(ids.TRANSLATION, 0.1, *RANGES["translation"], step=0.05)),
+            _field("Rotation (°)", _number(ids.ROTATION, _LIBRARY_DEFAULTS["rotation"],
+                                           *RANGES["rotation"])),
+            _field("Zoom", _number(ids.ZOOM, _LIBRARY_DEFAULTS["zoom"], *RANGES["zoom"],
+                                   step=0.05)),
+            _field("Shift", _number(ids.TRANSLATION, _LIBRARY_DEFAULTS["translation"],
+                                    *RANGES["translation"], step=0.05)),
         ]),
     ])
 

@@ -39,8 +39,10 @@ _INTEGERS = {"train_size", "test_size", "batch_size", "epochs", "early_stopping_
 class TrainingConfig:
     """The settings of one training run.
 
-    Defaults train the default CNN on all of MNIST with the reference recipe:
-    batch 128, 10 epochs, Adam at 1e-3. Creating a config validates it.
+    Defaults train the default CNN on all 60,000 MNIST training images (no
+    validation split) for 10 epochs, batch 128, with Adam starting at 1e-3
+    and decaying along a cosine to 1e-5: this reaches 99.3% test accuracy
+    (see the README's benchmarks). Creating a config validates it.
 
     Args:
         model: a name from `mnist_keras.model_names()` or a path to a JSON
@@ -49,14 +51,15 @@ class TrainingConfig:
         data_dir: folder with the IDX files; None uses the bundled MNIST.
         train_size: training images drawn (validation included), 1,000-60,000.
         test_size: test images drawn, 1,000-10,000.
-        validation_split: fraction of the training images held out, 0-0.5.
+        validation_split: fraction of the training images held out for
+            validation, 0-0.5. Defaults to 0 (train on all of them).
         batch_size: 1-512.
         epochs: 1-200.
         learning_rate: initial learning rate, 1e-4 to 1.
         optimizer: one of `OPTIMIZERS`.
         schedule: one of `SCHEDULES`: constant; exponential (x0.9 per epoch);
-            cosine (to 1% over the run); cosine-restarts (restarts after 1, 3,
-            7, ... epochs).
+            cosine (the default: to 1% over the run); cosine-restarts
+            (restarts after 1, 3, 7, ... epochs).
         dropout: overrides the model's dropout rate (0-0.9), or None.
         conv_channels: overrides the model's conv filter counts, or None.
         augment: random rotation/zoom/translation while training.
@@ -88,12 +91,12 @@ class TrainingConfig:
     data_dir: Optional[str] = None
     train_size: int = 60_000
     test_size: int = 10_000
-    validation_split: float = 0.1
+    validation_split: float = 0.0
     batch_size: int = 128
     epochs: int = 10
     learning_rate: float = 1e-3
     optimizer: str = "adam"
-    schedule: str = "constant"
+    schedule: str = "cosine"
     dropout: Optional[float] = None
     conv_channels: Optional[list] = None
     augment: bool = False

@@ -10,18 +10,20 @@ def test_defaults_are_the_reference_recipe():
     config = TrainingConfig()
     assert (config.model, config.train_size, config.test_size) == ("cnn", 60_000, 10_000)
     assert (config.batch_size, config.epochs, config.learning_rate) == (128, 10, 1e-3)
-    assert (config.optimizer, config.schedule) == ("adam", "constant")
+    assert (config.optimizer, config.schedule, config.validation_split) == ("adam", "cosine", 0)
 
 
 @pytest.mark.parametrize("name", sorted(RANGES))
 def test_each_range_accepts_its_bounds_and_refuses_beyond(name):
     low, high = RANGES[name]
-    TrainingConfig(**{name: low})
-    TrainingConfig(**{name: high})
+    # Patience settings watch a validation split; the plateau one needs a constant rate.
+    needs = {"validation_split": 0.1, "schedule": "constant"} if "patience" in name else {}
+    TrainingConfig(**{name: low}, **needs)
+    TrainingConfig(**{name: high}, **needs)
     step = 1 if isinstance(low, int) else (high - low) * 0.01 or 1e-6
     for bad in (low - step, high + step):
         with pytest.raises(MnistKerasError, match=f"Expected {name} as .* Received: {name}="):
-            TrainingConfig(**{name: bad})
+            TrainingConfig(**{name: bad}, **needs)
 
 
 @pytest.mark.parametrize(
@@ -35,8 +37,8 @@ def test_each_range_accepts_its_bounds_and_refuses_beyond(name):
         ({"dataset": "cifar10"}, "dataset in"),
         ({"model": "resnet"}, "model in"),
         ({"augment": "yes"}, "augment True or False"),
-        ({"schedule": "cosine", "reduce_lr_patience": 2}, "reduce_lr_patience only with"),
-        ({"validation_split": 0, "early_stopping_patience": 2}, "validation_split above 0"),
+        ({"validation_split": 0.1, "reduce_lr_patience": 2}, "reduce_lr_patience only with"),
+        ({"early_stopping_patience": 2}, "validation_split above 0"),
     ],
 )
 def test_bad_settings_are_reported(kwargs, message):

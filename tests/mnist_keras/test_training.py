@@ -15,7 +15,7 @@ from mnist_keras.training import make_optimizer, make_schedule, train
 
 def _config(data_dir, **overrides):
     settings = dict(model="mlp", data_dir=data_dir, train_size=1_200, test_size=1_000,
-                    epochs=1, batch_size=64, learning_rate=3e-3)
+                    epochs=1, batch_size=64, learning_rate=3e-3, validation_split=0.1)
     settings.update(overrides)
     return TrainingConfig(**settings)
 
