@@ -95,6 +95,39 @@ def _add_evaluate(subparsers):
     p.set_defaults(handler=_evaluate)
 
 
+def _add_predict(subparsers):
+    p = subparsers.add_parser("predict", help="predict the digit in image files")
+    p.add_argument("model", help="a .keras file")
+    p.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG, ... of one digit")
+    p.add_argument("--json", action="store_true", help="print a JSON list of results")
+    p.set_defaults(handler=_predict)
+
+
+def _predict(args):
+    from mnist_keras.prediction import predict_digits
+    from mnist_keras.preprocessing import load_image
+    from mnist_keras.runs import load_model
+
+    model = load_model(args.model)
+    images = [load_image(path) for path in args.images]
+    results = []
+    for path, prediction in zip(args.images, predict_digits(model, images)):
+        if prediction.error:
+            results.append({"image": path, "label": None, "error": prediction.error})
+        else:
+            results.append({"image": path, "label": prediction.label,
+                            "confidence": prediction.confidence,
+                            "probabilities": [float(p) for p in prediction.probabilities]})
+    if args.json:
+        _print_json(results)
+        return
+    for result in results:
+        if result["label"] is None:
+            print(f"{result['image']}: {result['error']}")
+        else:
+            print(f"{result['image']}: {result['label']} ({100 * result['confidence']:.1f}%)")
+
+
 def _add_dashboard(subparsers):
     p = subparsers.add_parser("dashboard", help="open the training dashboard in a browser")
     p.add_argument("--host", default="127.0.0.1",
@@ -185,6 +218,7 @@ def build_parser():
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_train(subparsers)
     _add_evaluate(subparsers)
+    _add_predict(subparsers)
     _add_dashboard(subparsers)
     return parser
 

@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from mnist_keras.cli import main
@@ -68,3 +69,35 @@ def test_command_prints_one_line_without_tensorflow_chatter(tmp_path):
     assert completed.returncode == 2
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("mnist-keras evaluate: error: Expected")
+
+
+def test_predict_prints_labels_and_empty_drawings(tmp_path, synthetic_data_dir, capsys):
+    from PIL import Image
+
+    main(_train_args(synthetic_data_dir, tmp_path / "run"))
+    capsys.readouterr()
+    bar = np.zeros((100, 100), np.uint8)
+    bar[30:34, 10:90] = 255  # the synthetic classes are horizontal bars
+    Image.fromarray(bar).save(tmp_path / "bar.png")
+    Image.fromarray(np.full((60, 60), 255, np.uint8)).save(tmp_path / "blank.png")
+    model = str(tmp_path / "run" / "model.keras")
+    assert main(["predict", model, str(tmp_path / "bar.png"), str(tmp_path / "blank.png"),
+                 "--json"]) == 0
+    bar_result, blank_result = json.loads(capsys.readouterr().out)
+    assert bar_result["image"].endswith("bar.png") and 0 <= bar_result["label"] <= 9
+    assert len(bar_result["probabilities"]) == 10
+    assert sum(bar_result["probabilities"]) == pytest.approx(1.0, rel=1e-4)
+    assert blank_result["label"] is None and "empty drawing" in blank_result["error"]
+    assert main(["predict", model, str(tmp_path / "bar.png"), str(tmp_path / "blank.png")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'bar.png'}: {bar_result['label']} (")
+    assert lines[1].startswith(f"{tmp_path / 'blank.png'}: empty drawing")
+
+
+def test_predict_reports_unreadable_images_in_one_line(tmp_path, synthetic_data_dir, capsys):
+    main(_train_args(synthetic_data_dir, tmp_path / "run"))
+    capsys.readouterr()
+    (tmp_path / "x.png").write_text("not an image")
+    assert main(["predict", str(tmp_path / "run" / "model.keras"), str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert "Expected a readable image file" in err and len(err.strip().splitlines()) == 1

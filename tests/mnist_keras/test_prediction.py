@@ -1,0 +1,48 @@
+import keras
+import numpy as np
+import pytest
+
+from mnist_keras.errors import MnistKerasError
+from mnist_keras.prediction import predict_digits
+from mnist_keras.preprocessing import preprocess_drawing
+
+
+@pytest.fixture(scope="module")
+def model():
+    keras.utils.set_random_seed(0)
+    return keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                             keras.layers.Dense(10, activation="softmax")])
+
+
+def _bar(row):
+    image = np.zeros((100, 100), np.uint8)
+    image[row:row + 40, 45:55] = 255
+    return image
+
+
+def test_predictions_match_the_model_on_preprocessed_inputs(model):
+    drawings = [_bar(10), _bar(50)]
+    results = predict_digits(model, drawings)
+    expected = np.asarray(model(np.stack([preprocess_drawing(d) for d in drawings])[..., None]))
+    for result, row in zip(results, expected):
+        np.testing.assert_allclose(result.probabilities, row, atol=1e-6)
+        assert result.label == int(row.argmax()) and result.error is None
+        assert result.confidence == pytest.approx(row.max())
+        assert result.image.shape == (28, 28)
+
+
+def test_empty_drawings_get_a_message_and_keep_their_place(model):
+    results = predict_digits(model, [np.zeros((50, 50)), _bar(20), np.full((9, 9), 255, np.uint8)])
+    assert [r.label is None for r in results] == [True, False, True]
+    assert results[0].error.startswith("empty drawing") and results[0].probabilities is None
+    assert results[1].error is None and 0 <= results[1].label <= 9
+
+
+def test_all_empty_calls_no_model(model):
+    assert predict_digits(model, [np.zeros((5, 5))])[0].label is None
+    assert predict_digits(model, []) == []
+
+
+def test_non_images_are_refused(model):
+    with pytest.raises(MnistKerasError):
+        predict_digits(model, [np.zeros((3, 3, 7))])
