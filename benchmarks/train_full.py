@@ -4,9 +4,10 @@
     python benchmarks/train_full.py --recipe augmented     # the 99.5% recipe
     python benchmarks/train_full.py --set epochs=20 --set schedule=cosine
 
-Recipes (see README, "Accuracy recipes"):
-  default    the library defaults: cnn, Adam 1e-3, batch 128, 10 epochs, 10% validation.
-  augmented  cnn with rotation/zoom/translation, cosine schedule, 30 epochs.
+Recipes (see the README's benchmarks):
+  default    the library defaults: cnn, all 60,000 images, Adam from 1e-3 on a cosine
+             schedule, batch 128, 10 epochs (--set epochs=15 for 99.3%).
+  augmented  the defaults plus rotation/zoom/translation, dropout 0.25, 30 epochs.
 """
 
 import argparse
@@ -23,7 +24,8 @@ import mnist_keras as mk  # noqa: E402
 
 RECIPES = {
     "default": {},
-    "augmented": {"augment": True, "schedule": "cosine", "epochs": 30},
+    # With augmentation regularising, the CNN's own dropout (0.5) is too much.
+    "augmented": {"augment": True, "dropout": 0.25, "epochs": 30},
 }
 
 
