@@ -24,6 +24,11 @@ def create_app(runs_dir="runs"):
 
     Returns:
         A `dash.Dash` app; its `jobs` attribute is the `JobManager`.
+
+    A script that serves the app must create it under
+    `if __name__ == "__main__":`: training children are started with spawn,
+    which re-imports the main module, and an unguarded script would start a
+    second server in each child.
     """
     runs_dir = os.path.abspath(runs_dir)
     os.makedirs(runs_dir, exist_ok=True)
