@@ -117,12 +117,17 @@ def epoch_time_extension(records):
 def confusion_matrix_figure(matrix, class_names, title="Confusion matrix"):
     """A heatmap of counts: rows are true labels, columns predictions."""
     labels = [str(name) for name in class_names]
+    # Explicit colours and row order: plotly.js reads a named scale like
+    # "Blues" dark-to-light (plotly.py light-to-dark), its automatic text
+    # colour left some counts white on white, and it ignored a reversed
+    # autorange on this category axis; label 0 belongs on the top row.
     data = [{"type": "heatmap", "z": matrix, "x": labels, "y": labels, "text": matrix,
-             "texttemplate": "%{text}", "colorscale": "Blues", "showscale": False,
+             "texttemplate": "%{text}", "textfont": {"color": "#111827"},
+             "colorscale": [[0, "#f8fafc"], [1, "#60a5fa"]], "showscale": False,
              "hovertemplate": "true %{y}, predicted %{x}: %{z}<extra></extra>"}]
     layout = _layout(title, 460, xaxis={"title": {"text": "predicted"}, "type": "category"},
                      yaxis={"title": {"text": "true"}, "type": "category",
-                            "autorange": "reversed"})
+                            "categoryorder": "array", "categoryarray": labels[::-1]})
     return {"data": data, "layout": layout}
 
 

@@ -46,6 +46,10 @@ def test_confusion_matrix_figure_shows_counts():
     assert heatmap["type"] == "heatmap" and heatmap["x"] == ["a", "b"]
     assert heatmap["z"] == [[5, 1], [0, 4]] and heatmap["texttemplate"] == "%{text}"
     assert figure["layout"]["title"]["text"] == "t"
+    # Regression: label 0 is the top row (the y categories run bottom-up), and
+    # every count is drawn in one dark colour, readable on the light scale.
+    assert figure["layout"]["yaxis"]["categoryarray"] == ["b", "a"]
+    assert heatmap["textfont"]["color"] == "#111827"
 
 
 def test_figures_are_valid_plotly():
