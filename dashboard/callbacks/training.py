@@ -3,7 +3,7 @@
 from dash import Input, Output, State, no_update
 
 from dashboard import ids
-from dashboard.layout import CUSTOM_MODEL, LAYER_COLUMNS, spec_to_rows
+from dashboard.layout import CUSTOM_MODEL, spec_to_rows
 from dashboard.runs_view import run_options
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
@@ -103,14 +103,10 @@ def register(app, jobs, runs_dir):
         return f"Started {name}.", options, name
 
     @app.callback(Output(ids.JOB_MESSAGE, "children", allow_duplicate=True),
-                  Input(ids.CANCEL, "n_clicks"), State(ids.LIVE_STATE, "data"),
-                  prevent_initial_call=True)
-    def cancel_training(_, state):
+                  Input(ids.CANCEL, "n_clicks"), prevent_initial_call=True)
+    def cancel_training(_):
         running = jobs.running()
         if not running:
             return "No training is running."
         jobs.cancel(running)
         return f"Cancelling {running} after the current batch; what it learned is kept."
-
-
-__all__ = ["LAYER_COLUMNS", "build_config", "register", "rows_to_spec"]
