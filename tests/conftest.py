@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -35,6 +36,19 @@ def write_dataset(folder, train_count=1200, test_count=1000, seed=0, gz=True):
         write_idx(os.path.join(folder, f"{prefix}-images-idx3-ubyte{suffix}"), images)
         write_idx(os.path.join(folder, f"{prefix}-labels-idx1-ubyte{suffix}"), labels)
     return str(folder)
+
+
+class RequestStopAfter(keras.callbacks.Callback):
+    """Asks a `StopSignal` to stop once `batches` batches are done."""
+
+    def __init__(self, stop, batches):
+        super().__init__()
+        self.stop, self.batches, self.seen = stop, batches, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.seen += 1
+        if self.seen >= self.batches:
+            self.stop.request()
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import pytest
 
 from mnist_keras.callbacks import MetricsRecorder, ProgressBar, StopSignal, current_learning_rate
 from mnist_keras.sinks import MemorySink
+from tests.conftest import RequestStopAfter
 
 
 @pytest.fixture
@@ -53,22 +54,11 @@ def test_recorder_can_skip_batch_records(tiny_problem):
     assert not sink.records(kind="batch") and len(sink.records(kind="epoch")) == 1
 
 
-class _RequestAtBatch(keras.callbacks.Callback):
-    def __init__(self, stop, at):
-        super().__init__()
-        self.stop, self.at, self.seen = stop, at, 0
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.seen += 1
-        if self.seen == self.at:
-            self.stop.request()
-
-
 def test_stop_signal_ends_training_after_the_current_batch(tiny_problem):
     model, x, y = tiny_problem
     stop, sink = StopSignal(), MemorySink()
     model.fit(x, y, batch_size=10, epochs=5,
-              callbacks=[_RequestAtBatch(stop, 3), stop, MetricsRecorder([sink])], verbose=0)
+              callbacks=[RequestStopAfter(stop, 3), stop, MetricsRecorder([sink])], verbose=0)
     assert stop.requested
     assert len(sink.records(kind="batch")) == 3
     assert len(sink.records(kind="epoch")) == 1

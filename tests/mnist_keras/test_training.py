@@ -11,6 +11,7 @@ from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import load_model
 from mnist_keras.sinks import read_jsonl
 from mnist_keras.training import make_optimizer, make_schedule, train
+from tests.conftest import RequestStopAfter
 
 
 def _config(data_dir, **overrides):
@@ -90,21 +91,10 @@ def test_existing_run_is_never_overwritten(tmp_path, synthetic_data_dir):
     assert (tmp_path / "run" / "model.keras").read_bytes() == before
 
 
-class _StopAfter(keras.callbacks.Callback):
-    def __init__(self, stop, batches):
-        super().__init__()
-        self.stop, self.batches, self.seen = stop, batches, 0
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.seen += 1
-        if self.seen >= self.batches:
-            self.stop.request()
-
-
 def test_cancelled_training_keeps_and_evaluates_what_was_trained(tmp_path, synthetic_data_dir):
     stop = StopSignal()
     result = train(_config(synthetic_data_dir, epochs=50), run_dir=tmp_path / "run",
-                   callbacks=[_StopAfter(stop, 5), stop])
+                   callbacks=[RequestStopAfter(stop, 5), stop])
     assert result.status == "cancelled"
     status = json.loads((tmp_path / "run" / "status.json").read_text())
     assert status["status"] == "cancelled"
