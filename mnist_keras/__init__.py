@@ -34,6 +34,8 @@ _EXPORTS = {
     "scale_pixels": "datasets",
     "write_idx": "datasets",
     "MnistKerasError": "errors",
+    "activation_flow": "inspection",
+    "activation_model": "inspection",
     "feature_map_model": "inspection",
     "feature_maps": "inspection",
     "layer_summary": "inspection",

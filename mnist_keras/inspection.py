@@ -61,6 +61,50 @@ def feature_maps(model, image, extractor=None):
     return [(name, np.asarray(output)[0]) for name, output in zip(names, outputs)]
 
 
+def activation_model(model):
+    """Builds a model that returns the output of every layer, in order.
+
+    Returns:
+        `(extractor, names)`, as `feature_map_model` does, for all layers
+        except input layers.
+    """
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    extractor = keras.Model(model.inputs[0], [layer.output for layer in layers])
+    return extractor, [layer.name for layer in layers]
+
+
+def activation_flow(model, image, extractor=None):
+    """How one input's activations flow through the model, layer by layer.
+
+    Args:
+        model: the Keras model.
+        image: (28, 28) or (28, 28, 1) float input.
+        extractor: optional `(extractor, names)` from `activation_model`.
+
+    Returns:
+        A list of dicts `{name, output_shape, mean, max, active_fraction}`
+        per layer: the mean and largest absolute activation and the fraction
+        of outputs that are non-zero (after a ReLU, the units that fired).
+
+    Example:
+
+    >>> [row["name"] for row in activation_flow(model, x)][-1]  # doctest: +SKIP
+    'dense_1'
+    """
+    extractor, names = extractor or activation_model(model)
+    batch = np.asarray(image, np.float32).reshape(1, 28, 28, 1)
+    outputs = extractor.predict_on_batch(batch)
+    if not isinstance(outputs, (list, tuple)):
+        outputs = [outputs]
+    rows = []
+    for name, output in zip(names, outputs):
+        values = np.abs(np.asarray(output)[0])
+        rows.append({"name": name, "output_shape": tuple(values.shape),
+                     "mean": float(values.mean()), "max": float(values.max()),
+                     "active_fraction": float(np.mean(values > 1e-6))})
+    return rows
+
+
 def layer_weights(model):
     """Kernels of the Conv2D and Dense layers, for heatmaps.
 

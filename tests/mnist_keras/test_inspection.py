@@ -2,7 +2,14 @@ import keras
 import numpy as np
 import pytest
 
-from mnist_keras.inspection import feature_map_model, feature_maps, layer_summary, layer_weights
+from mnist_keras.inspection import (
+    activation_flow,
+    activation_model,
+    feature_map_model,
+    feature_maps,
+    layer_summary,
+    layer_weights,
+)
 from mnist_keras.models import build_model
 
 
@@ -56,3 +63,27 @@ def test_summary_counts_parameters_and_flops(cnn):
     pool = next(row for row in rows if row["type"] == "MaxPooling2D")
     assert pool["flops"] == 13 * 13 * 32 * 4
     assert all(row["flops"] == 0 for row in rows if row["type"] in ("Flatten", "Dropout"))
+
+
+def test_activation_flow_follows_every_layer(cnn):
+    image = np.random.default_rng(1).random((28, 28)).astype(np.float32)
+    flow = activation_flow(cnn, image)
+    layers = [layer for layer in cnn.layers if not isinstance(layer, keras.layers.InputLayer)]
+    assert [row["name"] for row in flow] == [layer.name for layer in layers]
+    assert flow[-1]["output_shape"] == (10,)
+    # The softmax output: probabilities, all non-zero, summing to 1.
+    probabilities = np.asarray(cnn(image[None, ..., None]))[0]
+    assert flow[-1]["mean"] == pytest.approx(probabilities.mean(), rel=1e-5)
+    assert flow[-1]["max"] == pytest.approx(probabilities.max(), rel=1e-5)
+    assert flow[-1]["active_fraction"] == 1.0
+    relu = next(row for row in flow if row["name"].startswith("re_lu") or "activation" in
+                row["name"])
+    assert 0.0 < relu["active_fraction"] < 1.0
+    again = activation_flow(cnn, image[..., None], extractor=activation_model(cnn))
+    assert again == flow
+
+
+def test_activation_flow_works_for_sequential_models():
+    model = build_model("mlp")
+    flow = activation_flow(model, np.zeros((28, 28)))
+    assert len(flow) == len(model.layers) - 1 and flow[0]["output_shape"] == (784,)
