@@ -24,6 +24,9 @@ DIGIT_BOX = 20
 CENTER = 14.0
 # Ink below this fraction of full intensity is background noise.
 INK_THRESHOLD = 0.1
+# Less ink than this share of the image is a speck, not a digit (on a 280x280
+# canvas: under 40 pixels; one stroke of a 20 px pen is hundreds).
+MIN_INK_FRACTION = 0.0005
 # The longest side accepted, so a huge upload cannot exhaust memory.
 MAX_SIDE = 4096
 
@@ -148,7 +151,7 @@ def preprocess_drawing(image):
     """
     ink = to_ink(image)
     mask = ink >= INK_THRESHOLD
-    if mask.sum() < 2:
+    if mask.sum() < max(2, MIN_INK_FRACTION * mask.size):
         raise EmptyDrawingError(
             "Expected a drawing with some ink (this is an empty drawing, not a digit). "
             f"Received: {int(mask.sum())} inked pixels"

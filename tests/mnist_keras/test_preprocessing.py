@@ -77,10 +77,17 @@ def test_mnist_digits_come_back_almost_unchanged():
     np.full((280, 280), 255, np.uint8),
     np.full((50, 50, 4), 0, np.uint8),
     np.pad(np.full((1, 1), 255, np.uint8), 100),
+    np.pad(np.full((5, 5), 255, np.uint8), 140),  # a speck on a 280x280 canvas
 ])
 def test_blank_images_are_not_digits(image):
     with pytest.raises(EmptyDrawingError, match="empty drawing"):
         preprocess_drawing(image)
+
+
+def test_a_small_but_real_mark_is_still_a_digit():
+    canvas = np.zeros((280, 280), np.uint8)
+    canvas[100:140, 138:142] = 255  # 160 inked pixels: a short stroke
+    assert preprocess_drawing(canvas).max() > 0.9
 
 
 def test_light_paper_background_is_lifted_to_zero():
