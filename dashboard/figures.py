@@ -10,6 +10,8 @@ grown with `extendData`; `BATCH_TRACES` / `EPOCH_TRACES` / `EPOCH_TIME_TRACES`
 name that order.
 """
 
+import numpy as np
+
 BATCH_TRACES = ("batch_loss", "batch_accuracy")
 EPOCH_TRACES = ("loss", "val_loss", "accuracy", "val_accuracy")
 EPOCH_TIME_TRACES = ("epoch_seconds", "learning_rate")
@@ -138,3 +140,114 @@ def empty_figure(message):
                                    "font": {"size": 14}, "xref": "paper", "yref": "paper",
                                    "x": 0.5, "y": 0.5}])
     return {"data": [], "layout": layout}
+
+
+# Confidence colours: green over 80%, yellow 50-80%, red under 50%.
+CONFIDENT, UNSURE, DOUBTFUL = "#16a34a", "#ca8a04", "#dc2626"
+
+
+def confidence_color(confidence):
+    """The colour of a prediction's confidence (a probability in [0, 1])."""
+    if confidence > 0.8:
+        return CONFIDENT
+    return UNSURE if confidence >= 0.5 else DOUBTFUL
+
+
+def probability_figure(probabilities, class_names=None):
+    """Bars of all 10 class probabilities; the predicted class in its confidence colour."""
+    labels = [str(name) for name in (class_names or range(len(probabilities)))]
+    best = max(range(len(probabilities)), key=lambda i: probabilities[i])
+    colors = ["#cbd5e1"] * len(probabilities)
+    colors[best] = confidence_color(probabilities[best])
+    data = [{"type": "bar", "x": labels, "y": [float(p) for p in probabilities],
+             "marker": {"color": colors},
+             "hovertemplate": "%{x}: %{y:.1%}<extra></extra>"}]
+    layout = _layout("", 200, xaxis={"type": "category", "title": {"text": "digit"}},
+                     yaxis={"range": [0, 1], "tickformat": ".0%"}, showlegend=False)
+    layout["margin"] = {"l": 45, "r": 10, "t": 10, "b": 40}
+    return {"data": data, "layout": layout}
+
+
+def mosaic(tiles, columns):
+    """Lays 2-D tiles of one shape out in a grid, one NaN row/column between them.
+
+    Args:
+        tiles: array (count, height, width).
+        columns: tiles per row.
+
+    Returns:
+        2-D float array; NaN shows as a gap in a heatmap.
+    """
+    count, height, width = tiles.shape
+    rows = -(-count // columns)
+    grid = np.full((rows * (height + 1) - 1, columns * (width + 1) - 1), np.nan)
+    for index in range(count):
+        top, left = (index // columns) * (height + 1), (index % columns) * (width + 1)
+        grid[top:top + height, left:left + width] = tiles[index]
+    return grid
+
+
+def _rounded(grid):
+    # NaN (a gap) goes to JSON as null; 4 decimals are plenty on hover and keep
+    # a dense layer's 200,000 weights quick to send.
+    rounded = np.round(grid, 4).astype(object)
+    rounded[np.isnan(grid)] = None
+    return rounded.tolist()
+
+
+def heatmap_grid_figure(tiles, title, columns=8, colorscale="Viridis", symmetric=False,
+                        tile_label="channel"):
+    """A grid of heatmaps (one per tile) as a single heatmap trace.
+
+    Args:
+        tiles: array (count, height, width): feature maps or kernels.
+        title: the figure title.
+        columns: tiles per row.
+        colorscale: a Plotly colour scale name.
+        symmetric: centre the colour scale on 0 (for weights).
+        tile_label: what a tile is, for hover text.
+    """
+    tiles = np.asarray(tiles, dtype=np.float64)
+    columns = max(1, min(columns, len(tiles)))
+    grid = mosaic(tiles, columns)
+    height, width = tiles.shape[1:]
+    number = [[(r // (height + 1)) * columns + c // (width + 1) for c in range(grid.shape[1])]
+              for r in range(grid.shape[0])]
+    trace = {"type": "heatmap", "z": _rounded(grid), "customdata": number,
+             "colorscale": colorscale, "hoverongaps": False,
+             "hovertemplate": f"{tile_label} %{{customdata}}: %{{z}}<extra></extra>",
+             "colorbar": {"thickness": 10}}
+    if symmetric:
+        limit = float(np.nanmax(np.abs(tiles))) or 1.0
+        trace.update(zmin=-limit, zmax=limit, zmid=0)
+    rows = grid.shape[0]
+    pixel = max(3, min(12, 720 // grid.shape[1]))
+    layout = _layout(title, 60 + rows * pixel,
+                     xaxis={"visible": False, "scaleanchor": "y", "constrain": "domain"},
+                     yaxis={"visible": False, "autorange": "reversed"})
+    layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
+    return {"data": [trace], "layout": layout}
+
+
+def activation_flow_figure(flow):
+    """Per layer, in order: mean |activation| (bars) and the share of units active (line)."""
+    names = [row["name"] for row in flow]
+    shapes = ["×".join(str(d) for d in row["output_shape"]) for row in flow]
+    data = [
+        {"type": "bar", "name": "mean |activation|", "x": names,
+         "y": [row["mean"] for row in flow], "customdata": shapes,
+         "marker": {"color": "#93c5fd"},
+         "hovertemplate": "%{x} (%{customdata}): mean %{y:.3f}<extra></extra>"},
+        {"type": "scatter", "mode": "lines+markers", "name": "units active", "x": names,
+         "y": [row["active_fraction"] for row in flow], "yaxis": "y2",
+         "line": {"color": "#f97316"},
+         "hovertemplate": "%{x}: %{y:.0%} active<extra></extra>"},
+    ]
+    layout = _layout("Activation flow for this drawing", 320,
+                     xaxis={"type": "category", "tickangle": -40},
+                     yaxis={"title": {"text": "mean |activation|"}},
+                     yaxis2={"title": {"text": "units active"}, "overlaying": "y",
+                             "side": "right", "range": [0, 1.05], "tickformat": ".0%",
+                             "showgrid": False})
+    layout["margin"] = {"l": 55, "r": 55, "t": 40, "b": 110}
+    return {"data": data, "layout": layout}

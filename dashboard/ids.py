@@ -45,6 +45,32 @@ CONFUSION_GRAPH = "confusion-graph"
 PER_CLASS_TABLE = "per-class-table"
 MISTAKES = "mistakes"
 
+# Drawing and prediction
+CANVAS = "canvas"
+CANVAS_BOX = "canvas-box"
+CANVAS_MESSAGE = "canvas-message"
+CANVAS_VERSION = "canvas-version"
+CLEAR = "clear"
+PREDICT = "predict"
+PREDICT_RUNS = "predict-runs"
+STROKES = "strokes"
+MODEL_INPUT = "model-input"
+MODEL_INPUT_IMAGE = "model-input-image"
+PREDICTIONS = "predictions"
+
+# Inside the model
+INSPECT_RUN = "inspect-run"
+LAYER_SUMMARY = "layer-summary"
+ACTIVATION_FLOW = "activation-flow"
+FEATURE_MAPS = "feature-maps"
+WEIGHT_LAYER = "weight-layer"
+WEIGHT_GRAPH = "weight-graph"
+
+# Test on MNIST
+TEST_COUNT = "test-count"
+TEST_DIGITS = "test-digits"
+TEST_RESULTS = "test-results"
+
 # Dataset preview
 PREVIEW = "preview"
 RESHUFFLE = "reshuffle"

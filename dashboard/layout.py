@@ -3,8 +3,9 @@
 import dataclasses
 
 from dash import dash_table, dcc, html
+from dash_canvas import DashCanvas
 
-from dashboard import figures, ids
+from dashboard import drawing, figures, ids
 from mnist_keras.config import OPTIMIZERS, RANGES, SCHEDULES, TrainingConfig
 from mnist_keras.models import LAYER_SETTINGS, PRESETS, model_names
 
@@ -202,6 +203,83 @@ def results_panel():
     ])
 
 
+MAX_PREDICT_RUNS = 3
+TEST_COUNT_DEFAULT, TEST_COUNT_MAX = 20, 100
+
+
+def drawing_panel():
+    """The drawing canvas, the models that predict it, and Test on MNIST."""
+    canvas = DashCanvas(
+        id=ids.CANVAS, width=drawing.COMPONENT_WIDTH, height=drawing.CANVAS_SIZE,
+        lineWidth=drawing.LINE_WIDTH, lineColor="black", tool="pencil",
+        image_content=drawing.blank_background(0), goButtonTitle="Save",
+        hide_buttons=["zoom", "pan", "line", "pencil", "rectangle", "select", "undo"])
+    return html.Section(className="panel wide", children=[
+        html.H2("Draw a digit"),
+        dcc.Store(id=ids.STROKES),
+        dcc.Store(id=ids.MODEL_INPUT),
+        dcc.Store(id=ids.CANVAS_VERSION, data=0),
+        html.Div(className="draw-row", children=[
+            html.Div(className="draw-column", children=[
+                html.Div(id=ids.CANVAS_BOX, className="drawing-canvas disabled", children=[
+                    canvas,
+                    html.Div(id=ids.CANVAS_MESSAGE, className="canvas-message",
+                             children="Train a model first: no finished run yet."),
+                ]),
+                html.Div(className="row buttons", children=[
+                    html.Button("Clear", id=ids.CLEAR, n_clicks=0),
+                    html.Button("Predict", id=ids.PREDICT, n_clicks=0, className="primary"),
+                ]),
+                html.Div("Draw with the mouse or a finger; the prediction follows half a "
+                         "second after the last stroke.", className="hint"),
+                html.Div(className="model-input", children=[
+                    html.Div("What the model sees (28×28)", className="field-label"),
+                    html.Img(id=ids.MODEL_INPUT_IMAGE, alt="the model's 28x28 input"),
+                ]),
+            ]),
+            html.Div(className="predict-column", children=[
+                _field(f"Models (finished runs, up to {MAX_PREDICT_RUNS} side by side)",
+                       dcc.Dropdown(id=ids.PREDICT_RUNS, multi=True, options=[], value=None,
+                                    placeholder="Select a finished run")),
+                html.Div(id=ids.PREDICTIONS, className="predictions"),
+            ]),
+        ]),
+        html.H3("Test on MNIST"),
+        html.Div(className="row test-row", children=[
+            _number(ids.TEST_COUNT, TEST_COUNT_DEFAULT, 1, TEST_COUNT_MAX),
+            html.Button("Test on MNIST", id=ids.TEST_DIGITS, n_clicks=0, className="small"),
+        ]),
+        html.Div("Random test digits, predicted by each selected model: green when right, "
+                 "red when wrong.", className="hint"),
+        html.Div(id=ids.TEST_RESULTS),
+    ])
+
+
+def inspection_panel():
+    """Layer summary, activation flow, feature maps and weights of one selected model."""
+    graph_config = {"displaylogo": False}
+    return html.Section(className="panel wide", children=[
+        html.H2("Inside the model"),
+        _field("Model to inspect", dcc.Dropdown(id=ids.INSPECT_RUN, options=[],
+                                                clearable=False,
+                                                placeholder="Select a model above")),
+        dash_table.DataTable(
+            id=ids.LAYER_SUMMARY, data=[],
+            columns=[{"name": n, "id": n} for n in ("layer", "type", "output shape",
+                                                    "parameters", "FLOPs")],
+            style_cell={"textAlign": "right", "fontSize": "13px"}),
+        dcc.Graph(id=ids.ACTIVATION_FLOW, config=graph_config,
+                  figure=figures.empty_figure("Draw a digit to see its activations.")),
+        html.H3("Feature maps of the drawing"),
+        html.Div(id=ids.FEATURE_MAPS, className="feature-maps"),
+        html.H3("Weights"),
+        dcc.Dropdown(id=ids.WEIGHT_LAYER, options=[], clearable=False,
+                     placeholder="Select a layer"),
+        dcc.Graph(id=ids.WEIGHT_GRAPH, config=graph_config,
+                  figure=figures.empty_figure("Select a model to see its weights.")),
+    ])
+
+
 def dataset_panel():
     """A grid of random training digits with their labels."""
     return html.Section(className="panel wide", children=[
@@ -223,6 +301,7 @@ def page(device):
         html.Div(className="columns", children=[
             training_panel(device),
             html.Div(className="main", children=[live_panel(), results_panel(),
+                                                 drawing_panel(), inspection_panel(),
                                                  dataset_panel()]),
         ]),
     ])

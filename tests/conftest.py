@@ -55,3 +55,15 @@ class RequestStopAfter(keras.callbacks.Callback):
 def synthetic_data_dir(tmp_path_factory):
     """A folder with a tiny learnable dataset in the MNIST IDX layout."""
     return write_dataset(tmp_path_factory.mktemp("synthetic"))
+
+
+@pytest.fixture(scope="session")
+def small_cnn_run(tmp_path_factory):
+    """A run folder with a small CNN (Sequential) trained briefly on real MNIST (seconds)."""
+    from mnist_keras.config import TrainingConfig
+    from mnist_keras.training import train
+
+    run_dir = tmp_path_factory.mktemp("trained") / "small-cnn"
+    train(TrainingConfig(model="simple", train_size=6_000, test_size=1_000, epochs=2,
+                         batch_size=64, seed=0), run_dir=run_dir, verbose=0)
+    return run_dir

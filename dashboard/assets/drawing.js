@@ -1,0 +1,51 @@
+// Automatic prediction for the drawing canvas.
+//
+// dash-canvas reports its strokes (its `json_data` and `trigger` props) only
+// when its own Save button is pressed; a stroke alone changes no prop. So this
+// presses that (hidden) button half a second after the last stroke ends, and
+// at once when Predict is clicked. Mouse, pen and touch all end a stroke.
+(function () {
+  "use strict";
+  const PAUSE_MS = 500;
+  const CANVAS_BOX = ".drawing-canvas";
+  let timer = null;
+  let box = null;
+
+  function save() {
+    const button = box && box.querySelector('button[title="Save"]');
+    if (button) button.click();
+  }
+
+  function strokeStarted(event) {
+    const target = event.target.closest && event.target.closest(CANVAS_BOX);
+    if (!target || !event.target.matches("canvas")) return;
+    box = target;
+    clearTimeout(timer);
+    timer = null;
+  }
+
+  function strokeEnded() {
+    if (!box || timer) return;
+    timer = setTimeout(function () { timer = null; save(); }, PAUSE_MS);
+  }
+
+  function buttonClicked(event) {
+    const button = event.target.closest && event.target.closest("button");
+    if (!button) return;
+    if (button.id === "predict") {
+      clearTimeout(timer); timer = null;
+      box = box || document.querySelector(CANVAS_BOX);
+      save();
+    } else if (button.id === "clear") {
+      // A pending save would report the strokes that are being cleared.
+      clearTimeout(timer); timer = null;
+    }
+  }
+
+  document.addEventListener("pointerdown", strokeStarted, true);
+  document.addEventListener("touchstart", strokeStarted, true);
+  document.addEventListener("pointerup", strokeEnded, true);
+  document.addEventListener("touchend", strokeEnded, true);
+  document.addEventListener("pointercancel", strokeEnded, true);
+  document.addEventListener("click", buttonClicked, true);
+})();

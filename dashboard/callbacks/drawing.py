@@ -1,0 +1,176 @@
+"""Draw a digit and predict it with one or more finished runs; Test on MNIST.
+
+The canvas reports its strokes when its (hidden) Save button is pressed;
+`assets/drawing.js` presses it half a second after the last stroke, and when
+Predict is clicked. The strokes go to a store, so predicting again with other
+models needs no new drawing, and Clear empties both.
+"""
+
+import os
+
+import numpy as np
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import drawing, figures, ids, loaded_models
+from dashboard.images import digit_data_uri
+from dashboard.layout import MAX_PREDICT_RUNS, TEST_COUNT_DEFAULT, TEST_COUNT_MAX
+from dashboard.runs_view import raw_images, run_label
+from mnist_keras.datasets.scaling import scale_pixels, unscale_pixels
+from mnist_keras.errors import MnistKerasError
+from mnist_keras.runs import Run, list_runs
+
+NO_RUNS_MESSAGE = "Train a model first: no finished run yet."
+NO_SELECTION_MESSAGE = "Select a finished run to draw."
+
+
+def finished_run_options(runs_dir):
+    """Dropdown options for runs with a trained model, newest first."""
+    runs = [run for run in list_runs(runs_dir) if loaded_models.has_model(run)][::-1]
+    return [{"label": run_label(run), "value": run.name} for run in runs]
+
+
+def chosen_runs(selected):
+    """The selected run names, at most `MAX_PREDICT_RUNS` of them."""
+    return list(selected or [])[:MAX_PREDICT_RUNS]
+
+
+def prediction_card(name, prediction, class_names=None):
+    """One model's prediction: the digit, its colour-coded confidence and all 10 bars."""
+    confidence = prediction.confidence
+    color = figures.confidence_color(confidence)
+    level = "high" if confidence > 0.8 else "medium" if confidence >= 0.5 else "low"
+    label = class_names[prediction.label] if class_names else str(prediction.label)
+    return html.Div(className="prediction-card", children=[
+        html.Div(name, className="card-title"),
+        html.Div(label, className="predicted-digit", style={"color": color}),
+        html.Div(f"confidence {100 * confidence:.1f}%", className=f"confidence {level}",
+                 style={"color": color}),
+        dcc.Graph(figure=figures.probability_figure(prediction.probabilities, class_names),
+                  config={"displayModeBar": False}, className="probabilities"),
+    ])
+
+
+def _class_names(runs_dir, name):
+    metrics = Run(os.path.join(runs_dir, name)).read_json("metrics.json") or {}
+    return metrics.get("class_names")
+
+
+def predict_strokes(runs_dir, strokes, selected):
+    """Predictions of a drawing by each selected run.
+
+    Returns:
+        `(cards, input_image)`: the cards (or a message) and the 28x28 input
+        (None when there is nothing to predict).
+    """
+    from mnist_keras.prediction import predict_digits
+
+    if not strokes:
+        return html.Div("Draw a digit in the box.", className="hint"), None
+    picture = drawing.render_strokes(strokes)
+    cards, image = [], None
+    for name in chosen_runs(selected):
+        try:
+            loaded = loaded_models.load(runs_dir, name)
+            with loaded.lock:
+                (prediction,) = predict_digits(loaded.model, [picture])
+        except MnistKerasError as error:
+            cards.append(html.Div(f"{name}: {error}", className="prediction-card error"))
+            continue
+        if prediction.error:
+            return html.Div("That is an empty drawing: draw a digit with a bit more ink.",
+                            className="hint"), None
+        image = prediction.image
+        cards.append(prediction_card(name, prediction, _class_names(runs_dir, name)))
+    return cards, image
+
+
+def mnist_test_results(runs_dir, selected, count, seed):
+    """Tiles of `count` random test digits with each model's prediction, per model."""
+    count = int(min(max(count or TEST_COUNT_DEFAULT, 1), TEST_COUNT_MAX))
+    _, _, test_images, test_labels = raw_images()
+    picks = np.random.default_rng(seed).choice(len(test_images), size=count, replace=False)
+    batch = scale_pixels(test_images[picks])
+    sections = []
+    for name in chosen_runs(selected):
+        try:
+            loaded = loaded_models.load(runs_dir, name)
+            with loaded.lock:
+                predicted = np.asarray(loaded.model.predict_on_batch(batch)).argmax(axis=1)
+        except MnistKerasError as error:
+            sections.append(html.Div(f"{name}: {error}"))
+            continue
+        right = int((predicted == test_labels[picks]).sum())
+        tiles = [html.Figure(className=f"tile {'correct' if p == t else 'wrong'}", children=[
+            html.Img(src=digit_data_uri(test_images[i]), alt=f"test digit {i}"),
+            html.Figcaption(f"{p}" if p == t else f"{p} (is {t})"),
+        ]) for i, p, t in zip(picks, predicted, test_labels[picks])]
+        sections.append(html.Div(className="test-section", children=[
+            html.Div(f"{name}: {right} of {count} right", className="card-title"),
+            html.Div(tiles, className="tiles"),
+        ]))
+    return sections
+
+
+def register(app, jobs, runs_dir):
+    @app.callback(
+        Output(ids.PREDICT_RUNS, "options"), Output(ids.PREDICT_RUNS, "value"),
+        Input(ids.RUNS_KEY, "data"), State(ids.PREDICT_RUNS, "value"),
+    )
+    def list_finished_runs(_, selected):
+        options = finished_run_options(runs_dir)
+        names = {option["value"] for option in options}
+        if selected is None:
+            # First visit: start with the newest model, ready to draw.
+            return options, [options[0]["value"]] if options else None
+        kept = [name for name in selected if name in names]
+        return options, kept if kept != selected else no_update
+
+    @app.callback(
+        Output(ids.CANVAS_BOX, "className"), Output(ids.CANVAS_MESSAGE, "children"),
+        Output(ids.PREDICT, "disabled"), Output(ids.TEST_DIGITS, "disabled"),
+        Input(ids.PREDICT_RUNS, "value"), Input(ids.PREDICT_RUNS, "options"),
+    )
+    def enable_drawing(selected, options):
+        if chosen_runs(selected):
+            return "drawing-canvas", "", False, False
+        message = NO_SELECTION_MESSAGE if options else NO_RUNS_MESSAGE
+        return "drawing-canvas disabled", message, True, True
+
+    @app.callback(
+        Output(ids.STROKES, "data"), Output(ids.CANVAS, "image_content"),
+        Output(ids.CANVAS_VERSION, "data"),
+        Input(ids.CANVAS, "trigger"), Input(ids.CLEAR, "n_clicks"),
+        State(ids.CANVAS, "json_data"), State(ids.CANVAS_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def keep_or_clear_strokes(_, __, json_data, version):
+        if ctx.triggered_id == ids.CLEAR:
+            # A new background is what makes the canvas wipe itself.
+            version = (version or 0) + 1
+            return None, drawing.blank_background(version % 2), version
+        return drawing.strokes_from_json(json_data), no_update, no_update
+
+    @app.callback(
+        Output(ids.PREDICTIONS, "children"), Output(ids.MODEL_INPUT, "data"),
+        Output(ids.MODEL_INPUT_IMAGE, "src"),
+        Input(ids.STROKES, "data"), Input(ids.PREDICT_RUNS, "value"),
+    )
+    def predict(strokes, selected):
+        if not chosen_runs(selected):
+            return [], None, ""
+        cards, image = predict_strokes(runs_dir, strokes, selected)
+        if image is None:
+            return cards, None, ""
+        return (cards, np.round(image, 4).tolist(),
+                digit_data_uri(unscale_pixels(image), scale=4))
+
+    @app.callback(
+        Output(ids.TEST_RESULTS, "children"),
+        Input(ids.TEST_DIGITS, "n_clicks"),
+        State(ids.TEST_COUNT, "value"), State(ids.PREDICT_RUNS, "value"),
+        prevent_initial_call=True,
+    )
+    def test_on_mnist(n_clicks, count, selected):
+        if not chosen_runs(selected):
+            return html.Div(NO_SELECTION_MESSAGE, className="hint")
+        return mnist_test_results(runs_dir, selected, count, seed=n_clicks)

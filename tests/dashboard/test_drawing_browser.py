@@ -1,0 +1,183 @@
+"""Drawing on the dashboard's canvas with real mouse strokes in headless Chromium."""
+
+import os
+import shutil
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.actions.interaction import POINTER_TOUCH
+from selenium.webdriver.common.actions.pointer_input import PointerInput
+from selenium.webdriver.common.keys import Keys
+
+from dashboard import ids
+from dashboard.app import create_app
+from tests.dashboard.test_browser import _js, _until
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def trained_runs_dir(tmp_path_factory, small_cnn_run):
+    """A runs folder of this module's own, holding a copy of the small CNN's run."""
+    runs_dir = tmp_path_factory.mktemp("runs")
+    shutil.copytree(small_cnn_run, runs_dir / "small-cnn")
+    return runs_dir
+
+
+@pytest.fixture
+def drawing_page(dash_duo, trained_runs_dir):
+    app = create_app(trained_runs_dir)
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.start_server(app)
+    _show_canvas(dash_duo)
+    yield dash_duo
+    app.jobs.shutdown()
+
+
+def _show_canvas(duo):
+    duo.wait_for_element(f"#{ids.CANVAS_BOX} canvas.upper-canvas", timeout=20)
+    # The newest finished run is selected, so drawing is enabled.
+    _until(duo, lambda: "disabled" not in duo.find_element(f"#{ids.CANVAS_BOX}")
+           .get_attribute("class"), timeout=20)
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", _canvas(duo))
+
+
+def _canvas(duo):
+    return duo.find_element(f"#{ids.CANVAS_BOX} canvas.upper-canvas")
+
+
+def _draw_one(duo):
+    """A "1": one vertical stroke down the middle, drawn with the mouse.
+
+    Offsets are from the canvas's top-left corner in this Selenium version.
+    """
+    (ActionChains(duo.driver).move_to_element_with_offset(_canvas(duo), 140, 45)
+     .click_and_hold().move_by_offset(2, 50).move_by_offset(2, 50).move_by_offset(1, 50)
+     .move_by_offset(0, 40).release().perform())
+
+
+def _ink_pixels(duo):
+    return _js(duo, f"""
+        const canvas = document.querySelector('#{ids.CANVAS_BOX} canvas.lower-canvas');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width,
+                                                          canvas.height).data;
+        let ink = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i] < 128) ink++;
+        return ink;""")
+
+
+def _predicted(duo):
+    return [element.text for element in
+            duo.find_elements(f"#{ids.PREDICTIONS} .predicted-digit")]
+
+
+def test_canvas_is_280_by_280(drawing_page):
+    sizes = _js(drawing_page, f"""return [...document.querySelectorAll(
+        '#{ids.CANVAS_BOX} canvas')].map(c => [c.width, c.height,
+        c.getBoundingClientRect().width, c.getBoundingClientRect().height]);""")
+    assert sizes == [[280, 280, 280, 280]] * 2
+
+
+def test_mouse_strokes_predict_without_clicking_predict(drawing_page):
+    duo = drawing_page
+    assert _predicted(duo) == []
+    _draw_one(duo)
+    # No click: the prediction follows the stroke.
+    _until(duo, lambda: _predicted(duo) != [], timeout=15)
+    assert _predicted(duo) == ["1"]
+    confidence = duo.find_element(f"#{ids.PREDICTIONS} .confidence")
+    assert "confidence" in confidence.text
+    level = confidence.get_attribute("class").split()[-1]
+    percent = float(confidence.text.split()[-1].rstrip("%"))
+    assert level == ("high" if percent > 80 else "medium" if percent >= 50 else "low")
+    bars = _js(duo, f"""return document.querySelector(
+        '#{ids.PREDICTIONS} .js-plotly-plot').data[0].y.length;""")
+    assert bars == 10
+    # The 28x28 input the model saw is shown.
+    source = duo.find_element(f"#{ids.MODEL_INPUT_IMAGE}").get_attribute("src")
+    assert source.startswith("data:image/png;base64,")
+
+
+def test_clear_empties_canvas_and_prediction(drawing_page):
+    duo = drawing_page
+    _draw_one(duo)
+    _until(duo, lambda: _predicted(duo) != [], timeout=15)
+    assert _ink_pixels(duo) > 1000
+    duo.find_element(f"#{ids.CLEAR}").click()
+    _until(duo, lambda: _predicted(duo) == [] and _ink_pixels(duo) == 0, timeout=10)
+    assert "Draw a digit" in duo.find_element(f"#{ids.PREDICTIONS}").text
+    assert duo.find_element(f"#{ids.MODEL_INPUT_IMAGE}").get_attribute("src") in ("", None)
+    # Predict on the cleared canvas predicts nothing.
+    duo.find_element(f"#{ids.PREDICT}").click()
+    duo.wait_for_contains_text(f"#{ids.PREDICTIONS}", "Draw a digit", timeout=5)
+    assert _predicted(duo) == []
+
+
+def test_feature_maps_and_activation_flow_appear_for_the_drawing(drawing_page):
+    duo = drawing_page
+    _draw_one(duo)
+    _until(duo, lambda: len(duo.find_elements(f"#{ids.FEATURE_MAPS} .js-plotly-plot")) >= 2,
+           timeout=20)
+    titles = _js(duo, f"""return [...document.querySelectorAll(
+        '#{ids.FEATURE_MAPS} .js-plotly-plot')].map(p => p.layout.title.text);""")
+    assert titles[0].startswith("conv2d") and "26×26" in titles[0]
+    assert any(title.startswith("max_pooling2d") for title in titles)
+    flow = _js(duo, f"""const p = document.querySelector('#{ids.ACTIVATION_FLOW} .js-plotly-plot');
+        return p.data.length ? p.data[0].x : [];""")
+    assert flow[-1] == "probabilities"
+    # Weights of the first conv layer are shown without a drawing.
+    _until(duo, lambda: _js(duo, f"""const p = document.querySelector(
+        '#{ids.WEIGHT_GRAPH} .js-plotly-plot');
+        return p && p.data.length && p.data[0].type === 'heatmap';"""), timeout=10)
+    rows = duo.find_elements(f"#{ids.LAYER_SUMMARY} tbody tr")
+    assert len(rows) > 3
+
+
+def test_touch_strokes_predict(drawing_page):
+    duo = drawing_page
+    # A touch screen: the canvas library listens for touch events only where
+    # the browser says it has one, as it decides when the page loads.
+    duo.driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled",
+                               {"enabled": True, "maxTouchPoints": 5})
+    duo.driver.refresh()
+    _show_canvas(duo)
+    # Viewport coordinates, as pointer actions take them.
+    box = _js(duo, f"""return document.querySelector(
+        '#{ids.CANVAS_BOX} canvas.upper-canvas').getBoundingClientRect().toJSON();""")
+    left, top = box["left"] + 140, box["top"] + 45
+    touch = PointerInput(POINTER_TOUCH, "finger")
+    actions = ActionBuilder(duo.driver, mouse=touch)
+    actions.pointer_action.move_to_location(int(left), int(top)).pointer_down()
+    for step in range(1, 11):
+        actions.pointer_action.move_to_location(int(left + step // 4), int(top + 19 * step))
+    actions.pointer_action.pointer_up()
+    actions.perform()
+    _until(duo, lambda: _predicted(duo) != [], timeout=15)
+    assert _predicted(duo) == ["1"]
+
+
+def test_two_runs_predict_side_by_side_and_test_on_mnist(drawing_page, trained_runs_dir):
+    duo = drawing_page
+    # A second finished run: a copy, made the newest so it is the one selected
+    # when the page opens; the test then adds the original.
+    shutil.copytree(trained_runs_dir / "small-cnn", trained_runs_dir / "small-cnn-copy")
+    os.utime(trained_runs_dir / "small-cnn-copy" / "config.json")
+    duo.driver.refresh()
+    _show_canvas(duo)
+    duo.find_element(f"#{ids.PREDICT_RUNS}").click()
+    option = duo.driver.find_element(
+        "xpath", "//*[@role='option'][contains(normalize-space(), 'small-cnn ·')]")
+    option.click()
+    ActionChains(duo.driver).send_keys(Keys.ESCAPE).perform()
+    _draw_one(duo)
+    _until(duo, lambda: len(_predicted(duo)) == 2, timeout=15)
+    assert _predicted(duo) == ["1", "1"]
+    duo.find_element(f"#{ids.TEST_DIGITS}").click()
+    _until(duo, lambda: len(duo.find_elements(f"#{ids.TEST_RESULTS} .test-section")) == 2,
+           timeout=15)
+    assert len(duo.find_elements(f"#{ids.TEST_RESULTS} .tile")) == 2 * 20
+    marked = duo.find_elements(f"#{ids.TEST_RESULTS} .tile.correct, "
+                               f"#{ids.TEST_RESULTS} .tile.wrong")
+    assert len(marked) == 40
+    assert "of 20 right" in duo.find_element(f"#{ids.TEST_RESULTS} .card-title").text
