@@ -1,8 +1,11 @@
-"""Development sessions: `dashboard` (the main job), `tests`, `lint`, `bench`, `train`.
+"""Development sessions: `dashboard` (the main job), `tests`, `lint`, `bench`, `train`,
+`export`, `js`.
 
     python3 -m pip install nox && python3 -m nox -s dashboard
     python3 -m pip install nox && python3 -m nox -s tests
 """
+
+import os
 
 import nox
 
@@ -12,11 +15,32 @@ nox.options.reuse_existing_virtualenvs = True
 RUFF = "ruff==0.17.6"
 
 
+def _install_tfjs_runtime(session: nox.Session) -> None:
+    # The exported page's TF.js runtime, from npm with the committed lock file.
+    if not os.path.isfile("node_modules/@tensorflow/tfjs/package.json"):
+        session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (pass pytest options after --)."""
     session.install("-e", ".[test]")
+    _install_tfjs_runtime(session)
     session.run("pytest", *session.posargs, env={"TF_CPP_MIN_LOG_LEVEL": "2"})
+
+
+@nox.session(python=False)
+def js(session: nox.Session) -> None:
+    """Install the pinned TensorFlow.js runtime into node_modules/ (npm ci)."""
+    session.run("npm", "ci", "--no-audit", "--no-fund", *session.posargs, external=True)
+
+
+@nox.session
+def export(session: nox.Session) -> None:
+    """Export a model to a static TF.js site (args go to `mnist-keras export`)."""
+    session.install("-e", ".")
+    _install_tfjs_runtime(session)
+    session.run("mnist-keras", "export", *session.posargs)
 
 
 @nox.session

@@ -128,6 +128,30 @@ def _predict(args):
             print(f"{result['image']}: {result['label']} ({100 * result['confidence']:.1f}%)")
 
 
+def _add_export(subparsers):
+    p = subparsers.add_parser("export", help="write a static TensorFlow.js site for a model")
+    p.add_argument("model", help="a .keras model file")
+    p.add_argument("--out", required=True, help="the site folder to write")
+    p.add_argument("--quantize", default="none", choices=("none", "float16", "uint8"),
+                   help="weight storage (default: none, float32)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=_export)
+
+
+def _export(args):
+    # Imported here: web_export is the only user of the tensorflowjs package.
+    from web_export import export_model
+
+    result = export_model(args.model, args.out, quantize=args.quantize)
+    if args.json:
+        _print_json({"out": result.out_dir, "quantization": args.quantize,
+                     "weight_bytes": result.weight_bytes,
+                     "float32_weight_bytes": result.float32_bytes})
+        return
+    print(f"Wrote {result.out_dir}: {result.weight_bytes:,} bytes of weights "
+          f"({args.quantize}); serve it with: python -m http.server -d {result.out_dir}")
+
+
 def _add_dashboard(subparsers):
     p = subparsers.add_parser("dashboard", help="open the training dashboard in a browser")
     p.add_argument("--host", default="127.0.0.1",
@@ -219,6 +243,7 @@ def build_parser():
     _add_train(subparsers)
     _add_evaluate(subparsers)
     _add_predict(subparsers)
+    _add_export(subparsers)
     _add_dashboard(subparsers)
     return parser
 

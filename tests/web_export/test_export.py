@@ -1,0 +1,99 @@
+"""What `export_model` writes, and what it refuses (without a browser)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import keras
+import pytest
+
+from mnist_keras.errors import MnistKerasError
+from mnist_keras.models import build_model
+from web_export import export_model
+from web_export.runtime import RUNTIME_FILES
+
+
+def test_export_writes_a_self_contained_site(tmp_path, small_cnn_run):
+    result = export_model(small_cnn_run / "model.keras", tmp_path / "site")
+    site = tmp_path / "site"
+    assert {"index.html", "style.css", "model.json", "model-info.json"} <= set(os.listdir(site))
+    assert sorted(os.listdir(site / "js")) == ["main.js", "model.js", "preprocess.js"]
+    assert sorted(os.listdir(site / "vendor")) == sorted(name for _, name in RUNTIME_FILES)
+    model_json = json.loads((site / "model.json").read_text())
+    assert model_json["format"] == "layers-model"
+    (group,) = model_json["weightsManifest"]
+    assert all((site / path).is_file() for path in group["paths"])
+    assert result.weight_bytes == sum((site / p).stat().st_size for p in group["paths"])
+    info = json.loads((site / "model-info.json").read_text())
+    metrics = json.loads((small_cnn_run / "metrics.json").read_text())
+    assert info["test_accuracy"] == metrics["test_accuracy"] and info["test_size"] == 1000
+    assert info["params"] == metrics["num_params"] and info["quantization"] == "none"
+    assert result.weight_bytes == result.float32_bytes == 4 * info["params"]
+    # Nothing refers to anything outside the folder.
+    for page in ("index.html", "js/main.js", "js/model.js", "js/preprocess.js"):
+        text = (site / page).read_text()
+        assert "http://" not in text and "https://" not in text and "//cdn" not in text
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".")]
+
+
+@pytest.mark.parametrize("quantize, bytes_per_weight", [("float16", 2), ("uint8", 1)])
+def test_quantized_weights_are_smaller(tmp_path, small_cnn_run, quantize, bytes_per_weight):
+    result = export_model(small_cnn_run / "model.keras", tmp_path / quantize, quantize=quantize)
+    assert result.weight_bytes == bytes_per_weight * result.info["params"]
+    manifest = json.loads((tmp_path / quantize / "model.json").read_text())["weightsManifest"]
+    assert manifest[0]["weights"][0]["quantization"]["dtype"] == quantize
+
+
+def test_unknown_quantization_is_refused(tmp_path, small_cnn_run):
+    with pytest.raises(MnistKerasError, match="quantize to be one of none, float16, uint8"):
+        export_model(small_cnn_run / "model.keras", tmp_path / "site", quantize="int4")
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_model_of_another_shape_is_refused(tmp_path):
+    inputs = keras.Input((32, 32, 3))
+    model = keras.Model(inputs, keras.layers.Dense(10)(keras.layers.Flatten()(inputs)))
+    with pytest.raises(MnistKerasError, match="28x28x1 images to 10 classes"):
+        export_model(model, tmp_path / "site")
+
+
+def test_a_folder_with_other_files_is_left_alone(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "notes.txt").write_text("mine")
+    with pytest.raises(MnistKerasError, match="an empty folder or an earlier export"):
+        export_model(build_model("cnn-gap"), site)
+    assert os.listdir(site) == ["notes.txt"]
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".")]
+
+
+def test_exporting_again_replaces_an_earlier_export(tmp_path):
+    export_model(build_model("cnn-gap"), tmp_path / "site", quantize="uint8")
+    result = export_model(build_model("cnn-gap"), tmp_path / "site")
+    info = json.loads((tmp_path / "site" / "model-info.json").read_text())
+    assert info["quantization"] == "none" and result.weight_bytes == 4 * 5_322
+    assert info["test_accuracy"] is None
+
+
+def test_a_missing_runtime_names_the_fix_and_writes_nothing(tmp_path):
+    with pytest.raises(MnistKerasError, match="nox -s js"):
+        export_model(build_model("cnn-gap"), tmp_path / "site", node_modules=tmp_path / "none")
+    assert os.listdir(tmp_path) == ["none"] or os.listdir(tmp_path) == []
+
+
+def test_cli_export_prints_where_and_how_big(tmp_path, small_cnn_run):
+    out = tmp_path / "site"
+    completed = subprocess.run(
+        [sys.executable, "-m", "mnist_keras.cli", "export", str(small_cnn_run / "model.keras"),
+         "--out", str(out), "--quantize", "uint8", "--json"],
+        capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    result = json.loads(completed.stdout)
+    assert result["quantization"] == "uint8" and result["weight_bytes"] > 0
+    assert (out / "model.json").is_file()
+    bad = subprocess.run(
+        [sys.executable, "-m", "mnist_keras.cli", "export", str(tmp_path / "missing.keras"),
+         "--out", str(tmp_path / "other")], capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "missing.keras" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1

@@ -1,0 +1,259 @@
+"""The exported page in real headless Chromium: TF.js predictions, preprocessing, drawing."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from mnist_keras.datasets import load_raw, scale_pixels
+from mnist_keras.models import build_model
+from mnist_keras.preprocessing import preprocess_drawing
+from mnist_keras.runs import load_model
+from tests.web_export.conftest import make_driver
+from web_export import export_model
+
+pytestmark = pytest.mark.browser
+
+
+def _with_random_statistics(model, seed=0):
+    """An untrained model whose BatchNorm statistics are not the identity."""
+    rng = np.random.default_rng(seed)
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            gamma, beta, mean, variance = layer.get_weights()
+            layer.set_weights([rng.uniform(0.5, 1.5, gamma.shape), rng.normal(0, 0.1, beta.shape),
+                               rng.normal(0, 0.2, mean.shape),
+                               rng.uniform(0.5, 2.0, variance.shape)])
+    return model
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory, small_cnn_run):
+    root = tmp_path_factory.mktemp("sites")
+    found = {}
+    for quantize in ("none", "float16", "uint8"):
+        found[quantize] = export_model(small_cnn_run / "model.keras", root / quantize,
+                                       quantize=quantize)
+    keras.utils.set_random_seed(0)
+    for name in ("cnn", "cnn-compact"):
+        model = _with_random_statistics(build_model(name))
+        found[name] = export_model(model, root / name)
+        found[name].model = model
+    return found
+
+
+@pytest.fixture(scope="module")
+def test_digits():
+    _, _, images, labels = load_raw()
+    return images, labels
+
+
+def _open(browser, server, backend=None):
+    browser.get(server.url + "index.html" + (f"?backend={backend}" if backend else ""))
+    WebDriverWait(browser, 60, poll_frequency=0.2).until(
+        lambda d: d.execute_script("return document.body.dataset.ready"))
+    assert browser.execute_script("return document.body.dataset.ready") == "true", \
+        browser.find_element("id", "status").text
+
+
+def _browser_probabilities(browser, inputs, backend):
+    result = browser.execute_async_script("""
+        const [data, count, done] = arguments;
+        (async () => {
+          const values = await window.mnistPage.predictBatch(
+              window.mnistPage.model, Float32Array.from(data), count);
+          done({backend: window.mnistPage.backend, values: Array.from(values)});
+        })().catch((error) => done({error: String(error)}));
+    """, np.asarray(inputs, np.float32).ravel().tolist(), len(inputs))
+    assert "error" not in result, result
+    assert result["backend"] == backend  # no silent fallback
+    return np.asarray(result["values"]).reshape(len(inputs), 10)
+
+
+@pytest.mark.parametrize("backend", ["cpu", "webgl", "webgpu", "wasm"])
+def test_sequential_model_matches_keras_on_each_backend(browser, serve, sites, small_cnn_run,
+                                                       test_digits, backend):
+    images, _ = test_digits
+    inputs = scale_pixels(images[:100])
+    expected = np.asarray(load_model(small_cnn_run / "model.keras").predict_on_batch(inputs))
+    _open(browser, serve(sites["none"].out_dir), backend)
+    got = _browser_probabilities(browser, inputs, backend)
+    print(f"\nsimple on {backend}: max difference {np.abs(got - expected).max():.2e}")
+    assert np.abs(got - expected).max() < 1e-4
+
+
+@pytest.mark.parametrize("name", ["cnn", "cnn-compact"])
+@pytest.mark.parametrize("backend", ["cpu", "webgl", "webgpu"])
+def test_functional_models_match_keras(browser, serve, sites, test_digits, name, backend):
+    images, _ = test_digits
+    inputs = scale_pixels(images[100:140])
+    expected = np.asarray(sites[name].model.predict_on_batch(inputs))
+    _open(browser, serve(sites[name].out_dir), backend)
+    got = _browser_probabilities(browser, inputs, backend)
+    print(f"\n{name} on {backend}: max difference {np.abs(got - expected).max():.2e}")
+    assert np.abs(got - expected).max() < 1e-4
+
+
+def test_quantized_exports_keep_their_accuracy(browser, serve, sites, small_cnn_run,
+                                               test_digits):
+    images, labels = test_digits
+    inputs, truth = scale_pixels(images[:1000]), labels[:1000]
+    keras_accuracy = np.mean(np.asarray(load_model(small_cnn_run / "model.keras")
+                                        .predict_on_batch(inputs)).argmax(axis=1) == truth)
+    report = {}
+    for quantize in ("none", "float16", "uint8"):
+        _open(browser, serve(sites[quantize].out_dir), "webgl")
+        predicted = _browser_probabilities(browser, inputs, "webgl").argmax(axis=1)
+        report[quantize] = (sites[quantize].weight_bytes, float(np.mean(predicted == truth)))
+    print(f"\nKeras {100 * keras_accuracy:.1f}%; in the browser (WebGL), 1,000 test digits: " +
+          ", ".join(f"{q} {b:,} bytes {100 * a:.1f}%" for q, (b, a) in report.items()))
+    assert report["none"][1] == pytest.approx(keras_accuracy, abs=1e-9)
+    assert abs(report["float16"][1] - keras_accuracy) <= 0.002
+    assert abs(report["uint8"][1] - keras_accuracy) <= 0.001 + 1e-9
+    assert report["uint8"][0] * 4 == report["none"][0] == report["float16"][0] * 2
+
+
+def _drawings():
+    """RGBA drawings in every style a person might give: (name, array)."""
+    def strokes(size, ink, paper, width, offset=(0, 0), scale=1.0, mode="RGB"):
+        picture = Image.new(mode, size, paper)
+        pen = ImageDraw.Draw(picture)
+        dx, dy = offset
+        points = [(60, 50), (200, 50), (140, 150), (110, 240)]  # a 7
+        pen.line([(dx + x * scale, dy + y * scale) for x, y in points], fill=ink,
+                 width=width, joint="curve")
+        return np.asarray(picture.convert("RGBA"))
+
+    _, _, images, _ = load_raw()
+    upscaled = np.full((200, 260), 255, np.uint8)
+    upscaled[40:152, 120:232] = 255 - np.kron(images[3], np.ones((4, 4), np.uint8))
+    return [
+        ("black on white", strokes((280, 280), (0, 0, 0), (255, 255, 255), 22)),
+        ("white on black, small, off-centre", strokes((280, 280), (255, 255, 255), (0, 0, 0), 9,
+                                                      offset=(120, 100), scale=0.5)),
+        ("blue ink on transparent", strokes((280, 280), (30, 60, 200, 255), (0, 0, 0, 0), 18,
+                                            mode="RGBA")),
+        ("dark ink on grey paper", strokes((300, 320), (40, 40, 40), (225, 225, 225), 25)),
+        ("tall thin page", strokes((120, 300), (0, 0, 0), (255, 255, 255), 10, scale=0.4,
+                                   offset=(10, 60))),
+        ("MNIST digit, scanned", np.asarray(Image.fromarray(upscaled).convert("RGBA"))),
+    ]
+
+
+def test_page_preprocessing_matches_the_library(browser, serve, sites):
+    _open(browser, serve(sites["none"].out_dir))
+    for name, rgba in _drawings():
+        height, width = rgba.shape[:2]
+        got = browser.execute_script("""
+            const [data, width, height] = arguments;
+            return Array.from(window.mnistPage.preprocess(
+                Uint8ClampedArray.from(data), width, height));""",
+            rgba.ravel().tolist(), width, height)
+        expected = preprocess_drawing(rgba)
+        assert expected.max() > 0.9 and len(got) == 784
+        difference = np.abs(np.asarray(got).reshape(28, 28) - expected).max()
+        print(f"\n{name}: JS vs Python max difference {difference:.2e}")
+        assert difference < 0.02, name
+    blank = np.full((280, 280, 4), 255, np.uint8)
+    error = browser.execute_script("""
+        try { window.mnistPage.preprocess(Uint8ClampedArray.from(arguments[0]), 280, 280); }
+        catch (error) { return error.constructor.name + ": " + error.message; }""",
+        blank.ravel().tolist())
+    assert error.startswith("EmptyDrawingError") and "empty drawing" in error
+
+
+def _draw_one(browser):
+    pad = browser.find_element("id", "pad")
+    (ActionChains(browser).move_to_element_with_offset(pad, 140, 45).click_and_hold()
+     .move_by_offset(2, 60).move_by_offset(2, 60).move_by_offset(1, 70).release().perform())
+
+
+def test_drawing_with_the_mouse_predicts_and_clear_empties(browser, serve, sites):
+    server = serve(sites["none"].out_dir)
+    _open(browser, server)
+    _draw_one(browser)
+    wait = WebDriverWait(browser, 15, poll_frequency=0.2)
+    wait.until(lambda d: d.find_element("id", "digit").text != "–")
+    assert browser.find_element("id", "digit").text == "1"
+    confidence = browser.find_element("id", "confidence")
+    percent = float(confidence.text.split()[-1].rstrip("%"))
+    expected_level = "high" if percent > 80 else "medium" if percent >= 50 else "low"
+    assert confidence.get_attribute("class") == f"confidence {expected_level}"
+    assert len(browser.find_elements("css selector", "#bars .bar")) == 10
+    assert " ms on " in browser.find_element("id", "timing").text
+    ink = browser.execute_script("""const d = document.getElementById('input').getContext('2d')
+        .getImageData(0, 0, 28, 28).data; let s = 0; for (let i = 0; i < d.length; i += 4)
+        s += d[i]; return s;""")
+    assert ink > 0
+    browser.find_element("id", "clear").click()
+    assert browser.find_element("id", "digit").text == "–"
+    assert browser.find_elements("css selector", "#bars .bar") == []
+    # Offline: every resource came from the page's own server, and the rest of
+    # the network really is unreachable from this browser.
+    resources = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name);")
+    assert resources and all(url.startswith(server.url) for url in resources)
+    assert all(not path.startswith("//") for path in server.requested)
+    blocked = browser.execute_async_script("""const done = arguments[0];
+        fetch('http://example.com/').then(() => done('reached'), () => done('blocked'));""")
+    assert blocked == "blocked"
+
+
+def test_touch_strokes_predict(browser, serve, sites):
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+    from selenium.webdriver.common.actions.interaction import POINTER_TOUCH
+    from selenium.webdriver.common.actions.pointer_input import PointerInput
+
+    _open(browser, serve(sites["none"].out_dir))
+    box = browser.execute_script(
+        "return document.getElementById('pad').getBoundingClientRect().toJSON();")
+    left, top = box["left"] + 140, box["top"] + 45
+    actions = ActionBuilder(browser, mouse=PointerInput(POINTER_TOUCH, "finger"))
+    actions.pointer_action.move_to_location(int(left), int(top)).pointer_down()
+    for step in range(1, 11):
+        actions.pointer_action.move_to_location(int(left + step // 4), int(top + 19 * step))
+    actions.pointer_action.pointer_up()
+    actions.perform()
+    WebDriverWait(browser, 15, poll_frequency=0.2).until(
+        lambda d: d.find_element("id", "digit").text != "–")
+    assert browser.find_element("id", "digit").text == "1"
+
+
+def test_backend_chooser_and_model_facts(browser, serve, sites, small_cnn_run):
+    _open(browser, serve(sites["uint8"].out_dir))
+    status = browser.find_element("id", "status")
+    assert status.text.startswith("Running on WebGPU")
+    # Choosing another backend loads the page again on it, and it predicts there.
+    for value, label in (("cpu", "CPU"), ("wasm", "WASM"), ("webgl", "WebGL")):
+        Select(browser.find_element("id", "backend")).select_by_value(value)
+        WebDriverWait(browser, 30).until(lambda d, label=label: d.find_element(
+            "id", "status").text.startswith(f"Running on {label}"))
+        WebDriverWait(browser, 30).until(
+            lambda d: d.execute_script("return document.body.dataset.ready") == "true")
+        assert browser.find_element("id", "backend").get_attribute("value") == value
+        _draw_one(browser)
+        WebDriverWait(browser, 15).until(
+            lambda d, label=label: f"ms on {label}" in d.find_element("id", "timing").text)
+    facts = {element.get_attribute("data-fact"): element.text for element in
+             browser.find_elements("css selector", "#facts dd")}
+    metrics = json.loads((small_cnn_run / "metrics.json").read_text())
+    assert facts["parameters"] == f"{metrics['num_params']:,}"
+    assert facts["test accuracy"].startswith(f"{100 * metrics['test_accuracy']:.2f}%")
+    assert facts["weights"] == "quantized to uint8"
+    assert facts["weight bytes"].startswith(f"{sites['uint8'].weight_bytes:,}")
+    rows = browser.find_elements("css selector", "#layers tbody tr")
+    assert len(rows) == len(sites["uint8"].info["layers"])
+
+
+def test_without_webgpu_the_page_says_it_fell_back(serve, sites):
+    driver = make_driver(webgpu=False, extra_flags=("--disable-features=WebGPU",))
+    try:
+        _open(driver, serve(sites["none"].out_dir))
+        status = driver.find_element("id", "status").text
+        assert status.startswith("Running on WebGL (WebGPU failed: "), status
+    finally:
+        driver.quit()

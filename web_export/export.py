@@ -1,0 +1,175 @@
+"""Keras model -> a self-contained static site that predicts drawn digits with TF.js.
+
+    mnist-keras export runs/first/model.keras --out site --quantize uint8
+    python -m http.server -d site
+
+The folder holds everything the page loads: `model.json` and its weight
+shards, `model-info.json` (the facts the page shows), the page (`index.html`,
+`style.css`, `js/`) and the TF.js runtime (`vendor/`). It requests nothing
+outside itself, so it works offline from any static server.
+"""
+
+import dataclasses
+import json
+import os
+import shutil
+import tempfile
+
+from mnist_keras.errors import expected
+from web_export.runtime import TFJS_VERSION, copy_runtime
+from web_export.topology import tfjs_topology, weight_entries
+
+QUANTIZATIONS = ("none", "float16", "uint8")
+SITE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site")
+# What marks a folder as an export, so exporting again may replace it.
+INFO_FILE = "model-info.json"
+GENERATOR = "mnist-keras web_export"
+# Shards of at most 4 MB, TF.js's own default: browsers fetch them in parallel.
+SHARD_BYTES = 4 * 1024 * 1024
+
+
+@dataclasses.dataclass
+class ExportResult:
+    """What `export_model` wrote.
+
+    Attributes:
+        out_dir: the site folder.
+        weight_bytes: bytes of the weight shards (after quantization).
+        float32_bytes: bytes the weights take as float32.
+        info: the contents of `model-info.json`.
+    """
+
+    out_dir: str
+    weight_bytes: int
+    float32_bytes: int
+    info: dict
+
+
+def _write_weights(entries, folder, quantize):
+    # tensorflowjs imports jax, flax and TF Decision Forests (about 9 s): here
+    # only. TF-DF prints a welcome banner on import unless told not to (and
+    # wants IPython if stdout is not a terminal).
+    os.environ.setdefault("TFDF_DISABLE_WELCOME_MESSAGE", "1")
+    from tensorflowjs.write_weights import write_weights
+    dtype_map = None if quantize == "none" else {quantize: "*"}
+    return write_weights([entries], folder, shard_size_bytes=SHARD_BYTES,
+                         write_manifest=False, quantization_dtype_map=dtype_map)
+
+
+def _check_shapes(model):
+    input_shape = tuple(model.inputs[0].shape)[1:] if getattr(model, "inputs", None) else None
+    output_shape = tuple(model.outputs[0].shape)[1:] if getattr(model, "outputs", None) else None
+    if input_shape != (28, 28, 1) or output_shape != (10,):
+        raise expected("a model from 28x28x1 images to 10 classes", input_shape=input_shape,
+                       output_shape=output_shape)
+
+
+def _run_metrics(model_path, run_dir):
+    folder = run_dir or (os.path.dirname(os.path.abspath(model_path)) if model_path else None)
+    path = os.path.join(folder, "metrics.json") if folder else None
+    if path and os.path.isfile(path):
+        try:
+            with open(path, encoding="utf-8") as file:
+                return json.load(file)
+        except (OSError, ValueError):
+            return {}
+    return {}
+
+
+def _model_info(model, metrics, quantize, weight_bytes, float32_bytes):
+    from mnist_keras.inspection import layer_summary
+
+    layers = layer_summary(model)
+    return {
+        "generator": GENERATOR, "name": model.name, "tfjs_version": TFJS_VERSION,
+        "layers": [{**row, "output_shape": list(row["output_shape"])} for row in layers],
+        "params": int(model.count_params()),
+        "test_accuracy": metrics.get("test_accuracy"),
+        "test_size": (metrics.get("confusion_matrix") and
+                      sum(sum(row) for row in metrics["confusion_matrix"])) or None,
+        "class_names": metrics.get("class_names") or [str(d) for d in range(10)],
+        "quantization": quantize, "weight_bytes": weight_bytes,
+        "float32_weight_bytes": float32_bytes,
+    }
+
+
+def _replace_folder(built, out_dir):
+    """Moves the finished export into place; an earlier export there is replaced."""
+    if os.path.exists(out_dir):
+        if not os.path.isdir(out_dir):
+            raise expected("a folder to write the site into", out=out_dir)
+        if os.listdir(out_dir) and not os.path.isfile(os.path.join(out_dir, INFO_FILE)):
+            raise expected("an empty folder or an earlier export (it would be replaced)",
+                           out=out_dir)
+        old = tempfile.mkdtemp(prefix=".old-", dir=os.path.dirname(out_dir))
+        os.rename(out_dir, os.path.join(old, "site"))
+        os.rename(built, out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(built, out_dir)
+
+
+def export_model(model, out_dir, quantize="none", run_dir=None, node_modules=None):
+    """Writes a static site that predicts drawn digits with the model in the browser.
+
+    Args:
+        model: a `.keras` file (loaded in Keras safe mode) or a Keras model
+            (Sequential or functional) from 28x28x1 images to 10 classes.
+        out_dir: the site folder: new, empty, or an earlier export (replaced
+            only once the new one is complete).
+        quantize: `"none"` (float32), `"float16"` or `"uint8"` weights.
+        run_dir: the run folder whose metrics.json gives the test accuracy
+            shown on the page. Defaults to the model file's folder.
+        node_modules: where npm installed the TF.js runtime (see
+            `web_export.runtime.copy_runtime`).
+
+    Returns:
+        An `ExportResult`.
+
+    Raises:
+        MnistKerasError: for an unknown quantization, a model TF.js cannot
+            run (naming the layer), a model of the wrong shape, a missing
+            runtime, or an output folder that holds something else.
+
+    Example:
+
+    >>> export_model("runs/first/model.keras", "site", quantize="uint8")  # doctest: +SKIP
+    ExportResult(out_dir='site', weight_bytes=..., ...)
+    """
+    if quantize not in QUANTIZATIONS:
+        raise expected(f"quantize to be one of {', '.join(QUANTIZATIONS)}", quantize=quantize)
+    model_path = None
+    if isinstance(model, (str, os.PathLike)):
+        from mnist_keras.runs import load_model
+
+        model_path, model = os.fspath(model), load_model(model)
+    _check_shapes(model)
+    topology = tfjs_topology(model)
+    entries = weight_entries(model)
+    out_dir = os.path.abspath(os.fspath(out_dir))
+    parent = os.path.dirname(out_dir)
+    os.makedirs(parent, exist_ok=True)
+    built = tempfile.mkdtemp(prefix=".export-", dir=parent)
+    try:
+        float32_bytes = sum(entry["data"].nbytes for entry in entries)
+        manifest = _write_weights(entries, built, quantize)
+        weight_bytes = sum(os.path.getsize(os.path.join(built, path))
+                           for group in manifest for path in group["paths"])
+        model_json = {"format": "layers-model", "generatedBy": GENERATOR,
+                      "convertedBy": f"{GENERATOR} (tensorflowjs weight writer)",
+                      "modelTopology": topology, "weightsManifest": manifest}
+        with open(os.path.join(built, "model.json"), "w", encoding="utf-8") as file:
+            json.dump(model_json, file)
+        info = _model_info(model, _run_metrics(model_path, run_dir), quantize, weight_bytes,
+                           float32_bytes)
+        with open(os.path.join(built, INFO_FILE), "w", encoding="utf-8") as file:
+            json.dump(info, file, indent=1)
+        shutil.copytree(SITE_DIR, built, dirs_exist_ok=True)
+        copy_runtime(os.path.join(built, "vendor"), node_modules)
+        os.chmod(built, 0o755)
+        _replace_folder(built, out_dir)
+    except BaseException:
+        shutil.rmtree(built, ignore_errors=True)
+        raise
+    return ExportResult(out_dir, weight_bytes, float32_bytes, info)
+
