@@ -11,6 +11,8 @@ from mnist_keras.models import load_spec, model_names, validate_spec
 OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw", "muon")
 SCHEDULES = ("constant", "exponential", "cosine", "cosine-restarts")
 DATASETS = ("mnist", "fashion-mnist", "kmnist")
+PRUNING_SCOPES = ("global", "layer")
+PRUNING_SCHEDULES = ("constant", "polynomial")
 
 # name -> (low, high) of every numeric setting; None values mean "off".
 RANGES = {
@@ -30,6 +32,7 @@ RANGES = {
     "momentum": (0.0, 0.99),
     "weight_decay": (0.0, 0.1),
     "seed": (0, 2**31 - 1),
+    "sparsity": (0.0, 0.99),
 }
 _INTEGERS = {"train_size", "test_size", "batch_size", "epochs", "early_stopping_patience",
              "reduce_lr_patience", "seed"}
@@ -73,6 +76,19 @@ class TrainingConfig:
         momentum: SGD and RMSprop momentum, 0-0.99.
         weight_decay: AdamW and Muon weight decay, 0-0.1.
         seed: seeds data subsets, initialisation, shuffling and dropout.
+        parent_model: a `.keras` file to start from instead of building
+            `model` (then only a label): fine-tuning and pruning a trained
+            model. `dropout` and `conv_channels` do not apply to it. With a
+            parent, `epochs` may be 0 (prune without fine-tuning).
+        parent_run: the parent's run name, recorded for the run list.
+        sparsity: prune Conv2D and Dense kernels to this fraction of zeros
+            (0-0.99) while training, or None. Pruned weights stay exactly zero.
+        pruning_scope: `"global"` (one magnitude threshold across layers) or
+            `"layer"` (each layer to `sparsity`).
+        pruning_schedule: `"polynomial"` (sparsity ramps up over 70% of the
+            steps, tfmot's PolynomialDecay) or `"constant"` (one shot at the
+            first step).
+        prune_output_layer: also prune the classifier. Defaults to False.
 
     Raises:
         MnistKerasError: naming the first setting that is out of range.
@@ -109,6 +125,12 @@ class TrainingConfig:
     momentum: float = 0.9
     weight_decay: float = 1e-4
     seed: int = 0
+    parent_model: Optional[str] = None
+    parent_run: Optional[str] = None
+    sparsity: Optional[float] = None
+    pruning_scope: str = "global"
+    pruning_schedule: str = "polynomial"
+    prune_output_layer: bool = False
 
     def __post_init__(self):
         self.validate()
@@ -118,8 +140,10 @@ class TrainingConfig:
         for name, (low, high) in RANGES.items():
             value = getattr(self, name)
             if value is None and name in ("dropout", "early_stopping_patience",
-                                          "reduce_lr_patience"):
+                                          "reduce_lr_patience", "sparsity"):
                 continue
+            if name == "epochs" and value == 0 and self.parent_model:
+                continue  # prune a trained model without fine-tuning
             is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
             if name in _INTEGERS:
                 is_number = is_number and float(value).is_integer()
@@ -129,12 +153,18 @@ class TrainingConfig:
             if name in _INTEGERS:
                 setattr(self, name, int(value))
         for name, choices in (("optimizer", OPTIMIZERS), ("schedule", SCHEDULES),
-                              ("dataset", DATASETS)):
+                              ("dataset", DATASETS), ("pruning_scope", PRUNING_SCOPES),
+                              ("pruning_schedule", PRUNING_SCHEDULES)):
             if getattr(self, name) not in choices:
                 raise expected(f"{name} in {list(choices)}", **{name: getattr(self, name)})
-        if self.model not in model_names() and not str(self.model).endswith(".json"):
+        if self.parent_model is not None:
+            if not str(self.parent_model).endswith(".keras") or \
+                    not os.path.isfile(self.parent_model):
+                raise expected("parent_model as an existing .keras file",
+                               parent_model=self.parent_model)
+        elif self.model not in model_names() and not str(self.model).endswith(".json"):
             raise expected(f"model in {model_names()} or a .json layer spec", model=self.model)
-        if str(self.model).endswith(".json"):
+        elif str(self.model).endswith(".json"):
             # Checked now, so a bad spec is refused before any run folder exists.
             validate_spec(load_spec(self.model))
         if self.reduce_lr_patience is not None and self.schedule != "constant":
@@ -149,8 +179,9 @@ class TrainingConfig:
                 "a validation_split above 0 to watch for early stopping or plateaus",
                 validation_split=self.validation_split,
             )
-        if not isinstance(self.augment, bool):
-            raise expected("augment True or False", augment=self.augment)
+        for name in ("augment", "prune_output_layer"):
+            if not isinstance(getattr(self, name), bool):
+                raise expected(f"{name} True or False", **{name: getattr(self, name)})
         if self.conv_channels is not None:
             self.conv_channels = list(self.conv_channels)
 

@@ -17,7 +17,15 @@ from mnist_keras.datasets import load_dataset
 from mnist_keras.errors import expected
 from mnist_keras.evaluation import evaluate
 from mnist_keras.models import build_model
-from mnist_keras.runs import Run
+from mnist_keras.pruning import (
+    PruningCallback,
+    count_nonzero_params,
+    make_sparsity_schedule,
+    prunable_layers,
+    sparsity_report,
+    strip,
+)
+from mnist_keras.runs import Run, load_model
 from mnist_keras.sinks import JsonlSink, MemorySink, subsample
 
 # history.json keeps at most this many batch records (evenly subsampled); the
@@ -167,16 +175,23 @@ def _train(config, run, sinks, callbacks, data, verbose):
     if data is None:
         data = load_dataset(config.dataset, config.data_dir, config.train_size,
                             config.test_size, config.validation_split, config.seed)
-    model = build_model(config.model, num_classes=data.num_classes,
-                        conv_channels=config.conv_channels, dropout=config.dropout)
+    if config.parent_model:
+        model = load_model(config.parent_model)
+        if tuple(model.outputs[0].shape)[1:] != (data.num_classes,):
+            raise expected(f"a parent model with {data.num_classes} outputs for {data.name}",
+                           parent_output_shape=tuple(model.outputs[0].shape)[1:])
+    else:
+        model = build_model(config.model, num_classes=data.num_classes,
+                            conv_channels=config.conv_channels, dropout=config.dropout)
     fit_model = model
     if config.augment:
         augmentation = build_augmentation(config.rotation, config.zoom, config.translation,
                                           seed=config.seed)
         fit_model = keras.Sequential([augmentation, model], name=f"{model.name}_augmented")
     steps_per_epoch = int(np.ceil(len(data.x_train) / config.batch_size))
+    # max(1, ...): a pruning run may have no epochs and then never uses it.
     schedule = make_schedule(config.schedule, config.learning_rate, steps_per_epoch,
-                             config.epochs)
+                             max(1, config.epochs))
     fit_model.compile(
         optimizer=make_optimizer(config.optimizer, schedule, config.momentum,
                                  config.weight_decay),
@@ -193,20 +208,33 @@ def _train(config, run, sinks, callbacks, data, verbose):
     if config.reduce_lr_patience:
         fit_callbacks.append(keras.callbacks.ReduceLROnPlateau(
             monitor=monitor, factor=0.5, patience=config.reduce_lr_patience, min_lr=1e-6))
+    pruning = None
+    if config.sparsity is not None:
+        pruning = PruningCallback(
+            model, make_sparsity_schedule(config.pruning_schedule, config.sparsity,
+                                          max(1, steps_per_epoch * config.epochs)),
+            layers=prunable_layers(model, config.prune_output_layer),
+            scope=config.pruning_scope)
+        fit_callbacks.append(pruning)
     fit_callbacks.extend(callbacks)
 
     def one_hot(labels):
         return keras.utils.to_categorical(labels, data.num_classes)
 
     started = time.perf_counter()
-    fit_model.fit(
-        data.x_train, one_hot(data.y_train),
-        batch_size=config.batch_size,
-        epochs=config.epochs,
-        validation_data=(data.x_val, one_hot(data.y_val)) if has_validation else None,
-        callbacks=fit_callbacks,
-        verbose=verbose,
-    )
+    if config.epochs:
+        fit_model.fit(
+            data.x_train, one_hot(data.y_train),
+            batch_size=config.batch_size,
+            epochs=config.epochs,
+            validation_data=(data.x_val, one_hot(data.y_val)) if has_validation else None,
+            callbacks=fit_callbacks,
+            verbose=verbose,
+        )
+    if pruning:
+        # A cancelled or zero-epoch run still ends at the target sparsity.
+        pruning.finish()
+        model = strip(model)
     train_seconds = time.perf_counter() - started
     cancelled = any(isinstance(c, StopSignal) and c.requested for c in callbacks)
     status = "cancelled" if cancelled else "completed"
@@ -221,11 +249,16 @@ def _train(config, run, sinks, callbacks, data, verbose):
     metrics = {
         **evaluation.to_metrics(indices=data.test_indices),
         "num_params": int(model.count_params()),
+        "nonzero_params": count_nonzero_params(model),
         "train_seconds": train_seconds,
         "epochs_done": len(history["epochs"]),
         "dataset": data.name,
         "class_names": data.class_names,
     }
+    if config.parent_model:
+        metrics["parent_run"] = config.parent_run
+    if pruning:
+        metrics["sparsity"] = sparsity_report(model, pruning.layer_names)
     if run:
         run.write_json("history.json", history)
         run.save_model(model)
