@@ -128,6 +128,63 @@ def _predict(args):
             print(f"{result['image']}: {result['label']} ({100 * result['confidence']:.1f}%)")
 
 
+def _add_prune(subparsers):
+    p = subparsers.add_parser("prune", help="prune a trained model, fine-tune it, write a run")
+    p.add_argument("model", help="the trained .keras model (its run folder is the parent)")
+    p.add_argument("--sparsity", type=float, required=True,
+                   help="fraction of Conv2D/Dense kernel weights set to zero (0-0.99)")
+    p.add_argument("--fine-tune-epochs", type=int, default=2,
+                   help="epochs of fine-tuning (default 2; 0 prunes only)")
+    p.add_argument("--run-dir", required=True, help="new folder for the pruned run")
+    p.add_argument("--scope", default="global", choices=("global", "layer"),
+                   help="one magnitude threshold for all layers (default) or per layer")
+    p.add_argument("--schedule", default="polynomial", choices=("polynomial", "constant"),
+                   help="ramp the sparsity up while fine-tuning (default) or prune at once")
+    p.add_argument("--prune-output-layer", action="store_true",
+                   help="also prune the classifier (left dense by default)")
+    p.add_argument("--learning-rate", type=float, default=1e-4,
+                   help="fine-tuning learning rate (default 1e-4, constant)")
+    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--train-size", type=int, default=60_000)
+    p.add_argument("--test-size", type=int, default=10_000)
+    p.add_argument("--dataset", default="mnist")
+    p.add_argument("--data-dir")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.set_defaults(handler=_prune)
+
+
+def _prune(args):
+    from mnist_keras.callbacks import ProgressBar
+    from mnist_keras.config import TrainingConfig
+    from mnist_keras.runs import Run
+    from mnist_keras.training import train
+
+    # The model's run folder (if it is one) is the parent: its name and model label.
+    parent = Run(os.path.dirname(os.path.abspath(args.model)))
+    parent_config = parent.read_json("config.json") or {}
+    config = TrainingConfig(
+        model=str(parent_config.get("model", "cnn")), parent_model=args.model,
+        parent_run=parent.name if parent_config else None, sparsity=args.sparsity,
+        pruning_scope=args.scope, pruning_schedule=args.schedule,
+        prune_output_layer=args.prune_output_layer, epochs=args.fine_tune_epochs,
+        learning_rate=args.learning_rate, schedule="constant", batch_size=args.batch_size,
+        train_size=args.train_size, test_size=args.test_size, dataset=args.dataset,
+        data_dir=args.data_dir, seed=args.seed)
+    result = train(config, run_dir=args.run_dir, callbacks=[ProgressBar()])
+    metrics, report = result.metrics, result.metrics["sparsity"]
+    if args.json:
+        _print_json({"run_dir": result.run_dir, "status": result.status, **_summary(metrics),
+                     "parent_run": metrics.get("parent_run"), "sparsity": report})
+        return
+    for row in report["layers"]:
+        print(f"  {row['name']:24s} {row['zeros']:>9,} of {row['total']:>9,} zero "
+              f"({100 * row['sparsity']:.1f}%)")
+    print(f"{result.status}: test accuracy {metrics['test_accuracy']:.4f} at "
+          f"{100 * report['sparsity']:.1f}% sparsity ({report['nonzero_params']:,} of "
+          f"{report['params']:,} parameters non-zero); run saved in {result.run_dir}")
+
+
 def _add_export(subparsers):
     p = subparsers.add_parser("export", help="write a static TensorFlow.js site for a model")
     p.add_argument("model", help="a .keras model file")
@@ -243,6 +300,7 @@ def build_parser():
     _add_train(subparsers)
     _add_evaluate(subparsers)
     _add_predict(subparsers)
+    _add_prune(subparsers)
     _add_export(subparsers)
     _add_dashboard(subparsers)
     return parser

@@ -26,6 +26,25 @@ def test_train_json_prints_metrics_and_writes_run(tmp_path, synthetic_data_dir, 
     assert (tmp_path / "run" / "model.keras").exists()
 
 
+def test_prune_writes_a_run_linked_to_its_parent(tmp_path, synthetic_data_dir, capsys):
+    main(_train_args(synthetic_data_dir, tmp_path / "parent"))
+    capsys.readouterr()
+    args = ["prune", str(tmp_path / "parent" / "model.keras"), "--sparsity", "0.8",
+            "--fine-tune-epochs", "1", "--run-dir", str(tmp_path / "pruned"),
+            "--data-dir", synthetic_data_dir, "--train-size", "1200", "--test-size", "1000"]
+    assert main(args + ["--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["parent_run"] == "parent" and result["status"] == "completed"
+    assert result["sparsity"]["sparsity"] == pytest.approx(0.8, abs=1e-4)
+    config = json.loads((tmp_path / "pruned" / "config.json").read_text())
+    assert config["model"] == "mlp" and config["learning_rate"] == 1e-4
+    assert main(args[:-8] + ["--run-dir", str(tmp_path / "again"), "--scope", "layer",
+                             "--fine-tune-epochs", "0", "--data-dir", synthetic_data_dir,
+                             "--train-size", "1200", "--test-size", "1000"]) == 0
+    out = capsys.readouterr().out
+    assert "80.0% sparsity" in out and "zero (80.0%)" in out
+
+
 def test_evaluate_reports_text_and_json(tmp_path, synthetic_data_dir, capsys):
     main(_train_args(synthetic_data_dir, tmp_path / "run"))
     capsys.readouterr()
@@ -48,6 +67,9 @@ def test_evaluate_reports_text_and_json(tmp_path, synthetic_data_dir, capsys):
     (["evaluate", "missing.keras"], "Expected an existing .keras model file"),
     (["fly"], "invalid choice: 'fly'"),
     (["train", "--run-dir", "x", "--model", "missing.json"], "existing layer-spec file"),
+    (["prune", "missing.keras", "--sparsity", "0.5", "--run-dir", "x"],
+     "Expected parent_model as an existing .keras file"),
+    (["prune", "m.keras", "--run-dir", "x"], "the following arguments are required: --sparsity"),
 ])
 def test_mistakes_exit_2_with_one_line(args, message, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
