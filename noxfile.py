@@ -54,10 +54,12 @@ def lint(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Train on all of MNIST and print speed and accuracy (args go to the script)."""
     session.install("-e", ".")
+    _install_tfjs_runtime(session)
     session.run("python", "benchmarks/recording_overhead.py")
     session.run("python", "benchmarks/dashboard_callbacks.py")
     session.run("python", "benchmarks/predict_latency.py")
     session.run("python", "benchmarks/drawing_panel.py")
+    session.run("python", "benchmarks/pruning.py")
     session.run("python", "benchmarks/train_full.py", *session.posargs)
 
 

@@ -10,7 +10,6 @@ dashboard loads it (untrained weights cost the same).
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -21,6 +20,8 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from timing import time_calls  # noqa: E402
+
 from dashboard import figures, loaded_models  # noqa: E402
 from dashboard.callbacks import drawing, inspection  # noqa: E402
 from mnist_keras.inspection import activation_flow  # noqa: E402
@@ -28,16 +29,6 @@ from mnist_keras.models import build_model  # noqa: E402
 from mnist_keras.runs import Run  # noqa: E402
 
 SEVEN = [{"points": [[70, 60], [210, 60], [150, 160], [120, 240]], "width": 22}]
-
-
-def _time(function, repeats):
-    function()  # the first call loads, traces and compiles
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(1000 * (time.perf_counter() - started))
-    return statistics.median(times), max(times)
 
 
 def main():
@@ -69,7 +60,7 @@ def main():
                                                                                  "dense"),
         }
         for name, function in cases.items():
-            median, worst = _time(function, args.repeats)
+            median, _, worst = time_calls(function, args.repeats)
             print(f"{name:42s} median {median:6.1f} ms   max {worst:6.1f} ms")
         print(f"(numpy {np.__version__}; {args.repeats} repeats each)")
 

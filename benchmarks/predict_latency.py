@@ -9,25 +9,14 @@ compared with a plain `model.predict` call on the same input.
 
 import argparse
 import os
-import statistics
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
+from timing import time_calls  # noqa: E402
 
 import mnist_keras as mk  # noqa: E402
-
-
-def _time(function, repeats):
-    function()  # the first call traces and compiles
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(1000 * (time.perf_counter() - started))
-    return statistics.median(times), min(times)
 
 
 def main(argv=None):
@@ -43,7 +32,7 @@ def main(argv=None):
         ("predict_digits (preprocess + predict)", lambda: mk.predict_digits(model, [canvas])),
         ("model.predict alone, for comparison", lambda: model.predict(x, verbose=0)),
     ):
-        median, fastest = _time(function, args.repeats)
+        median, fastest, _ = time_calls(function, args.repeats)
         print(f"{label:40s} median {median:6.2f} ms  fastest {fastest:6.2f} ms")
     return 0
 
