@@ -1,0 +1,211 @@
+// The page: the only module that touches the DOM. Drawing, the backend
+// chooser, results and model facts; preprocessing and TF.js live in their
+// own modules.
+
+import { BACKENDS, BACKEND_NAMES, loadModel, predictBatch, predictOne, useBackend } from "./model.js";
+import { EmptyDrawingError, preprocess } from "./preprocess.js";
+
+const PAUSE_MS = 500;
+const LINE_WIDTH = 22;
+const $ = (id) => document.getElementById(id);
+
+const pad = $("pad");
+const pen = pad.getContext("2d", { willReadFrequently: true });
+const state = { model: null, backend: null, timer: null, drawing: false, classNames: null };
+
+function level(confidence) {
+  return confidence > 0.8 ? "high" : confidence >= 0.5 ? "medium" : "low";
+}
+
+function clearPad() {
+  pen.fillStyle = "#fff";
+  pen.fillRect(0, 0, pad.width, pad.height);
+}
+
+function showInput(input) {
+  const view = $("input").getContext("2d");
+  const image = view.createImageData(28, 28);
+  for (let i = 0; i < 784; i++) {
+    const v = Math.round(255 * input[i]);
+    image.data.set([v, v, v, 255], 4 * i);
+  }
+  view.putImageData(image, 0, 0);
+}
+
+function showBars(probabilities, best) {
+  const bars = $("bars");
+  bars.replaceChildren();
+  probabilities.forEach((p, digit) => {
+    const label = document.createElement("span");
+    label.textContent = state.classNames ? state.classNames[digit] : String(digit);
+    const bar = document.createElement("div");
+    bar.className = digit === best ? `bar best ${level(p)}` : "bar";
+    bar.style.width = `${Math.max(1, 100 * p)}%`;
+    bar.dataset.digit = String(digit);
+    const value = document.createElement("span");
+    value.textContent = `${(100 * p).toFixed(1)}%`;
+    bars.append(label, bar, value);
+  });
+}
+
+function showNothing(message) {
+  $("digit").textContent = "–";
+  $("digit").className = "digit";
+  $("confidence").textContent = "";
+  $("timing").textContent = "";
+  $("bars").replaceChildren();
+  $("message").textContent = message || "";
+  $("input").getContext("2d").clearRect(0, 0, 28, 28);
+}
+
+async function predictDrawing() {
+  if (!state.model) return;
+  const pixels = pen.getImageData(0, 0, pad.width, pad.height);
+  let input;
+  try {
+    input = preprocess(pixels.data, pixels.width, pixels.height);
+  } catch (error) {
+    if (error instanceof EmptyDrawingError) return showNothing(error.message);
+    throw error;
+  }
+  const { label, probabilities, milliseconds } = await predictOne(state.model, input);
+  const confidence = probabilities[label];
+  $("message").textContent = "";
+  $("digit").textContent = state.classNames ? state.classNames[label] : String(label);
+  $("digit").className = `digit ${level(confidence)}`;
+  $("confidence").textContent = `confidence ${(100 * confidence).toFixed(1)}%`;
+  $("confidence").className = `confidence ${level(confidence)}`;
+  $("timing").textContent = `${milliseconds.toFixed(1)} ms on ${BACKEND_NAMES[state.backend]}`;
+  showBars(probabilities, label);
+  showInput(input);
+}
+
+function point(event) {
+  const box = pad.getBoundingClientRect();
+  return [(event.clientX - box.left) * (pad.width / box.width),
+          (event.clientY - box.top) * (pad.height / box.height)];
+}
+
+function startStroke(event) {
+  if (!state.model) return;
+  event.preventDefault();
+  pad.setPointerCapture(event.pointerId);
+  clearTimeout(state.timer);
+  state.drawing = true;
+  const [x, y] = point(event);
+  pen.beginPath();
+  pen.moveTo(x, y);
+  pen.lineTo(x, y);
+  pen.stroke();
+}
+
+function continueStroke(event) {
+  if (!state.drawing) return;
+  event.preventDefault();
+  const [x, y] = point(event);
+  pen.lineTo(x, y);
+  pen.stroke();
+}
+
+function endStroke() {
+  if (!state.drawing) return;
+  state.drawing = false;
+  clearTimeout(state.timer);
+  state.timer = setTimeout(() => predictDrawing().catch(report), PAUSE_MS);
+}
+
+function report(error) {
+  $("message").textContent = String(error && error.message ? error.message : error);
+}
+
+async function switchBackend(name) {
+  const { backend, failures } = await useBackend(name);
+  state.backend = backend;
+  $("backend").value = backend;
+  const fellBack = failures.map(([b, why]) => `${BACKEND_NAMES[b]} failed: ${why}`).join("; ");
+  $("status").textContent = `Running on ${BACKEND_NAMES[backend]}` +
+    (fellBack ? ` (${fellBack})` : "");
+  $("status").dataset.backend = backend;
+}
+
+function showFacts(info) {
+  const facts = [
+    ["model", info.name],
+    ["parameters", info.params.toLocaleString("en")],
+    ["test accuracy", info.test_accuracy == null ? "not recorded"
+      : `${(100 * info.test_accuracy).toFixed(2)}%` +
+        (info.test_size ? ` on ${info.test_size.toLocaleString("en")} test digits` : "")],
+    ["weights", info.quantization === "none" ? "float32" : `quantized to ${info.quantization}`],
+    ["weight bytes", `${info.weight_bytes.toLocaleString("en")}` +
+      (info.quantization === "none" ? "" :
+        ` (float32: ${info.float32_weight_bytes.toLocaleString("en")})`)],
+    ["TensorFlow.js", info.tfjs_version],
+  ];
+  $("facts").replaceChildren(...facts.flatMap(([term, value]) => {
+    const dt = document.createElement("dt");
+    dt.textContent = term;
+    const dd = document.createElement("dd");
+    dd.textContent = value;
+    dd.dataset.fact = term;
+    return [dt, dd];
+  }));
+  $("layers").tBodies[0].replaceChildren(...info.layers.map((layer) => {
+    const row = document.createElement("tr");
+    for (const cell of [layer.name, layer.type, layer.output_shape.join("×"),
+                        layer.params.toLocaleString("en")]) {
+      const td = document.createElement("td");
+      td.textContent = cell;
+      row.append(td);
+    }
+    return row;
+  }));
+}
+
+async function start() {
+  clearPad();
+  pen.lineWidth = LINE_WIDTH;
+  pen.lineCap = "round";
+  pen.lineJoin = "round";
+  pen.strokeStyle = "#000";
+  for (const name of BACKENDS) {
+    const option = document.createElement("option");
+    option.value = name;
+    option.textContent = BACKEND_NAMES[name];
+    $("backend").append(option);
+  }
+  pad.addEventListener("pointerdown", startStroke);
+  pad.addEventListener("pointermove", continueStroke);
+  pad.addEventListener("pointerup", endStroke);
+  pad.addEventListener("pointercancel", endStroke);
+  $("clear").addEventListener("click", () => {
+    clearTimeout(state.timer);
+    clearPad();
+    showNothing("");
+  });
+  // Another backend: load the page again on it. Moving a loaded model's
+  // tensors from one backend to another is where TF.js backends disagree
+  // (weights read back from WebGPU came out as zeros on the CPU backend);
+  // a fresh start on the chosen backend always works.
+  $("backend").addEventListener("change", (event) => {
+    location.search = new URLSearchParams({ backend: event.target.value }).toString();
+  });
+  const info = await (await fetch("model-info.json")).json();
+  state.classNames = info.class_names;
+  showFacts(info);
+  // ?backend=wasm (or webgpu, webgl, cpu) asks for one; otherwise the best that starts.
+  const asked = new URLSearchParams(location.search).get("backend");
+  await switchBackend(BACKENDS.includes(asked) ? asked : null);
+  state.model = await loadModel("model.json");
+  document.body.dataset.ready = "true";
+}
+
+// For tests and the curious: the same functions the page uses.
+window.mnistPage = {
+  preprocess, predictBatch,
+  get model() { return state.model; }, get backend() { return state.backend; },
+};
+
+start().catch((error) => {
+  $("status").textContent = `Could not start: ${error.message || error}`;
+  document.body.dataset.ready = "error";
+});

@@ -1,0 +1,61 @@
+// Loading the exported model, choosing a TF.js backend, predicting.
+// Uses the global `tf` from vendor/tf.min.js and its two backend scripts.
+// No DOM here.
+
+const tf = globalThis.tf;
+
+// Best first: the page picks the first one that starts.
+export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"];
+export const BACKEND_NAMES = { webgpu: "WebGPU", webgl: "WebGL", wasm: "WASM", cpu: "CPU" };
+
+// The WASM backend fetches its .wasm binaries from the page's own folder.
+if (tf.wasm) tf.wasm.setWasmPaths(new URL("../vendor/", import.meta.url).href);
+
+// Switches to `name`, or, if it cannot start here, to the next best one.
+// Returns {backend, failures: [[name, reason], ...]}.
+export async function useBackend(name) {
+  const order = name ? [name, ...BACKENDS.filter((b) => b !== name)] : BACKENDS;
+  const failures = [];
+  for (const candidate of order) {
+    try {
+      if (await tf.setBackend(candidate)) {
+        await tf.ready();
+        // Run one small op: some backends fail only on first use.
+        const probe = tf.add(tf.scalar(1), tf.scalar(1));
+        await probe.data();
+        probe.dispose();
+        return { backend: candidate, failures };
+      }
+      failures.push([candidate, "not available in this browser"]);
+    } catch (error) {
+      failures.push([candidate, String(error && error.message ? error.message : error)]);
+    }
+  }
+  throw new Error("No TensorFlow.js backend could start: " +
+    failures.map(([b, why]) => `${b}: ${why}`).join("; "));
+}
+
+export async function loadModel(url = "model.json") {
+  const model = await tf.loadLayersModel(url);
+  // Warm up: the first call compiles the backend's kernels.
+  await predictBatch(model, new Float32Array(784), 1);
+  return model;
+}
+
+// Probabilities for `count` 28x28 inputs packed in one Float32Array.
+export async function predictBatch(model, inputs, count) {
+  const output = tf.tidy(() => model.predict(tf.tensor4d(inputs, [count, 28, 28, 1])));
+  const values = await output.data();
+  output.dispose();
+  return values;
+}
+
+// One drawing: {label, probabilities, milliseconds} (time includes reading back).
+export async function predictOne(model, input) {
+  const started = performance.now();
+  const probabilities = Array.from(await predictBatch(model, input, 1));
+  const milliseconds = performance.now() - started;
+  let label = 0;
+  for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[label]) label = i;
+  return { label, probabilities, milliseconds };
+}
