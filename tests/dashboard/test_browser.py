@@ -31,6 +31,10 @@ def dashboard(dash_duo, runs_dir):
     dash_duo.driver.set_window_size(1400, 1000)
     dash_duo.start_server(app)
     dash_duo.wait_for_element(f"#{ids.TRAIN}", timeout=20)
+    # Dropdowns and sliders are loaded lazily: on a busy machine they appear
+    # seconds after the buttons (regression: a test clicked before they did).
+    dash_duo.wait_for_element(f"#{ids.MODEL}", timeout=30)
+    dash_duo.wait_for_element(f"#{ids.TRAIN_SIZE} input", timeout=30)
     yield dash_duo
     app.jobs.shutdown()
 

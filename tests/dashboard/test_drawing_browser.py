@@ -37,6 +37,7 @@ def drawing_page(dash_duo, trained_runs_dir):
 
 def _show_canvas(duo):
     duo.wait_for_element(f"#{ids.CANVAS_BOX} canvas.upper-canvas", timeout=20)
+    duo.wait_for_element(f"#{ids.PREDICT_RUNS}", timeout=30)  # loaded lazily
     # The newest finished run is selected, so drawing is enabled.
     _until(duo, lambda: "disabled" not in duo.find_element(f"#{ids.CANVAS_BOX}")
            .get_attribute("class"), timeout=20)
