@@ -251,3 +251,34 @@ def activation_flow_figure(flow):
                              "showgrid": False})
     layout["margin"] = {"l": 55, "r": 55, "t": 40, "b": 110}
     return {"data": data, "layout": layout}
+
+
+_RUN_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+
+
+def comparison_figure(histories):
+    """Loss (top) and accuracy (bottom) per epoch of several runs, one colour per run.
+
+    Args:
+        histories: `{run_name: epoch records}`; validation curves dotted.
+    """
+    data = []
+    for index, (name, records) in enumerate(histories.items()):
+        color = _RUN_COLORS[index % len(_RUN_COLORS)]
+        epochs = [r["epoch"] for r in records]
+        for key, axis, dash, label in (("loss", "y", "solid", "train loss"),
+                                       ("val_loss", "y", "dot", "validation loss"),
+                                       ("accuracy", "y2", "solid", "train accuracy"),
+                                       ("val_accuracy", "y2", "dot", "validation accuracy")):
+            values = [r.get(key) for r in records]
+            if not any(v is not None for v in values):
+                continue
+            data.append({"type": "scatter", "mode": "lines+markers", "x": epochs, "y": values,
+                         "name": f"{name} · {label}", "legendgroup": name, "yaxis": axis,
+                         "line": {"color": color, "dash": dash}})
+    layout = _layout("Runs compared, per epoch", 480,
+                     xaxis={"title": {"text": "epoch"}, "anchor": "y2"},
+                     yaxis={"title": {"text": "loss"}, "domain": [0.55, 1]},
+                     yaxis2={"title": {"text": "accuracy"}, "domain": [0, 0.45]})
+    layout["legend"] = {"orientation": "h", "y": -0.25, "font": {"size": 11}}
+    return {"data": data, "layout": layout}

@@ -71,6 +71,32 @@ TEST_COUNT = "test-count"
 TEST_DIGITS = "test-digits"
 TEST_RESULTS = "test-results"
 
+# Manage runs
+RUNS_TABLE = "runs-table"
+RUNS_MESSAGE = "runs-message"
+RENAME_TO = "rename-to"
+RENAME = "rename"
+DELETE = "delete"
+CONFIRM_DELETE = "confirm-delete"
+DOWNLOAD = "download"
+DOWNLOAD_FILE = "download-file"
+EXPORT_SITE = "export-site"
+EXPORT_QUANTIZE = "export-quantize"
+REPORT = "report"
+UPLOAD = "upload"
+
+# Prune & fine-tune
+PRUNE_SPARSITY = "prune-sparsity"
+PRUNE_COUNT = "prune-count"
+PRUNE_EPOCHS = "prune-epochs"
+PRUNE_START = "prune-start"
+
+# Compare
+COMPARE_CURVES = "compare-curves"
+COMPARE_TABLE = "compare-table"
+COMPARE_MATRICES = "compare-matrices"
+COMPARE_DIGITS = "compare-digits"
+
 # Dataset preview
 PREVIEW = "preview"
 RESHUFFLE = "reshuffle"
@@ -80,7 +106,8 @@ PREVIEW_SEED = "preview-seed"
 # `disabled` prop: its option is disabled instead).
 TRAINING_CONTROLS = (MODEL, TRAIN_SIZE, TEST_SIZE, BATCH_SIZE, EPOCHS, LEARNING_RATE,
                      OPTIMIZER, SCHEDULE, DROPOUT, SEED, VALIDATION_SPLIT, EARLY_STOPPING,
-                     REDUCE_LR, LABEL_SMOOTHING, ROTATION, ZOOM, TRANSLATION, ADD_LAYER, TRAIN)
+                     REDUCE_LR, LABEL_SMOOTHING, ROTATION, ZOOM, TRANSLATION, ADD_LAYER, TRAIN,
+                     PRUNE_START)
 
 # Stores that say when to refresh the results and the run list.
 RESULTS_KEY = "results-key"

@@ -72,7 +72,7 @@ class JobManager:
             name, counter = f"{stem}-{counter}", counter + 1
         return name
 
-    def start(self, config, spec=None):
+    def start(self, config, spec=None, name_stem=None):
         """Starts training `config` (a `TrainingConfig`) in a child process.
 
         Args:
@@ -80,6 +80,8 @@ class JobManager:
             spec: optional layer spec (list of dicts) from the model builder;
                 saved as the run's `spec.json`, which becomes `config.model`,
                 so the run folder holds everything needed to rebuild it.
+            name_stem: the run name's start (a time stamp follows); defaults
+                to the model's name.
 
         Returns:
             The new run's name (its folder under `runs_dir`).
@@ -94,7 +96,7 @@ class JobManager:
                 f"Received: running={running!r}"
             )
         os.makedirs(self.runs_dir, exist_ok=True)
-        name = self.new_run_name("custom" if spec else config.model)
+        name = self.new_run_name(name_stem or ("custom" if spec else config.model))
         run = Run.create(os.path.join(self.runs_dir, name))
         if spec:
             run.write_json("spec.json", spec)

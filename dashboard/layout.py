@@ -280,6 +280,67 @@ def inspection_panel():
     ])
 
 
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+RUN_COLUMNS = ("name", "model", "parameters", "non-zero", "accuracy", "duration", "status",
+               "parent")
+
+
+def runs_panel():
+    """Every run in a table; rename, delete, download, upload, export, report, prune, compare."""
+    return html.Section(className="panel wide", children=[
+        html.H2("Manage and compare runs"),
+        html.Div("Tick runs in the table: one for the actions and pruning, two or more to "
+                 "compare them.", className="hint"),
+        dash_table.DataTable(
+            id=ids.RUNS_TABLE, data=[], row_selectable="multi", selected_rows=[],
+            columns=[{"name": c, "id": c} for c in RUN_COLUMNS], sort_action="native",
+            style_cell={"fontSize": "13px", "textAlign": "left"},
+            style_table={"overflowX": "auto"}),
+        html.Div(className="row actions", children=[
+            dcc.Input(id=ids.RENAME_TO, placeholder="new name", debounce=False,
+                      className="number"),
+            html.Button("Rename", id=ids.RENAME, n_clicks=0, className="small"),
+            html.Button("Delete", id=ids.DELETE, n_clicks=0, className="small danger"),
+            html.Button("Download .keras", id=ids.DOWNLOAD, n_clicks=0, className="small"),
+            html.Button("Report (HTML)", id=ids.REPORT, n_clicks=0, className="small"),
+        ]),
+        html.Div(className="row actions", children=[
+            dcc.Dropdown(id=ids.EXPORT_QUANTIZE, value="none", clearable=False,
+                         options=[{"label": f"TF.js weights: {q}", "value": q}
+                                  for q in ("none", "float16", "uint8")]),
+            html.Button("Export to TF.js site", id=ids.EXPORT_SITE, n_clicks=0,
+                        className="small"),
+            dcc.Upload(id=ids.UPLOAD, max_size=MAX_UPLOAD_BYTES, multiple=False,
+                       className="upload", accept=".keras",
+                       children=html.Div(["Upload a .keras model: drop it here or ",
+                                          html.A("choose a file")])),
+        ]),
+        dcc.ConfirmDialog(id=ids.CONFIRM_DELETE),
+        dcc.Download(id=ids.DOWNLOAD_FILE),
+        html.Div(id=ids.RUNS_MESSAGE, className="job-message", role="status"),
+        html.H3("Prune & fine-tune the ticked run"),
+        html.Div(className="row", children=[
+            _field(html.Span(["Target sparsity ", html.Span(id=ids.PRUNE_COUNT)]), dcc.Slider(
+                id=ids.PRUNE_SPARSITY, min=0.1, max=0.99, step=0.01, value=0.8,
+                marks={v: f"{round(100 * v)}%" for v in (0.1, 0.5, 0.8, 0.9, 0.99)})),
+            _field("Fine-tune epochs", _number(ids.PRUNE_EPOCHS, 2, 0, 50)),
+        ]),
+        html.Div("Global magnitude pruning of the Conv2D and Dense kernels (the output layer "
+                 "stays dense), ramped up while fine-tuning at learning rate 1e-4 on the "
+                 "run's own data settings; the result is a new run linked to its parent.",
+                 className="hint"),
+        html.Button("Prune & fine-tune", id=ids.PRUNE_START, n_clicks=0, className="primary"),
+        html.H3("Compare the ticked runs"),
+        dcc.Graph(id=ids.COMPARE_CURVES, config={"displaylogo": False},
+                  figure=figures.empty_figure("Tick two or more runs to compare them.")),
+        dash_table.DataTable(id=ids.COMPARE_TABLE, data=[], columns=[],
+                             style_cell={"fontSize": "13px", "textAlign": "left"},
+                             style_table={"overflowX": "auto"}),
+        html.Div(id=ids.COMPARE_MATRICES, className="matrices"),
+        html.Div(id=ids.COMPARE_DIGITS),
+    ])
+
+
 def dataset_panel():
     """A grid of random training digits with their labels."""
     return html.Section(className="panel wide", children=[
@@ -301,7 +362,7 @@ def page(device):
         html.Div(className="columns", children=[
             training_panel(device),
             html.Div(className="main", children=[live_panel(), results_panel(),
-                                                 drawing_panel(), inspection_panel(),
-                                                 dataset_panel()]),
+                                                 runs_panel(), drawing_panel(),
+                                                 inspection_panel(), dataset_panel()]),
         ]),
     ])

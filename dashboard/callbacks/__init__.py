@@ -1,8 +1,20 @@
 """Callbacks grouped by feature; each module has `register(app, jobs, runs_dir)`."""
 
-from dashboard.callbacks import dataset, drawing, inspection, live, results, training
+from dashboard.callbacks import (
+    compare,
+    dataset,
+    drawing,
+    inspection,
+    live,
+    pruning,
+    results,
+    runs,
+    training,
+)
+
+FEATURES = (training, live, results, runs, pruning, compare, drawing, inspection, dataset)
 
 
 def register_all(app, jobs, runs_dir):
-    for feature in (training, live, results, drawing, inspection, dataset):
+    for feature in FEATURES:
         feature.register(app, jobs, runs_dir)

@@ -29,9 +29,9 @@ def finished_run_options(runs_dir):
     return [{"label": run_label(run), "value": run.name} for run in runs]
 
 
-def chosen_runs(selected):
-    """The selected run names, at most `MAX_PREDICT_RUNS` of them."""
-    return list(selected or [])[:MAX_PREDICT_RUNS]
+def chosen_runs(selected, limit=MAX_PREDICT_RUNS):
+    """The selected run names, at most `limit` of them."""
+    return list(selected or [])[:limit]
 
 
 def prediction_card(name, prediction, class_names=None):
@@ -84,14 +84,14 @@ def predict_strokes(runs_dir, strokes, selected):
     return cards, image
 
 
-def mnist_test_results(runs_dir, selected, count, seed):
+def mnist_test_results(runs_dir, selected, count, seed, limit=MAX_PREDICT_RUNS):
     """Tiles of `count` random test digits with each model's prediction, per model."""
     count = int(min(max(count or TEST_COUNT_DEFAULT, 1), TEST_COUNT_MAX))
     _, _, test_images, test_labels = raw_images()
     picks = np.random.default_rng(seed).choice(len(test_images), size=count, replace=False)
     batch = scale_pixels(test_images[picks])
     sections = []
-    for name in chosen_runs(selected):
+    for name in chosen_runs(selected, limit):
         try:
             loaded = loaded_models.load(runs_dir, name)
             with loaded.lock:

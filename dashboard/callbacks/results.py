@@ -19,13 +19,21 @@ def _summary(config, metrics, status):
         items += [f"test accuracy {100 * metrics['test_accuracy']:.2f}%",
                   f"loss {metrics['test_loss']:.4f}",
                   f"{metrics['num_params']:,} parameters",
-                  f"{metrics['train_seconds']:.1f} s",
+                  f"{metrics['train_seconds']:.1f} s" if metrics.get("train_seconds")
+                  is not None else "uploaded",
                   f"{metrics.get('epochs_done', '?')} epochs"]
-    if config:
+    if config.get("train_size"):
         items.append(f"model {os.path.basename(str(config.get('model')))}, "
                      f"{config.get('train_size'):,} training / {config.get('test_size'):,} "
                      f"test images, batch {config.get('batch_size')}, "
                      f"lr {config.get('learning_rate')}, {config.get('optimizer')}")
+    elif config:
+        items.append(f"model {config.get('model')} ({config.get('source_file', '')})")
+    if metrics.get("parent_run"):
+        items.append(f"pruned from {metrics['parent_run']}: "
+                     f"{100 * metrics['sparsity']['sparsity']:.1f}% of the kernels zero, "
+                     f"{metrics['nonzero_params']:,} parameters non-zero"
+                     if "sparsity" in metrics else f"fine-tuned from {metrics['parent_run']}")
     if status.get("status") == "failed":
         items.append(f"error: {status.get('error')}")
     return [html.Span(item, className="chip") for item in items]

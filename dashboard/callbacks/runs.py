@@ -1,0 +1,138 @@
+"""The runs table and its actions: rename, delete (confirmed), download, upload, export, report."""
+
+import contextlib
+import os
+
+from dash import Input, Output, State, ctx, dcc, no_update
+
+from dashboard import ids, run_actions
+from dashboard.report import run_report
+from dashboard.runs_view import raw_images
+from mnist_keras.errors import MnistKerasError
+from mnist_keras.runs import Run
+
+
+def ticked(rows, selected_rows):
+    """Names of the ticked rows."""
+    rows = rows or []
+    return [rows[i]["name"] for i in selected_rows or [] if 0 <= i < len(rows)]
+
+
+def _one(rows, selected_rows, action):
+    names = ticked(rows, selected_rows)
+    if len(names) != 1:
+        raise MnistKerasError(f"Expected one ticked run to {action}. Received: {len(names)}")
+    return names[0]
+
+
+def report_html(runs_dir, name):
+    """The report of run `name` (with its architecture if its model loads)."""
+    from dashboard import loaded_models
+    from mnist_keras.inspection import layer_summary
+
+    run = Run(os.path.join(runs_dir, name))
+    layers = None
+    with contextlib.suppress(MnistKerasError):  # an unreadable model: no architecture table
+        layers = layer_summary(loaded_models.load(runs_dir, name).model)
+    config = run.read_json("config.json") or {}
+    try:
+        _, _, test_images, _ = raw_images(config.get("data_dir"), config.get("dataset", "mnist"))
+    except MnistKerasError:
+        test_images = None
+    return run_report(run, layers=layers, test_images=test_images)
+
+
+def register(app, jobs, runs_dir):
+    @app.callback(Output(ids.RUNS_TABLE, "data"), Input(ids.RUNS_KEY, "data"))
+    def list_runs(_):
+        return run_actions.table_rows(runs_dir)
+
+    @app.callback(
+        Output(ids.CONFIRM_DELETE, "displayed"), Output(ids.CONFIRM_DELETE, "message"),
+        Output(ids.RUNS_MESSAGE, "children", allow_duplicate=True),
+        Input(ids.DELETE, "n_clicks"),
+        State(ids.RUNS_TABLE, "data"), State(ids.RUNS_TABLE, "selected_rows"),
+        prevent_initial_call=True,
+    )
+    def ask_before_deleting(_, rows, selected_rows):
+        try:
+            name = _one(rows, selected_rows, "delete")
+        except MnistKerasError as error:
+            return False, no_update, str(error)
+        return True, f"Delete run {name} and all its files? This cannot be undone.", ""
+
+    @app.callback(
+        Output(ids.RUNS_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.RUNS_TABLE, "selected_rows", allow_duplicate=True),
+        Output(ids.RUNS_TABLE, "data", allow_duplicate=True),
+        Input(ids.CONFIRM_DELETE, "submit_n_clicks"), Input(ids.RENAME, "n_clicks"),
+        State(ids.RUNS_TABLE, "data"), State(ids.RUNS_TABLE, "selected_rows"),
+        State(ids.RENAME_TO, "value"),
+        prevent_initial_call=True,
+    )
+    def change_run(_, __, rows, selected_rows, new_name):
+        try:
+            if ctx.triggered_id == ids.CONFIRM_DELETE:
+                name = _one(rows, selected_rows, "delete")
+                run_actions.delete_run(runs_dir, name)
+                message = f"Deleted {name}."
+            else:
+                name = _one(rows, selected_rows, "rename")
+                new_name = run_actions.rename_run(runs_dir, name, new_name)
+                message = f"Renamed {name} to {new_name}."
+        except (MnistKerasError, OSError) as error:
+            return str(error), no_update, no_update
+        return message, [], run_actions.table_rows(runs_dir)
+
+    @app.callback(
+        Output(ids.DOWNLOAD_FILE, "data"),
+        Output(ids.RUNS_MESSAGE, "children", allow_duplicate=True),
+        Input(ids.DOWNLOAD, "n_clicks"), Input(ids.REPORT, "n_clicks"),
+        State(ids.RUNS_TABLE, "data"), State(ids.RUNS_TABLE, "selected_rows"),
+        prevent_initial_call=True,
+    )
+    def download(_, __, rows, selected_rows):
+        try:
+            if ctx.triggered_id == ids.REPORT:
+                name = _one(rows, selected_rows, "report on")
+                return (dcc.send_string(report_html(runs_dir, name), f"{name}-report.html"),
+                        f"Report of {name} downloaded.")
+            name = _one(rows, selected_rows, "download")
+            return dcc.send_file(run_actions.model_file(runs_dir, name),
+                                 filename=f"{name}.keras"), f"{name}.keras downloaded."
+        except MnistKerasError as error:
+            return no_update, str(error)
+
+    @app.callback(
+        Output(ids.RUNS_MESSAGE, "children", allow_duplicate=True),
+        Input(ids.EXPORT_SITE, "n_clicks"),
+        State(ids.RUNS_TABLE, "data"), State(ids.RUNS_TABLE, "selected_rows"),
+        State(ids.EXPORT_QUANTIZE, "value"),
+        prevent_initial_call=True,
+        running=[(Output(ids.EXPORT_SITE, "disabled"), True, False)],
+    )
+    def export_site(_, rows, selected_rows, quantize):
+        try:
+            name = _one(rows, selected_rows, "export")
+            result = run_actions.export_run_site(runs_dir, name, quantize)
+        except MnistKerasError as error:
+            return str(error)
+        return (f"Exported {name} to {result.out_dir} ({result.weight_bytes:,} bytes of "
+                f"{quantize} weights). Serve it with: python -m http.server -d "
+                f"{result.out_dir}")
+
+    @app.callback(
+        Output(ids.RUNS_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.UPLOAD, "contents"),
+        Input(ids.UPLOAD, "contents"), State(ids.UPLOAD, "filename"),
+        prevent_initial_call=True,
+        running=[(Output(ids.UPLOAD, "disabled"), True, False)],
+    )
+    def upload(contents, filename):
+        if not contents:
+            return no_update, no_update
+        try:
+            name = run_actions.import_uploaded_model(runs_dir, contents, filename)
+        except MnistKerasError as error:
+            return f"Not added: {error}", None
+        return f"Added {filename} as run {name}.", None

@@ -1,0 +1,159 @@
+"""A run's report: one self-contained HTML file (no scripts, no requests).
+
+Configuration, architecture summary, loss and accuracy curves (inline SVG),
+the confusion matrix and per-class table (HTML tables), and the misclassified
+test digits (inline PNGs). It opens offline in any browser and prints well.
+"""
+
+import html
+import os
+
+from dashboard.images import digit_data_uri
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; max-width: 1000px; }
+table { border-collapse: collapse; margin: 0.5rem 0 1.2rem; font-size: 0.85rem; }
+td, th { border: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: right; }
+th { background: #f3f4f6; } td.key { text-align: left; font-weight: 600; }
+.digits { display: flex; flex-wrap: wrap; gap: 0.4rem; }
+figure { margin: 0; text-align: center; font-size: 0.75rem; }
+img { image-rendering: pixelated; }
+"""
+
+
+def _escape(value):
+    return html.escape(str(value))
+
+
+def _key_value_table(rows):
+    cells = "".join(f"<tr><td class='key'>{_escape(k)}</td><td>{_escape(v)}</td></tr>"
+                    for k, v in rows)
+    return f"<table>{cells}</table>"
+
+
+def _table(header, rows):
+    head = "".join(f"<th>{_escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{_escape(c)}</td>" for c in row) + "</tr>"
+                   for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def line_chart_svg(series, title, width=460, height=220):
+    """An SVG line chart of `{name: [(x, y), ...]}` with axes and a legend."""
+    colors = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
+    points = [p for values in series.values() for p in values if p[1] is not None]
+    if not points:
+        return f"<p>{_escape(title)}: no epochs recorded.</p>"
+    left, right, top, bottom = 50, 10, 25, 30
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x0, x1 = min(xs), max(xs) if max(xs) > min(xs) else min(xs) + 1
+    y0, y1 = min(ys), max(ys) if max(ys) > min(ys) else min(ys) + 1
+
+    def at(x, y):
+        return (left + (x - x0) / (x1 - x0) * (width - left - right),
+                top + (1 - (y - y0) / (y1 - y0)) * (height - top - bottom))
+
+    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
+             f"role='img' aria-label='{_escape(title)}'>",
+             f"<text x='{left}' y='15' font-size='13'>{_escape(title)}</text>",
+             f"<line x1='{left}' y1='{height - bottom}' x2='{width - right}' "
+             f"y2='{height - bottom}' stroke='#999'/>",
+             f"<line x1='{left}' y1='{top}' x2='{left}' y2='{height - bottom}' stroke='#999'/>",
+             f"<text x='{left - 4}' y='{top + 4}' font-size='10' text-anchor='end'>{y1:.3g}</text>",
+             f"<text x='{left - 4}' y='{height - bottom}' font-size='10' "
+             f"text-anchor='end'>{y0:.3g}</text>",
+             f"<text x='{width - right}' y='{height - 12}' font-size='10' "
+             f"text-anchor='end'>epoch {x1:g}</text>"]
+    for index, (name, values) in enumerate(series.items()):
+        color = colors[index % len(colors)]
+        line = " ".join(f"{x:.1f},{y:.1f}" for x, y in
+                        (at(px, py) for px, py in values if py is not None))
+        parts.append(f"<polyline fill='none' stroke='{color}' stroke-width='2' "
+                     f"points='{line}'/>")
+        parts.append(f"<text x='{left + 10 + 150 * index}' y='{height - 2}' font-size='11' "
+                     f"fill='{color}'>{_escape(name)}</text>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _confusion_table(matrix, class_names):
+    peak = max((max(row) for row in matrix), default=1) or 1
+    head = "<th>true \\ predicted</th>" + "".join(f"<th>{_escape(c)}</th>" for c in class_names)
+    rows = []
+    for label, row in zip(class_names, matrix):
+        cells = "".join(
+            f"<td style='background: rgba(96,165,250,{0.1 + 0.9 * count / peak:.2f})'>{count}</td>"
+            for count in row)
+        rows.append(f"<tr><th>{_escape(label)}</th>{cells}</tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def run_report(run, layers=None, test_images=None, max_mistakes=48):
+    """The HTML report of a run.
+
+    Args:
+        run: a `mnist_keras.runs.Run`.
+        layers: rows of `mnist_keras.inspection.layer_summary` for its model, or None.
+        test_images: the test images (uint8, N x 28 x 28) the misclassified
+            indices refer to, or None to leave the digits out.
+        max_mistakes: misclassified digits shown, most confident first.
+
+    Returns:
+        The report as a string.
+    """
+    config = run.read_json("config.json") or {}
+    metrics = run.read_json("metrics.json") or {}
+    history = run.read_json("history.json") or {}
+    status = run.status
+    title = f"mnist-keras run {run.name}"
+    sections = [f"<h1>{_escape(title)}</h1>"]
+    summary = [("status", status)]
+    if metrics:
+        summary += [("test accuracy", f"{100 * metrics['test_accuracy']:.2f}%"),
+                    ("test loss", f"{metrics['test_loss']:.4f}"),
+                    ("parameters", f"{metrics['num_params']:,}")]
+        if "nonzero_params" in metrics:
+            summary.append(("non-zero parameters", f"{metrics['nonzero_params']:,}"))
+        if metrics.get("parent_run"):
+            summary.append(("parent run", metrics["parent_run"]))
+    sections += ["<h2>Summary</h2>", _key_value_table(summary),
+                 "<h2>Configuration</h2>",
+                 _key_value_table(sorted((k, v) for k, v in config.items() if v is not None))]
+    if layers:
+        sections += ["<h2>Architecture</h2>", _table(
+            ("layer", "type", "output shape", "parameters", "FLOPs"),
+            [(r["name"], r["type"], "×".join(str(d) for d in r["output_shape"]),
+              f"{r['params']:,}", f"{r['flops']:,}") for r in layers])]
+    epochs = history.get("epochs", [])
+    if epochs:
+        def series(key):
+            return [(r["epoch"], r.get(key)) for r in epochs]
+        sections += ["<h2>Training curves</h2>",
+                     line_chart_svg({"train loss": series("loss"),
+                                     "validation loss": series("val_loss")}, "loss"),
+                     line_chart_svg({"train accuracy": series("accuracy"),
+                                     "validation accuracy": series("val_accuracy")},
+                                    "accuracy")]
+    if metrics.get("confusion_matrix"):
+        class_names = metrics.get("class_names") or [str(d) for d in range(10)]
+        sections += ["<h2>Confusion matrix</h2>",
+                     _confusion_table(metrics["confusion_matrix"], class_names),
+                     "<h2>Per class</h2>", _table(
+                         ("label", "precision", "recall", "F1", "support"),
+                         [(class_names[r["label"]], f"{r['precision']:.4f}",
+                           f"{r['recall']:.4f}", f"{r['f1']:.4f}", r["support"])
+                          for r in metrics["per_class"]])]
+        mistakes = sorted(metrics.get("misclassified", []), key=lambda m: -m["confidence"])
+        if mistakes and test_images is not None:
+            tiles = "".join(
+                f"<figure><img src='{digit_data_uri(test_images[m['index']])}' "
+                f"alt='test digit {m['index']}'><figcaption>{m['label']} → {m['predicted']} "
+                f"({100 * m['confidence']:.0f}%)</figcaption></figure>"
+                for m in mistakes[:max_mistakes])
+            sections += [f"<h2>Misclassified test digits ({len(mistakes)}; "
+                         f"{min(len(mistakes), max_mistakes)} shown)</h2>",
+                         f"<div class='digits'>{tiles}</div>"]
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{_escape(title)}</title><style>{_STYLE}</style></head><body>"
+            f"{''.join(sections)}<p><small>{_escape(os.path.basename(run.path))}"
+            f"</small></p></body></html>")

@@ -1,0 +1,158 @@
+"""Managing, pruning and comparing runs from the dashboard, in headless Chromium."""
+
+import os
+import shutil
+
+import keras
+import pytest
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.expected_conditions import alert_is_present
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard import ids
+from dashboard.app import create_app
+from tests.dashboard.test_browser import _set_number, _until
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def tiny_mlp_run(tmp_path_factory):
+    from mnist_keras.config import TrainingConfig
+    from mnist_keras.training import train
+
+    run_dir = tmp_path_factory.mktemp("mlp") / "tiny-mlp"
+    train(TrainingConfig(model="mlp", train_size=2_000, test_size=1_000, epochs=1,
+                         batch_size=64), run_dir=run_dir)
+    return run_dir
+
+
+@pytest.fixture
+def page(dash_duo, tmp_path, small_cnn_run, tiny_mlp_run):
+    runs_dir = tmp_path / "runs"
+    shutil.copytree(small_cnn_run, runs_dir / "small-cnn")
+    shutil.copytree(tiny_mlp_run, runs_dir / "tiny-mlp")
+    os.utime(runs_dir / "tiny-mlp" / "config.json")  # the newer of the two
+    app = create_app(runs_dir)
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.start_server(app)
+    _until(dash_duo, lambda: len(_rows(dash_duo)) == 2, timeout=20)
+    yield dash_duo, runs_dir
+    app.jobs.shutdown()
+
+
+def _rows(duo):
+    return [row.text for row in duo.find_elements(f"#{ids.RUNS_TABLE} tbody tr")
+            if row.find_elements("css selector", "td")]
+
+
+def _tick(duo, index):
+    boxes = duo.find_elements(f"#{ids.RUNS_TABLE} tbody input[type='checkbox']")
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", boxes[index])
+    boxes[index].click()
+
+
+def _message(duo):
+    return duo.find_element(f"#{ids.RUNS_MESSAGE}").text
+
+
+def test_compare_two_runs(page):
+    duo, _ = page
+    assert "small-cnn" in _rows(duo)[0] and "tiny-mlp" in _rows(duo)[1]
+    _tick(duo, 0)
+    _tick(duo, 1)
+    _until(duo, lambda: duo.driver.execute_script(f"""
+        const p = document.querySelector('#{ids.COMPARE_CURVES} .js-plotly-plot');
+        return p && p.data.length >= 4;"""), timeout=20)
+    names = duo.driver.execute_script(f"""return document.querySelector(
+        '#{ids.COMPARE_CURVES} .js-plotly-plot').data.map(t => t.name);""")
+    assert any(n.startswith("small-cnn") for n in names)
+    assert any(n.startswith("tiny-mlp") for n in names)
+    table = duo.find_element(f"#{ids.COMPARE_TABLE}").text
+    assert "test_accuracy" in table and "model" in table
+    # Rows whose values differ are highlighted: the model differs, the dataset does not.
+    highlighted = duo.driver.execute_script(f"""return [...document.querySelectorAll(
+        '#{ids.COMPARE_TABLE} tbody tr')].filter(r => r.querySelector('td') &&
+        getComputedStyle(r.querySelector('td')).backgroundColor === 'rgb(254, 243, 199)')
+        .map(r => r.querySelector('td').innerText);""")
+    assert "model" in highlighted and "test_accuracy" in highlighted
+    assert "dataset" not in highlighted
+    _until(duo, lambda: len(duo.find_elements(
+        f"#{ids.COMPARE_MATRICES} .js-plotly-plot")) == 2, timeout=20)
+    _until(duo, lambda: len(duo.find_elements(
+        f"#{ids.COMPARE_DIGITS} .test-section")) == 2, timeout=20)
+    assert len(duo.find_elements(f"#{ids.COMPARE_DIGITS} .tile")) == 40
+
+
+def test_delete_asks_for_confirmation(page):
+    duo, runs_dir = page
+    _tick(duo, 1)
+    duo.find_element(f"#{ids.DELETE}").click()
+    alert = WebDriverWait(duo.driver, 10).until(alert_is_present())
+    assert "Delete run tiny-mlp" in alert.text
+    alert.dismiss()
+    assert (runs_dir / "tiny-mlp").is_dir()
+    duo.find_element(f"#{ids.DELETE}").click()
+    WebDriverWait(duo.driver, 10).until(alert_is_present()).accept()
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Deleted tiny-mlp", timeout=10)
+    assert not (runs_dir / "tiny-mlp").exists()
+    _until(duo, lambda: len(_rows(duo)) == 1, timeout=10)
+
+
+def test_upload_a_valid_and_an_invalid_model(page, tmp_path, small_cnn_run):
+    duo, runs_dir = page
+    upload = duo.find_element(f"#{ids.UPLOAD} input[type='file']")
+    upload.send_keys(str(small_cnn_run / "model.keras"))
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Added model.keras as run uploaded-",
+                               timeout=30)
+    _until(duo, lambda: len(_rows(duo)) == 3, timeout=10)
+    assert "uploaded" in _rows(duo)[2] and "%" in _rows(duo)[2]
+    not_a_model = tmp_path / "notes.keras"
+    not_a_model.write_text("not a zip archive")
+    duo.find_element(f"#{ids.UPLOAD} input[type='file']").send_keys(str(not_a_model))
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Not added: Expected a loadable Keras",
+                               timeout=30)
+    inputs = keras.Input((32, 32, 3))
+    wrong = keras.Model(inputs, keras.layers.Dense(10)(keras.layers.Flatten()(inputs)))
+    wrong.save(tmp_path / "wrong.keras")
+    duo.find_element(f"#{ids.UPLOAD} input[type='file']").send_keys(str(tmp_path / "wrong.keras"))
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Not added: Expected a model from "
+                               "28x28x1 images to 10 classes", timeout=30)
+    assert len([n for n in os.listdir(runs_dir) if n.startswith("uploaded-")]) == 1
+
+
+def test_prune_a_run_from_the_ui(page):
+    duo, runs_dir = page
+    _tick(duo, 0)
+    duo.wait_for_contains_text(f"#{ids.PRUNE_COUNT}", "parameters non-zero", timeout=20)
+    assert duo.find_element(f"#{ids.PRUNE_COUNT}").text.startswith("80%: ")
+    _set_number(duo, f"#{ids.PRUNE_EPOCHS}", 1)
+    duo.find_element(f"#{ids.PRUNE_START}").click()
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Started small-cnn-pruned80-",
+                               timeout=10)
+    _until(duo, lambda: len(_rows(duo)) == 3 and "completed" in _rows(duo)[2], timeout=180)
+    row = _rows(duo)[2]
+    assert row.startswith("small-cnn-pruned80-") and row.endswith("small-cnn")
+    name = row.split()[0]
+    from mnist_keras.pruning import sparsity_report
+    from mnist_keras.runs import load_model
+
+    report = sparsity_report(load_model(runs_dir / name / "model.keras"))
+    assert report["sparsity"] == pytest.approx(0.8, abs=1e-4)
+
+
+def test_rename_refuses_a_bad_name_and_renames(page):
+    duo, runs_dir = page
+    _tick(duo, 1)
+    duo.find_element(f"#{ids.RENAME_TO}").send_keys("../escape")
+    duo.find_element(f"#{ids.RENAME}").click()
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Expected a new name", timeout=10)
+    # The refused attempt kept the tick and the run.
+    assert (runs_dir / "tiny-mlp").is_dir()
+    field = duo.find_element(f"#{ids.RENAME_TO}")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys("mlp-baseline")
+    duo.find_element(f"#{ids.RENAME}").click()
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Renamed tiny-mlp to mlp-baseline",
+                               timeout=10)
+    assert (runs_dir / "mlp-baseline" / "model.keras").is_file()
