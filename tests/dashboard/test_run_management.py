@@ -1,0 +1,171 @@
+"""Run actions, reports, comparison and pruning settings, without a browser."""
+
+import base64
+import json
+import shutil
+
+import keras
+import pytest
+
+from dashboard import figures, loaded_models, run_actions
+from dashboard.callbacks.compare import comparison_rows
+from dashboard.callbacks.pruning import nonzero_after, pruning_config
+from dashboard.callbacks.runs import report_html, ticked
+from dashboard.report import line_chart_svg
+from mnist_keras.errors import MnistKerasError
+from mnist_keras.models import build_model
+from mnist_keras.runs import Run
+
+
+@pytest.fixture
+def runs_dir(tmp_path, small_cnn_run):
+    shutil.copytree(small_cnn_run, tmp_path / "small-cnn")
+    return tmp_path
+
+
+def _upload(path):
+    return "data:application/octet-stream;base64," + base64.b64encode(
+        path.read_bytes()).decode()
+
+
+def test_table_rows_describe_each_run(runs_dir):
+    (row,) = run_actions.table_rows(str(runs_dir))
+    metrics = json.loads((runs_dir / "small-cnn" / "metrics.json").read_text())
+    assert row["name"] == row["id"] == "small-cnn" and row["model"] == "simple"
+    assert row["parameters"] == f"{metrics['num_params']:,}"
+    assert row["non-zero"] == f"{metrics['nonzero_params']:,}"
+    assert row["accuracy"] == f"{100 * metrics['test_accuracy']:.2f}%"
+    assert row["status"] == "completed" and row["duration"].endswith("s")
+    assert ticked([row], [0]) == ["small-cnn"] and ticked([row], [5]) == []
+
+
+@pytest.mark.parametrize("new_name", ["", "../up", "a/b", "x" * 81, " "])
+def test_rename_refuses_bad_names(runs_dir, new_name):
+    with pytest.raises(MnistKerasError, match="new name"):
+        run_actions.rename_run(str(runs_dir), "small-cnn", new_name)
+    assert (runs_dir / "small-cnn").is_dir()
+
+
+def test_rename_and_delete(runs_dir):
+    (runs_dir / "taken").mkdir()
+    with pytest.raises(MnistKerasError, match="no other run has"):
+        run_actions.rename_run(str(runs_dir), "small-cnn", "taken")
+    assert run_actions.rename_run(str(runs_dir), "small-cnn", "kept") == "kept"
+    assert (runs_dir / "kept" / "model.keras").is_file()
+    run_actions.delete_run(str(runs_dir), "kept")
+    assert not (runs_dir / "kept").exists()
+    with pytest.raises(MnistKerasError, match="an existing run"):
+        run_actions.delete_run(str(runs_dir), "kept")
+
+
+def test_a_training_run_is_neither_renamed_nor_deleted(runs_dir):
+    Run(runs_dir / "small-cnn").set_status("running", pid=1)
+    for action in (lambda: run_actions.delete_run(str(runs_dir), "small-cnn"),
+                   lambda: run_actions.rename_run(str(runs_dir), "small-cnn", "other")):
+        with pytest.raises(MnistKerasError, match="is training"):
+            action()
+    assert (runs_dir / "small-cnn" / "model.keras").is_file()
+
+
+def test_a_valid_upload_becomes_an_evaluated_run(runs_dir, small_cnn_run):
+    name = run_actions.import_uploaded_model(str(runs_dir), _upload(small_cnn_run / "model.keras"),
+                                             "my model.keras")
+    assert name.startswith("uploaded-my-model-")
+    run = Run(runs_dir / name)
+    metrics = run.read_json("metrics.json")
+    assert run.status == "completed" and sum(map(sum, metrics["confusion_matrix"])) == 10_000
+    assert metrics["test_accuracy"] > 0.85
+    assert loaded_models.has_model(run)
+
+
+@pytest.mark.parametrize("contents, filename, message", [
+    ("data:x;base64,bm90IGEgemlw", "notes.keras", "loadable Keras 3 model"),
+    ("data:x;base64,bm90IGEgemlw", "notes.h5", "ending in .keras"),
+    ("garbage without a comma", "m.keras", "unreadable data"),
+    ("data:x;base64,***", "m.keras", "unreadable data"),
+])
+def test_bad_uploads_are_refused_and_leave_nothing(runs_dir, contents, filename, message):
+    with pytest.raises(MnistKerasError, match=message):
+        run_actions.import_uploaded_model(str(runs_dir), contents, filename)
+    assert sorted(p.name for p in runs_dir.iterdir()) == ["small-cnn"]
+
+
+def test_an_upload_of_the_wrong_shape_or_size_is_refused(runs_dir, tmp_path, monkeypatch):
+    inputs = keras.Input((28, 28, 1))
+    three = keras.Model(inputs, keras.layers.Dense(3)(keras.layers.Flatten()(inputs)))
+    three.save(tmp_path / "three.keras")
+    with pytest.raises(MnistKerasError, match="28x28x1 images to 10 classes"):
+        run_actions.import_uploaded_model(str(runs_dir), _upload(tmp_path / "three.keras"),
+                                          "three.keras")
+    monkeypatch.setattr(run_actions, "MAX_UPLOAD_BYTES", 100)
+    with pytest.raises(MnistKerasError, match="at most 0 MB"):
+        run_actions.import_uploaded_model(str(runs_dir), _upload(tmp_path / "three.keras"),
+                                          "three.keras")
+
+
+def test_export_writes_the_site_into_the_run(runs_dir):
+    result = run_actions.export_run_site(str(runs_dir), "small-cnn", "uint8")
+    assert result.out_dir == str(runs_dir / "small-cnn" / "site")
+    assert (runs_dir / "small-cnn" / "site" / "index.html").is_file()
+    assert result.info["test_accuracy"] is not None
+
+
+def test_report_is_one_self_contained_html_file(runs_dir):
+    page = report_html(str(runs_dir), "small-cnn")
+    assert page.startswith("<!doctype html>") and page.endswith("</html>")
+    for section in ("Summary", "Configuration", "Architecture", "Training curves",
+                    "Confusion matrix", "Per class", "Misclassified test digits"):
+        assert f"<h2>{section}" in page
+    assert "<script" not in page and "http://" not in page.replace(
+        "http://www.w3.org/2000/svg", "")
+    assert page.count("<polyline") == 4 and page.count("data:image/png;base64,") > 0
+
+
+def test_line_chart_skips_missing_values():
+    svg = line_chart_svg({"a": [(1, 0.5), (2, None), (3, 0.9)]}, "accuracy")
+    assert svg.count("<polyline") == 1 and "0.9" in svg
+    assert "no epochs" in line_chart_svg({"a": []}, "loss")
+
+
+def test_comparison_rows_mark_what_differs():
+    runs = [("a", {"model": "cnn", "epochs": 3, "dataset": "mnist"},
+             {"test_accuracy": 0.99, "num_params": 10}),
+            ("b", {"model": "mlp", "epochs": 3, "dataset": "mnist"},
+             {"test_accuracy": 0.97, "num_params": 10})]
+    rows, differing = comparison_rows(runs)
+    by_setting = {row["setting"]: index for index, row in enumerate(rows)}
+    assert by_setting["model"] in differing and by_setting["test_accuracy"] in differing
+    assert by_setting["epochs"] not in differing and by_setting["num_params"] not in differing
+    assert rows[by_setting["model"]]["a"] == "cnn" and rows[by_setting["model"]]["b"] == "mlp"
+    assert "parent_run" not in by_setting  # empty everywhere: left out
+
+
+def test_comparison_figure_draws_each_run_in_its_colour():
+    history = [{"epoch": 1, "loss": 1.0, "accuracy": 0.5, "val_loss": None,
+                "val_accuracy": None}]
+    figure = figures.comparison_figure({"a": history, "b": history})
+    assert [t["name"] for t in figure["data"]] == [
+        "a · train loss", "a · train accuracy", "b · train loss", "b · train accuracy"]
+    assert figure["data"][0]["line"]["color"] != figure["data"][2]["line"]["color"]
+
+
+def test_pruning_settings_come_from_the_parent(runs_dir):
+    config = pruning_config(str(runs_dir), "small-cnn", 0.9, 1)
+    parent = json.loads((runs_dir / "small-cnn" / "config.json").read_text())
+    assert config.parent_run == "small-cnn" and config.sparsity == 0.9
+    assert config.train_size == parent["train_size"] and config.learning_rate == 1e-4
+    assert config.parent_model.endswith("model.keras")
+    Run(runs_dir / "small-cnn").set_status("failed")
+    with pytest.raises(MnistKerasError, match="finished run with a model"):
+        pruning_config(str(runs_dir), "small-cnn", 0.9, 1)
+
+
+def test_nonzero_count_matches_pruning():
+    from mnist_keras.pruning import count_nonzero_params, prune
+
+    model = build_model("cnn")
+    left, total = nonzero_after(model, 0.8)
+    assert total == 225_930
+    already_zero = total - count_nonzero_params(model)  # fresh biases and BN betas
+    prune(model, 0.8)
+    assert count_nonzero_params(model) == left - already_zero
