@@ -27,6 +27,9 @@ TRANSLATION = "translation"
 DEVICE = "device"
 TRAIN = "train"
 CANCEL = "cancel"
+QUEUE = "queue"
+CLEAR_QUEUE = "clear-queue"
+QUEUE_VIEW = "queue-view"
 JOB_MESSAGE = "job-message"
 
 # Live view
@@ -107,7 +110,7 @@ PREVIEW_SEED = "preview-seed"
 TRAINING_CONTROLS = (MODEL, TRAIN_SIZE, TEST_SIZE, BATCH_SIZE, EPOCHS, LEARNING_RATE,
                      OPTIMIZER, SCHEDULE, DROPOUT, SEED, VALIDATION_SPLIT, EARLY_STOPPING,
                      REDUCE_LR, LABEL_SMOOTHING, ROTATION, ZOOM, TRANSLATION, ADD_LAYER, TRAIN,
-                     PRUNE_START)
+                     PRUNE_START, QUEUE)
 
 # Stores that say when to refresh the results and the run list.
 RESULTS_KEY = "results-key"

@@ -63,6 +63,9 @@ class JobManager:
         self.runs_dir = os.fspath(runs_dir)
         self._processes = {}
         self._context = multiprocessing.get_context("spawn")
+        # Settings waiting to train after the current job, in order: (config, spec).
+        self.queue = []
+        self._queue_armed = False
 
     def new_run_name(self, model):
         """A fresh run folder name: `{model}-{YYYYmmdd-HHMMSS}` (+ `-N` if taken)."""
@@ -106,14 +109,38 @@ class JobManager:
             daemon=True,
         )
         process.start()
+        # Whatever is queued follows this job.
+        self._queue_armed = True
         # Marked running now, not when the child gets going (importing
         # TensorFlow takes seconds), so the page shows the job at once.
         run.set_status("running", pid=process.pid, phase="starting", started=time.time())
         self._processes[name] = process
         return name
 
+    def enqueue(self, config, spec=None):
+        """Adds settings to train after the current (or next started) job. Returns the count."""
+        self.queue.append((config, spec))
+        return len(self.queue)
+
+    def advance_queue(self):
+        """Starts the next queued job if none is running and a job was started since.
+
+        Returns:
+            The started run's name, or None.
+        """
+        if not self.queue or not self._queue_armed or self.running():
+            if not self.queue:
+                self._queue_armed = False
+            return None
+        config, spec = self.queue.pop(0)
+        return self.start(config, spec=spec)
+
     def cancel(self, name):
-        """Asks the job to stop after its current batch; what was trained is kept."""
+        """Asks the job to stop after its current batch; what was trained is kept.
+
+        The queue waits: a cancel stops the chain until Train is pressed again.
+        """
+        self._queue_armed = False
         run = Run(os.path.join(self.runs_dir, name))
         if run.status == "running":
             with open(run.file(STOP_FILE), "w"):

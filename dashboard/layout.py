@@ -132,6 +132,11 @@ def training_panel(device):
         html.Div(className="row buttons", children=[
             html.Button("Train", id=ids.TRAIN, n_clicks=0, className="primary"),
             html.Button("Cancel", id=ids.CANCEL, n_clicks=0, disabled=True),
+            html.Button("Add to queue", id=ids.QUEUE, n_clicks=0),
+        ]),
+        html.Div(className="queue", children=[
+            html.Div(id=ids.QUEUE_VIEW, className="hint"),
+            html.Button("Clear queue", id=ids.CLEAR_QUEUE, n_clicks=0, className="small"),
         ]),
         html.Div(id=ids.JOB_MESSAGE, className="job-message", role="status"),
     ])

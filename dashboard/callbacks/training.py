@@ -1,6 +1,6 @@
 """The training panel: model builder, validation, Train and Cancel."""
 
-from dash import Input, Output, State, no_update
+from dash import Input, Output, State, ctx, no_update
 
 from dashboard import ids
 from dashboard.layout import CUSTOM_MODEL, spec_to_rows
@@ -50,6 +50,29 @@ def build_config(model, rows, train_size, test_size, batch_size, epochs, log_lr,
     return config, spec
 
 
+# The settings a Train or Add to queue press reads, in `build_config`'s order.
+SETTINGS = (
+    State(ids.MODEL, "value"), State(ids.LAYER_TABLE, "data"),
+    State(ids.TRAIN_SIZE, "value"), State(ids.TEST_SIZE, "value"),
+    State(ids.BATCH_SIZE, "value"), State(ids.EPOCHS, "value"),
+    State(ids.LEARNING_RATE, "value"), State(ids.OPTIMIZER, "value"),
+    State(ids.SCHEDULE, "value"), State(ids.DROPOUT, "value"),
+    State(ids.AUGMENT, "value"), State(ids.SEED, "value"),
+    State(ids.VALIDATION_SPLIT, "value"), State(ids.EARLY_STOPPING, "value"),
+    State(ids.REDUCE_LR, "value"), State(ids.LABEL_SMOOTHING, "value"),
+    State(ids.ROTATION, "value"), State(ids.ZOOM, "value"), State(ids.TRANSLATION, "value"),
+)
+
+
+def queue_text(queue):
+    """`Queued next: cnn (5 epochs, lr 0.001, batch 128); ...` or empty."""
+    if not queue:
+        return ""
+    items = [f"{'custom' if spec else config.model} ({config.epochs} epochs, lr "
+             f"{config.learning_rate:.2g}, batch {config.batch_size})" for config, spec in queue]
+    return "Queued next: " + "; ".join(items)
+
+
 def register(app, jobs, runs_dir):
     @app.callback(Output(ids.LAYER_TABLE_BOX, "style"), Input(ids.MODEL, "value"))
     def show_builder(model):
@@ -81,15 +104,7 @@ def register(app, jobs, runs_dir):
         Output(ids.RUN_SELECT, "options", allow_duplicate=True),
         Output(ids.RUN_SELECT, "value"),
         Input(ids.TRAIN, "n_clicks"),
-        State(ids.MODEL, "value"), State(ids.LAYER_TABLE, "data"),
-        State(ids.TRAIN_SIZE, "value"), State(ids.TEST_SIZE, "value"),
-        State(ids.BATCH_SIZE, "value"), State(ids.EPOCHS, "value"),
-        State(ids.LEARNING_RATE, "value"), State(ids.OPTIMIZER, "value"),
-        State(ids.SCHEDULE, "value"), State(ids.DROPOUT, "value"),
-        State(ids.AUGMENT, "value"), State(ids.SEED, "value"),
-        State(ids.VALIDATION_SPLIT, "value"), State(ids.EARLY_STOPPING, "value"),
-        State(ids.REDUCE_LR, "value"), State(ids.LABEL_SMOOTHING, "value"),
-        State(ids.ROTATION, "value"), State(ids.ZOOM, "value"), State(ids.TRANSLATION, "value"),
+        *SETTINGS,
         prevent_initial_call=True,
     )
     def start_training(_, *values):
@@ -102,6 +117,39 @@ def register(app, jobs, runs_dir):
         options, _ = run_options(runs_dir)
         return f"Started {name}.", options, name
 
+    @app.callback(
+        Output(ids.JOB_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.QUEUE_VIEW, "children", allow_duplicate=True),
+        Input(ids.QUEUE, "n_clicks"), *SETTINGS,
+        prevent_initial_call=True,
+    )
+    def add_to_queue(_, *values):
+        try:
+            config, spec = build_config(*values)
+        except MnistKerasError as error:
+            return f"Not queued: {error}", no_update
+        count = jobs.enqueue(config, spec)
+        return (f"Queued {'custom' if spec else config.model}: it trains after the next job "
+                f"you start ({count} waiting)."), queue_text(jobs.queue)
+
+    @app.callback(
+        Output(ids.QUEUE_VIEW, "children", allow_duplicate=True),
+        Output(ids.JOB_MESSAGE, "children", allow_duplicate=True),
+        Input(ids.POLL, "n_intervals"), Input(ids.CLEAR_QUEUE, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def follow_queue(_, __):
+        if ctx.triggered_id == ids.CLEAR_QUEUE:
+            jobs.queue.clear()
+            return queue_text(jobs.queue), "Queue cleared."
+        try:
+            started = jobs.advance_queue()
+        except MnistKerasError as error:
+            return queue_text(jobs.queue), f"Queued job not started: {error}"
+        if started:
+            return queue_text(jobs.queue), f"Started {started} from the queue."
+        return queue_text(jobs.queue), no_update
+
     @app.callback(Output(ids.JOB_MESSAGE, "children", allow_duplicate=True),
                   Input(ids.CANCEL, "n_clicks"), prevent_initial_call=True)
     def cancel_training(_):
@@ -109,4 +157,6 @@ def register(app, jobs, runs_dir):
         if not running:
             return "No training is running."
         jobs.cancel(running)
-        return f"Cancelling {running} after the current batch; what it learned is kept."
+        waiting = f" The {len(jobs.queue)} queued job(s) wait for the next Train." \
+            if jobs.queue else ""
+        return f"Cancelling {running} after the current batch; what it learned is kept.{waiting}"

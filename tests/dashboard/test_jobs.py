@@ -104,3 +104,29 @@ def test_new_run_names_are_unique(tmp_path):
     second = jobs.new_run_name("cnn")
     assert second != first and second.startswith(first)
     assert jobs.new_run_name("/x/spec.json").startswith("spec-")
+
+
+def test_queued_settings_train_after_the_started_job(tmp_path, quick_config):
+    jobs = JobManager(tmp_path)
+    second = TrainingConfig(**{**quick_config.to_dict(), "model": "cnn-gap"})
+    assert jobs.enqueue(second) == 1
+    assert jobs.advance_queue() is None  # nothing started yet: the queue waits
+    first = jobs.start(quick_config, name_stem="first")
+    assert first.startswith("first-")
+    assert jobs.advance_queue() is None  # still busy
+    assert _wait_for(lambda: jobs.running() is None)
+    started = jobs.advance_queue()
+    assert started.startswith("cnn-gap-") and jobs.queue == []
+    assert _wait_for(lambda: jobs.running() is None)
+    assert Run(tmp_path / started).status == "completed"
+    jobs.shutdown()
+
+
+def test_cancel_holds_the_queue(tmp_path, quick_config):
+    jobs = JobManager(tmp_path)
+    name = jobs.start(TrainingConfig(**{**quick_config.to_dict(), "epochs": 200}))
+    jobs.enqueue(quick_config)
+    jobs.cancel(name)
+    assert _wait_for(lambda: jobs.running() is None)
+    assert jobs.advance_queue() is None and len(jobs.queue) == 1
+    jobs.shutdown()
