@@ -67,8 +67,10 @@ def _add_train(subparsers):
     p.add_argument("--epochs", type=int, default=defaults["epochs"].default)
     p.add_argument("--batch-size", type=int, default=defaults["batch_size"].default)
     p.add_argument("--learning-rate", type=float, default=defaults["learning_rate"].default)
-    p.add_argument("--optimizer", default="adam", help="|".join(OPTIMIZERS))
-    p.add_argument("--schedule", default="constant", help="|".join(SCHEDULES))
+    p.add_argument("--optimizer", default=defaults["optimizer"].default,
+                   help="|".join(OPTIMIZERS))
+    p.add_argument("--schedule", default=defaults["schedule"].default,
+                   help="|".join(SCHEDULES) + " (default: cosine, as the library)")
     p.add_argument("--train-size", type=int, default=defaults["train_size"].default)
     p.add_argument("--test-size", type=int, default=defaults["test_size"].default)
     p.add_argument("--validation-split", type=float,

@@ -6,7 +6,8 @@ import sys
 import numpy as np
 import pytest
 
-from mnist_keras.cli import main
+from mnist_keras.cli import build_parser, main
+from mnist_keras.config import TrainingConfig
 
 
 def _train_args(data_dir, run_dir, *extra):
@@ -123,3 +124,13 @@ def test_predict_reports_unreadable_images_in_one_line(tmp_path, synthetic_data_
     assert main(["predict", str(tmp_path / "run" / "model.keras"), str(tmp_path / "x.png")]) == 2
     err = capsys.readouterr().err
     assert "Expected a readable image file" in err and len(err.strip().splitlines()) == 1
+
+
+def test_train_defaults_are_the_librarys():
+    # Regression: the command trained with a constant learning rate by default
+    # while the library (and the README's recipe) decays it along a cosine.
+    args = build_parser().parse_args(["train", "--run-dir", "x"])
+    library = TrainingConfig()
+    for name in ("schedule", "optimizer", "epochs", "batch_size", "learning_rate",
+                 "train_size", "test_size", "validation_split"):
+        assert getattr(args, name) == getattr(library, name), name
