@@ -120,7 +120,7 @@ def import_uploaded_model(runs_dir, contents, filename):
     from mnist_keras.datasets import load_dataset
     from mnist_keras.evaluation import evaluate
     from mnist_keras.pruning import count_nonzero_params
-    from mnist_keras.runs import load_model
+    from mnist_keras.runs import check_digit_classifier, load_model
 
     filename = os.path.basename(filename or "model.keras")
     if not filename.endswith(".keras"):
@@ -131,11 +131,7 @@ def import_uploaded_model(runs_dir, contents, filename):
         with open(path, "wb") as file:
             file.write(data)
         model = load_model(path)
-        input_shape = tuple(model.inputs[0].shape)[1:] if model.inputs else None
-        output_shape = tuple(model.outputs[0].shape)[1:] if model.outputs else None
-        if input_shape != (28, 28, 1) or output_shape != (10,):
-            raise expected("a model from 28x28x1 images to 10 classes",
-                           input_shape=input_shape, output_shape=output_shape)
+        check_digit_classifier(model)
         stem = re.sub(r"[^A-Za-z0-9._-]", "-", os.path.splitext(filename)[0])[:40] or "model"
         name = base = f"uploaded-{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
         counter = 2

@@ -63,6 +63,7 @@ _EXPORTS = {
     "sparsity_report": "pruning",
     "strip": "pruning",
     "Run": "runs",
+    "check_digit_classifier": "runs",
     "list_runs": "runs",
     "load_model": "runs",
     "JsonlSink": "sinks",

@@ -124,6 +124,19 @@ def load_model(path):
         ) from None
 
 
+def check_digit_classifier(model, num_classes=10):
+    """Raises unless `model` maps 28x28x1 images to `num_classes` outputs.
+
+    Raises:
+        MnistKerasError: naming the shapes it has.
+    """
+    input_shape = tuple(model.inputs[0].shape)[1:] if getattr(model, "inputs", None) else None
+    output_shape = tuple(model.outputs[0].shape)[1:] if getattr(model, "outputs", None) else None
+    if input_shape != (28, 28, 1) or output_shape != (num_classes,):
+        raise expected(f"a model from 28x28x1 images to {num_classes} classes",
+                       input_shape=input_shape, output_shape=output_shape)
+
+
 def list_runs(runs_dir):
     """Returns the runs under `runs_dir` (folders with a config.json), oldest first."""
     if not os.path.isdir(runs_dir):

@@ -25,7 +25,7 @@ from mnist_keras.pruning import (
     sparsity_report,
     strip,
 )
-from mnist_keras.runs import Run, load_model
+from mnist_keras.runs import Run, check_digit_classifier, load_model
 from mnist_keras.sinks import JsonlSink, MemorySink, subsample
 
 # history.json keeps at most this many batch records (evenly subsampled); the
@@ -177,9 +177,7 @@ def _train(config, run, sinks, callbacks, data, verbose):
                             config.test_size, config.validation_split, config.seed)
     if config.parent_model:
         model = load_model(config.parent_model)
-        if tuple(model.outputs[0].shape)[1:] != (data.num_classes,):
-            raise expected(f"a parent model with {data.num_classes} outputs for {data.name}",
-                           parent_output_shape=tuple(model.outputs[0].shape)[1:])
+        check_digit_classifier(model, data.num_classes)
     else:
         model = build_model(config.model, num_classes=data.num_classes,
                             conv_channels=config.conv_channels, dropout=config.dropout)

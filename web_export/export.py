@@ -16,6 +16,7 @@ import shutil
 import tempfile
 
 from mnist_keras.errors import expected
+from mnist_keras.runs import check_digit_classifier
 from web_export.runtime import TFJS_VERSION, copy_runtime
 from web_export.topology import tfjs_topology, weight_entries
 
@@ -54,14 +55,6 @@ def _write_weights(entries, folder, quantize):
     dtype_map = None if quantize == "none" else {quantize: "*"}
     return write_weights([entries], folder, shard_size_bytes=SHARD_BYTES,
                          write_manifest=False, quantization_dtype_map=dtype_map)
-
-
-def _check_shapes(model):
-    input_shape = tuple(model.inputs[0].shape)[1:] if getattr(model, "inputs", None) else None
-    output_shape = tuple(model.outputs[0].shape)[1:] if getattr(model, "outputs", None) else None
-    if input_shape != (28, 28, 1) or output_shape != (10,):
-        raise expected("a model from 28x28x1 images to 10 classes", input_shape=input_shape,
-                       output_shape=output_shape)
 
 
 def _run_metrics(model_path, run_dir):
@@ -143,7 +136,7 @@ def export_model(model, out_dir, quantize="none", run_dir=None, node_modules=Non
         from mnist_keras.runs import load_model
 
         model_path, model = os.fspath(model), load_model(model)
-    _check_shapes(model)
+    check_digit_classifier(model)
     topology = tfjs_topology(model)
     entries = weight_entries(model)
     out_dir = os.path.abspath(os.fspath(out_dir))

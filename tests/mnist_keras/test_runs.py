@@ -76,3 +76,18 @@ def test_list_runs_finds_run_folders_oldest_first(tmp_path):
         time.sleep(0.01)
     (tmp_path / "not-a-run").mkdir()
     assert [run.name for run in list_runs(tmp_path)] == ["b", "a"]
+
+
+def test_check_digit_classifier_names_the_shapes():
+    import keras
+
+    from mnist_keras.errors import MnistKerasError
+    from mnist_keras.models import build_model
+    from mnist_keras.runs import check_digit_classifier
+
+    check_digit_classifier(build_model("cnn-gap"))
+    inputs = keras.Input((28, 28, 1))
+    three = keras.Model(inputs, keras.layers.Dense(3)(keras.layers.Flatten()(inputs)))
+    check_digit_classifier(three, num_classes=3)
+    with pytest.raises(MnistKerasError, match=r"output_shape=\(3,\)"):
+        check_digit_classifier(three)
