@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
 
 from mnist_keras.errors import expected
 from mnist_keras.runs import check_digit_classifier
@@ -51,7 +52,10 @@ def _write_weights(entries, folder, quantize):
     # only. TF-DF prints a welcome banner on import unless told not to (and
     # wants IPython if stdout is not a terminal).
     os.environ.setdefault("TFDF_DISABLE_WELCOME_MESSAGE", "1")
-    from tensorflowjs.write_weights import write_weights
+    with warnings.catch_warnings():
+        # tensorflow_hub's own import of pkg_resources warns; nothing for a user to do.
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
+        from tensorflowjs.write_weights import write_weights
     dtype_map = None if quantize == "none" else {quantize: "*"}
     return write_weights([entries], folder, shard_size_bytes=SHARD_BYTES,
                          write_manifest=False, quantization_dtype_map=dtype_map)
