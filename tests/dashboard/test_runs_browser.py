@@ -156,3 +156,13 @@ def test_rename_refuses_a_bad_name_and_renames(page):
     duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Renamed tiny-mlp to mlp-baseline",
                                timeout=10)
     assert (runs_dir / "mlp-baseline" / "model.keras").is_file()
+
+
+def test_export_a_run_to_a_tfjs_site_from_the_ui(page):
+    duo, runs_dir = page
+    _tick(duo, 0)
+    duo.find_element(f"#{ids.EXPORT_SITE}").click()
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Exported small-cnn to", timeout=120)
+    assert "python -m http.server -d" in _message(duo)
+    site = runs_dir / "small-cnn" / "site"
+    assert (site / "index.html").is_file() and (site / "model.json").is_file()
