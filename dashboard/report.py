@@ -41,6 +41,9 @@ def _table(header, rows):
 def line_chart_svg(series, title, width=460, height=220):
     """An SVG line chart of `{name: [(x, y), ...]}` with axes and a legend."""
     colors = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
+    # A run without validation has no validation curve: no legend entry either.
+    series = {name: values for name, values in series.items()
+              if any(y is not None for _, y in values)}
     points = [p for values in series.values() for p in values if p[1] is not None]
     if not points:
         return f"<p>{_escape(title)}: no epochs recorded.</p>"
