@@ -32,6 +32,11 @@ def drawing_page(dash_duo, trained_runs_dir):
     dash_duo.start_server(app)
     _show_canvas(dash_duo)
     yield dash_duo
+    # Let callbacks still computing (inspection after a drawing) finish, so the
+    # server does not stop under them.
+    _until(dash_duo, lambda: not _js(dash_duo, "return document.querySelector("
+                                               "'[data-dash-is-loading=\"true\"]');"),
+           timeout=20)
     app.jobs.shutdown()
 
 
