@@ -6,6 +6,8 @@ Predict is clicked. The strokes go to a store, so predicting again with other
 models needs no new drawing, and Clear empties both.
 """
 
+import functools
+import json
 import os
 
 import numpy as np
@@ -51,8 +53,19 @@ def prediction_card(name, prediction, class_names=None):
 
 
 def _class_names(runs_dir, name):
-    metrics = Run(os.path.join(runs_dir, name)).read_json("metrics.json") or {}
-    return metrics.get("class_names")
+    # Read once per metrics file, not on every drawing: a poorly trained run's
+    # metrics.json lists thousands of misclassified digits.
+    path = Run(os.path.join(runs_dir, name)).file("metrics.json")
+    try:
+        return _cached_class_names(path, os.path.getmtime(path))
+    except (OSError, ValueError):  # no metrics yet, or a damaged file: digits 0-9
+        return None
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_class_names(path, mtime):
+    with open(path, encoding="utf-8") as file:
+        return json.load(file).get("class_names")
 
 
 def predict_strokes(runs_dir, strokes, selected):
