@@ -54,12 +54,29 @@ def predict_digits(model, images):
     for image in images:
         try:
             inputs.append(preprocess_drawing(image))
-            results.append(Prediction(image=inputs[-1]))
+            results.append(None)
         except EmptyDrawingError as error:
             results.append(Prediction(error=f"empty drawing: {error}"))
-    if inputs:
-        probabilities = np.asarray(model.predict_on_batch(np.stack(inputs)[..., np.newaxis]))
-        for result, row in zip((r for r in results if r.error is None), probabilities):
-            result.probabilities = row.astype(np.float64)
-            result.label = int(row.argmax())
-    return results
+    predicted = iter(predict_inputs(model, inputs))
+    return [result or next(predicted) for result in results]
+
+
+def predict_inputs(model, inputs):
+    """Predicts already preprocessed 28x28 inputs with one batched model call.
+
+    For one drawing shown to several models: preprocess it once with
+    `preprocess_drawing`, then call this per model.
+
+    Args:
+        model: a Keras classifier taking (N, 28, 28, 1) inputs.
+        inputs: a list of (28, 28) float arrays from `preprocess_drawing`.
+
+    Returns:
+        A list of `Prediction`, one per input, in order.
+    """
+    if not len(inputs):
+        return []
+    batch = np.stack([np.asarray(x, np.float32).reshape(28, 28) for x in inputs])
+    probabilities = np.asarray(model.predict_on_batch(batch[..., np.newaxis]))
+    return [Prediction(label=int(row.argmax()), probabilities=row.astype(np.float64),
+                       image=image) for image, row in zip(inputs, probabilities)]

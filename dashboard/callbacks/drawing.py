@@ -75,24 +75,26 @@ def predict_strokes(runs_dir, strokes, selected):
         `(cards, input_image)`: the cards (or a message) and the 28x28 input
         (None when there is nothing to predict).
     """
-    from mnist_keras.prediction import predict_digits
+    from mnist_keras.prediction import predict_inputs
+    from mnist_keras.preprocessing import EmptyDrawingError, preprocess_drawing
 
     if not strokes:
         return html.Div("Draw a digit in the box.", className="hint"), None
-    picture = drawing.render_strokes(strokes)
-    cards, image = [], None
+    try:
+        # Preprocessed once, whatever the number of models.
+        image = preprocess_drawing(drawing.render_strokes(strokes))
+    except EmptyDrawingError:
+        return html.Div("That is an empty drawing: draw a digit with a bit more ink.",
+                        className="hint"), None
+    cards = []
     for name in chosen_runs(selected):
         try:
             loaded = loaded_models.load(runs_dir, name)
             with loaded.lock:
-                (prediction,) = predict_digits(loaded.model, [picture])
+                (prediction,) = predict_inputs(loaded.model, [image])
         except MnistKerasError as error:
             cards.append(html.Div(f"{name}: {error}", className="prediction-card error"))
             continue
-        if prediction.error:
-            return html.Div("That is an empty drawing: draw a digit with a bit more ink.",
-                            className="hint"), None
-        image = prediction.image
         cards.append(prediction_card(name, prediction, _class_names(runs_dir, name)))
     return cards, image
 

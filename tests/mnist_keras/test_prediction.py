@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from mnist_keras.errors import MnistKerasError
-from mnist_keras.prediction import predict_digits
+from mnist_keras.prediction import predict_digits, predict_inputs
 from mnist_keras.preprocessing import preprocess_drawing
 
 
@@ -46,3 +46,14 @@ def test_all_empty_calls_no_model(model):
 def test_non_images_are_refused(model):
     with pytest.raises(MnistKerasError):
         predict_digits(model, [np.zeros((3, 3, 7))])
+
+
+def test_predict_inputs_skips_preprocessing_and_agrees_with_predict_digits(model):
+    canvas = np.zeros((280, 280), np.uint8)
+    canvas[60:220, 130:150] = 255
+    x = preprocess_drawing(canvas)
+    (direct,) = predict_inputs(model, [x])
+    (drawn,) = predict_digits(model, [canvas])
+    assert direct.image is x and direct.label == drawn.label
+    np.testing.assert_allclose(direct.probabilities, drawn.probabilities, atol=1e-6)
+    assert predict_inputs(model, []) == []
