@@ -20,13 +20,12 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from mnist_keras.config import TrainingConfig  # noqa: E402
 from mnist_keras.models import build_model  # noqa: E402
-from mnist_keras.pruning import prunable_layers  # noqa: E402
+from mnist_keras.pruning import prunable_weight_count  # noqa: E402
 from mnist_keras.training import train  # noqa: E402
 
 SPARSITIES = (0.5, 0.7, 0.8, 0.9, 0.95)
@@ -41,7 +40,7 @@ def _run(config, run_dir):
 def _sparsity_for(model_name, nonzero_target):
     """The sparsity of the prunable kernels that leaves `nonzero_target` parameters."""
     model = build_model(model_name)
-    prunable = sum(int(np.prod(layer.kernel.shape)) for layer in prunable_layers(model))
+    prunable = prunable_weight_count(model)
     zeros = model.count_params() - nonzero_target
     return zeros / prunable
 

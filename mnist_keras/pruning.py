@@ -131,6 +131,12 @@ def prunable_layers(model, include_output=False):
     return layers
 
 
+def prunable_weight_count(model, include_output=False):
+    """How many kernel weights `prunable_layers` holds: what a sparsity is a fraction of."""
+    return int(sum(np.prod(layer.kernel.shape)
+                   for layer in prunable_layers(model, include_output)))
+
+
 def _resolve(model, layers):
     if layers is None:
         return prunable_layers(model)

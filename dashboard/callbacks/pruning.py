@@ -2,7 +2,6 @@
 
 import os
 
-import numpy as np
 from dash import Input, Output, State, no_update
 
 from dashboard import ids, loaded_models
@@ -17,9 +16,9 @@ FINE_TUNE_LEARNING_RATE = 1e-4
 
 def nonzero_after(model, sparsity):
     """Parameters left non-zero when the prunable kernels reach `sparsity`."""
-    from mnist_keras.pruning import prunable_layers
+    from mnist_keras.pruning import prunable_weight_count
 
-    prunable = sum(int(np.prod(layer.kernel.shape)) for layer in prunable_layers(model))
+    prunable = prunable_weight_count(model)
     return int(model.count_params() - round(sparsity * prunable)), int(model.count_params())
 
 

@@ -181,3 +181,10 @@ def test_zero_epochs_prunes_without_fine_tuning(tmp_path, parent, synthetic_data
 def test_bad_pruning_settings_are_refused(settings, message):
     with pytest.raises(MnistKerasError, match=message):
         TrainingConfig(**settings)
+
+
+def test_prunable_weight_count_is_the_kernels_of_prunable_layers(cnn):
+    from mnist_keras.pruning import prunable_weight_count
+
+    assert prunable_weight_count(cnn) == sum(m.size for m in magnitude_masks(cnn, 0.5).values())
+    assert prunable_weight_count(cnn, include_output=True) == prunable_weight_count(cnn) + 1280
