@@ -1,4 +1,8 @@
-"""TrainingConfig: every setting of a training run, validated on creation."""
+"""TrainingConfig: every setting of a training run, validated on creation.
+
+Imports no Keras: the command line builds its options and checks settings from
+this module before paying for TensorFlow.
+"""
 
 import dataclasses
 import json
@@ -6,13 +10,15 @@ import os
 from typing import Optional
 
 from mnist_keras.errors import expected
-from mnist_keras.models import load_spec, model_names, validate_spec
-
-OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw", "muon")
-SCHEDULES = ("constant", "exponential", "cosine", "cosine-restarts")
-DATASETS = ("mnist", "fashion-mnist", "kmnist")
-PRUNING_SCOPES = ("global", "layer")
-PRUNING_SCHEDULES = ("constant", "polynomial")
+from mnist_keras.layer_specs import load_spec, validate_spec
+from mnist_keras.registries import (
+    DATASETS,
+    MODELS,
+    OPTIMIZERS,
+    PRUNING_SCHEDULES,
+    PRUNING_SCOPES,
+    SCHEDULES,
+)
 
 # name -> (low, high) of every numeric setting; None values mean "off".
 RANGES = {
@@ -38,14 +44,17 @@ _INTEGERS = {"train_size", "test_size", "batch_size", "epochs", "early_stopping_
              "reduce_lr_patience", "seed"}
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class TrainingConfig:
     """The settings of one training run.
 
     Defaults train the default CNN on all 60,000 MNIST training images (no
     validation split) for 10 epochs, batch 128, with Adam starting at 1e-3
     and decaying along a cosine to 1e-5: this reaches 99.3% test accuracy
-    (see the README's benchmarks). Creating a config validates it.
+    (see the README's benchmarks). Creating a config validates every
+    setting; `check_sources()` checks the files it names (a layer spec, a
+    parent model), which `train` does before writing anything. A config is
+    immutable: `dataclasses.replace(config, epochs=3)` makes a changed copy.
 
     Args:
         model: a name from `mnist_keras.model_names()` or a path to a JSON
@@ -59,10 +68,10 @@ class TrainingConfig:
         batch_size: 1-512.
         epochs: 1-200.
         learning_rate: initial learning rate, 1e-4 to 1.
-        optimizer: one of `OPTIMIZERS`.
-        schedule: one of `SCHEDULES`: constant; exponential (x0.9 per epoch);
-            cosine (the default: to 1% over the run); cosine-restarts
-            (restarts after 1, 3, 7, ... epochs).
+        optimizer: a name from `mnist_keras.registries.OPTIMIZERS`.
+        schedule: a name from `mnist_keras.registries.SCHEDULES`: constant;
+            exponential (x0.9 per epoch); cosine (the default: to 1% over
+            the run); cosine-restarts (restarts after 1, 3, 7, ... epochs).
         dropout: overrides the model's dropout rate (0-0.9), or None.
         conv_channels: overrides the model's conv filter counts, or None.
         augment: random rotation/zoom/translation while training.
@@ -114,7 +123,7 @@ class TrainingConfig:
     optimizer: str = "adam"
     schedule: str = "cosine"
     dropout: Optional[float] = None
-    conv_channels: Optional[list] = None
+    conv_channels: Optional[tuple] = None
     augment: bool = False
     rotation: float = 15.0
     zoom: float = 0.1
@@ -136,7 +145,10 @@ class TrainingConfig:
         self.validate()
 
     def validate(self):
-        """Checks every setting; raises `MnistKerasError` for the first bad one."""
+        """Checks every setting; raises `MnistKerasError` for the first bad one.
+
+        Pure: reads no file, so a stored config can always be read back.
+        """
         for name, (low, high) in RANGES.items():
             value = getattr(self, name)
             if value is None and name in ("dropout", "early_stopping_patience",
@@ -151,22 +163,17 @@ class TrainingConfig:
                 what = "an integer" if name in _INTEGERS else "a number"
                 raise expected(f"{name} as {what} in [{low:g}, {high:g}]", **{name: value})
             if name in _INTEGERS:
-                setattr(self, name, int(value))
-        for name, choices in (("optimizer", OPTIMIZERS), ("schedule", SCHEDULES),
-                              ("dataset", DATASETS), ("pruning_scope", PRUNING_SCOPES),
-                              ("pruning_schedule", PRUNING_SCHEDULES)):
-            if getattr(self, name) not in choices:
-                raise expected(f"{name} in {list(choices)}", **{name: getattr(self, name)})
+                object.__setattr__(self, name, int(value))
+        for registry, name in ((OPTIMIZERS, "optimizer"), (SCHEDULES, "schedule"),
+                               (DATASETS, "dataset"), (PRUNING_SCOPES, "pruning_scope"),
+                               (PRUNING_SCHEDULES, "pruning_schedule")):
+            registry.check(getattr(self, name), name)
         if self.parent_model is not None:
-            if not str(self.parent_model).endswith(".keras") or \
-                    not os.path.isfile(self.parent_model):
-                raise expected("parent_model as an existing .keras file",
-                               parent_model=self.parent_model)
-        elif self.model not in model_names() and not str(self.model).endswith(".json"):
-            raise expected(f"model in {model_names()} or a .json layer spec", model=self.model)
-        elif str(self.model).endswith(".json"):
-            # Checked now, so a bad spec is refused before any run folder exists.
-            validate_spec(load_spec(self.model))
+            if not isinstance(self.parent_model, str) or not self.parent_model.endswith(".keras"):
+                raise expected("parent_model as a .keras file", parent_model=self.parent_model)
+        elif not isinstance(self.model, str) or (
+                self.model not in MODELS and not self.model.endswith(".json")):
+            raise expected(f"model in {MODELS.names()} or a .json layer spec", model=self.model)
         if self.reduce_lr_patience is not None and self.schedule != "constant":
             raise expected(
                 "reduce_lr_patience only with schedule='constant' (a schedule already sets "
@@ -183,10 +190,31 @@ class TrainingConfig:
             if not isinstance(getattr(self, name), bool):
                 raise expected(f"{name} True or False", **{name: getattr(self, name)})
         if self.conv_channels is not None:
-            self.conv_channels = list(self.conv_channels)
+            if not isinstance(self.conv_channels, (list, tuple)):
+                raise expected("conv_channels as a list of filter counts",
+                               conv_channels=self.conv_channels)
+            object.__setattr__(self, "conv_channels", tuple(self.conv_channels))
+
+    def check_sources(self):
+        """Checks the files the config names: the parent model and a layer-spec file.
+
+        Raises:
+            MnistKerasError: if the parent model is missing, or the layer
+                spec is missing or invalid (naming the layer).
+        """
+        if self.parent_model is not None:
+            if not os.path.isfile(self.parent_model):
+                raise expected("parent_model as an existing .keras file",
+                               parent_model=self.parent_model)
+        elif self.model.endswith(".json"):
+            validate_spec(load_spec(self.model))
 
     def to_dict(self):
-        return dataclasses.asdict(self)
+        """The settings as a JSON-ready dict (what a run's config.json holds)."""
+        values = dataclasses.asdict(self)
+        if values["conv_channels"] is not None:
+            values["conv_channels"] = list(values["conv_channels"])
+        return values
 
     @classmethod
     def from_dict(cls, values):
@@ -199,5 +227,6 @@ class TrainingConfig:
 
     @classmethod
     def from_json(cls, path):
+        """Reads a config from a JSON file of settings (see `from_dict`)."""
         with open(os.fspath(path), encoding="utf-8") as f:
             return cls.from_dict(json.load(f))

@@ -17,67 +17,13 @@ A layer spec is a list of dicts, one per hidden layer, e.g.
 """
 
 import copy
-import json
-import os
 
 import keras
 from keras import layers
 
-from mnist_keras.errors import MnistKerasError, expected
-
-INPUT_SHAPE = (28, 28, 1)
-
-# The layer types a spec may use, with the settings each accepts (and defaults).
-LAYER_SETTINGS = {
-    "Conv2D": {"filters": 32, "kernel_size": 3, "strides": 1, "padding": "valid",
-               "activation": "relu"},
-    "MaxPool": {"pool_size": 2},
-    "BatchNorm": {},
-    "Dropout": {"rate": 0.5},
-    "Flatten": {},
-    "GlobalAveragePooling": {},
-    "Dense": {"units": 128, "activation": "relu"},
-    "Activation": {"activation": "relu"},
-}
-ACTIVATIONS = ("relu", "silu", "gelu", "tanh", "sigmoid", "elu", "linear")
-_SPATIAL = ("Conv2D", "MaxPool", "GlobalAveragePooling")
-
-
-
-def _conv_bn_relu_spec(filters):
-    return [
-        {"type": "Conv2D", "filters": filters, "padding": "same", "activation": "linear"},
-        {"type": "BatchNorm"},
-        {"type": "Activation", "activation": "relu"},
-    ]
-
-
-PRESETS = {
-    "simple": [
-        {"type": "Conv2D", "filters": 16, "kernel_size": 3},
-        {"type": "MaxPool"},
-        {"type": "Flatten"},
-        {"type": "Dense", "units": 64},
-    ],
-    "deep": [
-        *_conv_bn_relu_spec(32), *_conv_bn_relu_spec(32), {"type": "MaxPool"},
-        *_conv_bn_relu_spec(64), *_conv_bn_relu_spec(64), {"type": "MaxPool"},
-        {"type": "Flatten"},
-        {"type": "Dropout", "rate": 0.4},
-        {"type": "Dense", "units": 128},
-        {"type": "Dropout", "rate": 0.4},
-    ],
-    "wide": [
-        {"type": "Conv2D", "filters": 128, "kernel_size": 5, "padding": "same"},
-        {"type": "MaxPool"},
-        {"type": "Conv2D", "filters": 128, "kernel_size": 3},
-        {"type": "MaxPool"},
-        {"type": "Flatten"},
-        {"type": "Dropout", "rate": 0.5},
-        {"type": "Dense", "units": 256},
-        {"type": "Dropout", "rate": 0.5},
-    ],
-}
+from mnist_keras.errors import expected
+from mnist_keras.layer_specs import INPUT_SHAPE, PRESETS, load_spec, validate_spec
+from mnist_keras.registries import MODELS
 
 
 def _he():
@@ -168,7 +114,7 @@ ARCHITECTURES = {
 
 def model_names():
     """Returns the names `build_model` accepts: architectures, then presets."""
-    return list(ARCHITECTURES) + list(PRESETS)
+    return MODELS.names()
 
 
 def build_model(name="cnn", num_classes=10, conv_channels=None, dropout=None):
@@ -213,129 +159,6 @@ def build_model(name="cnn", num_classes=10, conv_channels=None, dropout=None):
         if any(not isinstance(c, int) or not 1 <= c <= 1024 for c in conv_channels):
             raise expected("conv channel counts in [1, 1024]", conv_channels=conv_channels)
     return builder(num_classes, conv_channels, dropout)
-
-
-def load_spec(path):
-    """Reads a JSON layer spec: a list of layers, or `{"layers": [...]}`."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            spec = json.load(f)
-    except FileNotFoundError:
-        raise expected("an existing layer-spec file", path=os.fspath(path)) from None
-    except (OSError, ValueError) as e:
-        raise MnistKerasError(
-            f"Expected a JSON layer spec ({e}). Received: path={os.fspath(path)!r}"
-        ) from None
-    if isinstance(spec, dict) and "layers" in spec:
-        spec = spec["layers"]
-    return spec
-
-
-def validate_spec(spec, input_shape=INPUT_SHAPE):
-    """Checks a layer spec and fills in defaults.
-
-    Each layer is checked in order, tracking the shape it would produce, so a
-    message can name the offending layer: a Conv2D after Flatten, a kernel
-    larger than its input, an unknown setting or an out-of-range value.
-
-    Args:
-        spec: list of dicts, each with a `"type"` from `LAYER_SETTINGS`.
-        input_shape: the model input shape. Defaults to (28, 28, 1).
-
-    Returns:
-        A new list of layer dicts with every setting present.
-
-    Raises:
-        MnistKerasError: naming the layer (1-based) that is wrong.
-
-    Example:
-
-    >>> validate_spec([{"type": "Flatten"}, {"type": "Conv2D"}])
-    Traceback (most recent call last):
-    ...
-    mnist_keras.errors.MnistKerasError: Expected Conv2D before Flatten/...
-    """
-    if not isinstance(spec, list) or not spec:
-        raise expected("a non-empty list of layers", spec=spec)
-    height, width, _ = input_shape
-    flat = False
-    checked = []
-    for position, layer in enumerate(spec, start=1):
-        where = f"layer {position}"
-        if not isinstance(layer, dict) or layer.get("type") not in LAYER_SETTINGS:
-            raise MnistKerasError(
-                f"Expected {where} to be an object with a type in {list(LAYER_SETTINGS)}. "
-                f"Received: {where}={layer!r}"
-            )
-        kind = layer["type"]
-        where = f"layer {position} ({kind})"
-        settings = dict(LAYER_SETTINGS[kind])
-        unknown = set(layer) - set(settings) - {"type"}
-        if unknown:
-            raise MnistKerasError(
-                f"Expected {where} settings among {sorted(settings) or 'none'}. "
-                f"Received: {sorted(unknown)}"
-            )
-        settings.update({k: v for k, v in layer.items() if k != "type"})
-        _check_settings(where, kind, settings)
-        if kind in _SPATIAL and flat:
-            raise MnistKerasError(
-                f"Expected {kind} before Flatten/GlobalAveragePooling (it needs an image). "
-                f"Received: {where} after the image was flattened"
-            )
-        if kind == "Conv2D":
-            if settings["padding"] == "valid":
-                height -= settings["kernel_size"] - 1
-                width -= settings["kernel_size"] - 1
-            height = -(-height // settings["strides"])
-            width = -(-width // settings["strides"])
-        elif kind == "MaxPool":
-            height //= settings["pool_size"]
-            width //= settings["pool_size"]
-        elif kind in ("Flatten", "GlobalAveragePooling"):
-            flat = True
-        if height < 1 or width < 1:
-            raise MnistKerasError(
-                f"Expected {where} to leave an image of at least 1x1. "
-                f"Received: an output of {height}x{width} (use padding 'same' or fewer poolings)"
-            )
-        checked.append({"type": kind, **settings})
-    return checked
-
-
-def _check_settings(where, kind, settings):
-    def check_int(key, low, high):
-        value = settings[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise MnistKerasError(
-                f"Expected {where} {key} to be an integer in [{low}, {high}]. "
-                f"Received: {key}={value!r}"
-            )
-
-    if kind == "Conv2D":
-        check_int("filters", 1, 1024)
-        check_int("kernel_size", 1, 28)
-        check_int("strides", 1, 4)
-        if settings["padding"] not in ("valid", "same"):
-            raise MnistKerasError(
-                f"Expected {where} padding 'valid' or 'same'. "
-                f"Received: padding={settings['padding']!r}"
-            )
-    elif kind == "MaxPool":
-        check_int("pool_size", 1, 28)
-    elif kind == "Dense":
-        check_int("units", 1, 8192)
-    elif kind == "Dropout":
-        rate = settings["rate"]
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 0.9:
-            raise MnistKerasError(
-                f"Expected {where} rate in [0, 0.9]. Received: rate={rate!r}"
-            )
-    if "activation" in settings and settings["activation"] not in ACTIVATIONS:
-        raise MnistKerasError(
-            f"Expected {where} activation in {list(ACTIVATIONS)}. "
-            f"Received: activation={settings['activation']!r}"
-        )
 
 
 def build_model_from_spec(spec, num_classes=10, name="custom", dropout=None):

@@ -1,26 +1,33 @@
-"""Datasets in the MNIST IDX layout; MNIST itself ships with the package."""
+"""Datasets in the MNIST IDX layout; MNIST itself ships with the package.
 
-from mnist_keras.datasets.idx import read_idx, write_idx
-from mnist_keras.datasets.loading import (
-    CLASS_NAMES,
-    Dataset,
-    bundled_data_dir,
-    load_dataset,
-    load_raw,
-    stratified_subset,
-)
-from mnist_keras.datasets.scaling import PIXEL_SCALE, scale_pixels, unscale_pixels
+Names are imported on first use, so `mnist_keras.datasets.names` (class names)
+is light to import.
+"""
 
-__all__ = [
-    "CLASS_NAMES",
-    "Dataset",
-    "PIXEL_SCALE",
-    "bundled_data_dir",
-    "load_dataset",
-    "load_raw",
-    "read_idx",
-    "scale_pixels",
-    "stratified_subset",
-    "unscale_pixels",
-    "write_idx",
-]
+import importlib
+
+_EXPORTS = {
+    "read_idx": "idx",
+    "write_idx": "idx",
+    "Dataset": "loading",
+    "bundled_data_dir": "loading",
+    "load_dataset": "loading",
+    "load_raw": "loading",
+    "stratified_subset": "loading",
+    "BUNDLED": "names",
+    "CLASS_NAMES": "names",
+    "PIXEL_SCALE": "scaling",
+    "scale_pixels": "scaling",
+    "unscale_pixels": "scaling",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mnist_keras.datasets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"mnist_keras.datasets.{module}"), name)
+    globals()[name] = value
+    return value

@@ -49,9 +49,10 @@ def read_idx(path):
 
     Example:
 
-    >>> labels = read_idx("train-labels-idx1-ubyte.gz")  # doctest: +SKIP
-    >>> labels.shape
-    (60000,)
+    >>> import os
+    >>> from mnist_keras.datasets import bundled_data_dir
+    >>> read_idx(os.path.join(bundled_data_dir(), "t10k-labels-idx1-ubyte.gz")).shape
+    (10000,)
     """
     try:
         with _open(path, "rb") as f:

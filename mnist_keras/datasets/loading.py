@@ -13,6 +13,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from mnist_keras.datasets.idx import read_idx
+from mnist_keras.datasets.names import BUNDLED, CLASS_NAMES
 from mnist_keras.datasets.scaling import scale_pixels
 from mnist_keras.errors import MnistKerasError, expected
 
@@ -22,17 +23,6 @@ FILE_NAMES = {
     "test_images": "t10k-images-idx3-ubyte",
     "test_labels": "t10k-labels-idx1-ubyte",
 }
-
-CLASS_NAMES = {
-    "mnist": [str(digit) for digit in range(10)],
-    "fashion-mnist": [
-        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-        "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-    ],
-    "kmnist": ["o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"],
-}
-
-BUNDLED = ("mnist",)
 
 
 @dataclasses.dataclass

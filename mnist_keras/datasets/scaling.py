@@ -21,8 +21,9 @@ def scale_pixels(images):
 
     Example:
 
-    >>> scale_pixels(np.full((1, 28, 28), 255, np.uint8)).max()
-    1.0
+    >>> x = scale_pixels(np.full((1, 28, 28), 255, np.uint8))
+    >>> x.shape, x.dtype, float(x.max())
+    ((1, 28, 28, 1), dtype('float32'), 1.0)
     """
     images = np.asarray(images, dtype=np.float32) / PIXEL_SCALE
     if images.ndim == 3:

@@ -53,19 +53,32 @@ def test_whole_floats_become_integers():
 def test_dict_round_trip_and_unknown_keys():
     config = TrainingConfig(epochs=2, conv_channels=(8, 16))
     again = TrainingConfig.from_dict(config.to_dict())
-    assert again == config and again.conv_channels == [8, 16]
+    assert again == config and again.conv_channels == (8, 16)
+    assert config.to_dict()["conv_channels"] == [8, 16]  # plain JSON
     with pytest.raises(MnistKerasError, match="unknown=\\['epoch'\\]"):
         TrainingConfig.from_dict({"epoch": 3})
     assert {f.name for f in dataclasses.fields(TrainingConfig)} >= set(RANGES)
 
 
-def test_layer_spec_files_are_checked_when_the_config_is_made(tmp_path):
+def test_layer_spec_files_are_checked_as_sources(tmp_path):
     good = tmp_path / "good.json"
     good.write_text('[{"type": "Flatten"}, {"type": "Dense", "units": 8}]')
-    assert TrainingConfig(model=str(good)).model == str(good)
+    TrainingConfig(model=str(good)).check_sources()
     bad = tmp_path / "bad.json"
     bad.write_text('[{"type": "Flatten"}, {"type": "Conv2D"}]')
     with pytest.raises(MnistKerasError, match=r"layer 2 \(Conv2D\)"):
-        TrainingConfig(model=str(bad))
+        TrainingConfig(model=str(bad)).check_sources()
+    # Creating a config reads no file: a stored run's config reads back even
+    # after its spec file moved.
+    missing = TrainingConfig(model=str(tmp_path / "missing.json"))
     with pytest.raises(MnistKerasError, match="existing layer-spec file"):
-        TrainingConfig(model=str(tmp_path / "missing.json"))
+        missing.check_sources()
+    with pytest.raises(MnistKerasError, match="parent_model as an existing"):
+        TrainingConfig(parent_model=str(tmp_path / "gone.keras")).check_sources()
+
+
+def test_a_config_is_immutable():
+    config = TrainingConfig()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.epochs = 3
+    assert dataclasses.replace(config, epochs=3).epochs == 3
