@@ -35,9 +35,14 @@ class MetricsRecorder(keras.callbacks.Callback):
 
     Example:
 
+    >>> from mnist_keras.sinks import MemorySink
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    >>> model.compile("sgd", "categorical_crossentropy", metrics=["accuracy"])
     >>> sink = MemorySink()
-    >>> model.fit(x, y, callbacks=[MetricsRecorder([sink])])  # doctest: +SKIP
-    >>> sink.records(kind="epoch")[-1]["loss"]  # doctest: +SKIP
+    >>> _ = model.fit(np.zeros((8, 4)), np.eye(2)[[0, 1] * 4], batch_size=4, epochs=2,
+    ...               verbose=0, callbacks=[MetricsRecorder([sink])])
+    >>> [(r["epoch"], r["batch"]) for r in sink.records(kind="batch")]
+    [(1, 1), (1, 2), (2, 1), (2, 2)]
     """
 
     def __init__(self, sinks, batch_records=True):

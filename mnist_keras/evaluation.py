@@ -33,34 +33,6 @@ class Evaluation:
     probabilities: np.ndarray
     labels: np.ndarray
 
-    def to_metrics(self, indices=None):
-        """Returns a JSON-ready dict for the run folder's metrics.json.
-
-        Args:
-            indices: optional positions of the evaluated images in the full
-                test set; mistakes are then reported by those positions.
-        """
-        misclassified = self.misclassified if indices is None else np.asarray(indices)[
-            self.misclassified
-        ]
-        return {
-            "test_accuracy": self.accuracy,
-            "test_loss": self.loss,
-            "confusion_matrix": self.confusion_matrix.tolist(),
-            "per_class": self.per_class,
-            "misclassified": [
-                {
-                    "index": int(index),
-                    "label": int(label),
-                    "predicted": int(self.predictions[pos]),
-                    "confidence": float(self.probabilities[pos].max()),
-                }
-                for index, pos, label in zip(
-                    misclassified, self.misclassified, self.labels[self.misclassified]
-                )
-            ],
-        }
-
 
 def evaluate(model, x, y, num_classes=10, batch_size=512):
     """Evaluates a classifier on images and integer labels.

@@ -133,6 +133,7 @@ def layer_summary(model):
 
     Example:
 
+    >>> from mnist_keras.models import build_model
     >>> sum(row["params"] for row in layer_summary(build_model("cnn")))
     225930
     """

@@ -6,6 +6,24 @@ import numpy as np
 
 from mnist_keras.preprocessing import EmptyDrawingError, preprocess_drawing
 
+# How sure a prediction is, by its top probability: above "high" it is shown
+# as confident (green), from "medium" up as so-so (yellow), below as a guess
+# (red). The dashboard and the exported page (through its model-info.json)
+# read these, so the three front ends agree.
+CONFIDENCE_LEVELS = (("high", 0.8), ("medium", 0.5))
+
+
+def confidence_level(confidence):
+    """`"high"`, `"medium"` or `"low"` for a top probability in [0, 1].
+
+    >>> confidence_level(0.93), confidence_level(0.5), confidence_level(0.2)
+    ('high', 'medium', 'low')
+    """
+    levels = dict(CONFIDENCE_LEVELS)
+    if confidence > levels["high"]:
+        return "high"
+    return "medium" if confidence >= levels["medium"] else "low"
+
 
 @dataclasses.dataclass
 class Prediction:
@@ -26,6 +44,11 @@ class Prediction:
     @property
     def confidence(self):
         return None if self.probabilities is None else float(self.probabilities.max())
+
+    @property
+    def level(self):
+        """`confidence_level` of this prediction (None for an empty drawing)."""
+        return None if self.probabilities is None else confidence_level(self.confidence)
 
 
 def predict_digits(model, images):

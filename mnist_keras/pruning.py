@@ -18,9 +18,7 @@ import keras
 import numpy as np
 
 from mnist_keras.errors import expected
-
-SCOPES = ("global", "layer")
-PRUNING_SCHEDULES = ("constant", "polynomial")
+from mnist_keras.registries import PRUNING_SCHEDULES, PRUNING_SCOPES
 
 
 def _check_sparsity(name, value):
@@ -106,13 +104,11 @@ def make_sparsity_schedule(name, sparsity, total_steps):
     updating the masks about 10 times, and fine-tune at the final sparsity
     for the rest.
     """
-    if name == "constant":
+    if PRUNING_SCHEDULES.check(name) == "constant":
         return ConstantSparsity(sparsity, begin_step=0, end_step=0, frequency=1)
-    if name == "polynomial":
-        end_step = max(1, int(0.7 * total_steps))
-        return PolynomialDecay(0.0, sparsity, 0, end_step, power=3,
-                               frequency=max(1, end_step // 10))
-    raise expected(f"a pruning schedule in {list(PRUNING_SCHEDULES)}", pruning_schedule=name)
+    end_step = max(1, int(0.7 * total_steps))
+    return PolynomialDecay(0.0, sparsity, 0, end_step, power=3,
+                           frequency=max(1, end_step // 10))
 
 
 def prunable_layers(model, include_output=False):
@@ -177,8 +173,7 @@ def magnitude_masks(model, sparsity, layers=None, scope="global"):
         `{layer_name: mask}`, float32 arrays of 0 and 1 shaped like the kernels.
     """
     _check_sparsity("sparsity", sparsity)
-    if scope not in SCOPES:
-        raise expected(f"scope in {list(SCOPES)}", scope=scope)
+    PRUNING_SCOPES.check(scope, "scope")
     layers = _resolve(model, layers)
     kernels = {layer.name: np.abs(np.asarray(layer.kernel)) for layer in layers}
     if scope == "layer":
@@ -229,8 +224,7 @@ class PruningCallback(keras.callbacks.Callback):
         self.pruned_model, self.schedule, self.scope = model, schedule, scope
         self.layer_names = [layer.name for layer in _resolve(model, layers)]
         self.masks, self.step = {}, 0
-        if scope not in SCOPES:
-            raise expected(f"scope in {list(SCOPES)}", scope=scope)
+        PRUNING_SCOPES.check(scope, "scope")
 
     def on_train_batch_begin(self, batch, logs=None):
         prune_now, sparsity = self.schedule(self.step)

@@ -4,8 +4,10 @@
 """
 
 import dataclasses
+import os
 import time
 import traceback
+from typing import Optional
 
 import keras
 import numpy as np
@@ -14,18 +16,26 @@ from mnist_keras.augmentation import build_augmentation
 from mnist_keras.callbacks import MetricsRecorder, StopSignal
 from mnist_keras.config import TrainingConfig
 from mnist_keras.datasets import load_dataset
-from mnist_keras.errors import expected
 from mnist_keras.evaluation import evaluate
 from mnist_keras.models import build_model
 from mnist_keras.pruning import (
     PruningCallback,
-    count_nonzero_params,
     make_sparsity_schedule,
     prunable_layers,
     sparsity_report,
     strip,
 )
-from mnist_keras.runs import Run, check_digit_classifier, load_model
+from mnist_keras.registries import OPTIMIZERS, SCHEDULES
+from mnist_keras.runs import (
+    Run,
+    RunConfig,
+    RunHistory,
+    RunMetrics,
+    RunStatus,
+    check_digit_classifier,
+    load_model,
+    run_metrics,
+)
 from mnist_keras.sinks import JsonlSink, MemorySink, subsample
 
 # history.json keeps at most this many batch records (evenly subsampled); the
@@ -33,13 +43,27 @@ from mnist_keras.sinks import JsonlSink, MemorySink, subsample
 MAX_HISTORY_BATCHES = 2_000
 
 
+def _schedule_builders():
+    schedules = keras.optimizers.schedules
+    return {
+        "constant": lambda lr, steps, epochs: float(lr),
+        "exponential": lambda lr, steps, epochs: schedules.ExponentialDecay(
+            lr, decay_steps=steps, decay_rate=0.9),
+        "cosine": lambda lr, steps, epochs: schedules.CosineDecay(
+            lr, decay_steps=steps * epochs, alpha=0.01),
+        "cosine-restarts": lambda lr, steps, epochs: schedules.CosineDecayRestarts(
+            lr, first_decay_steps=steps, t_mul=2.0, m_mul=0.9, alpha=0.01),
+    }
+
+
 def make_schedule(name, learning_rate, steps_per_epoch, epochs):
     """Builds a learning-rate schedule from Keras' own schedules.
 
     Args:
-        name: `"constant"`, `"exponential"` (x0.9 per epoch), `"cosine"`
-            (decays to 1% over the run) or `"cosine-restarts"` (first cycle one
-            epoch, each next twice as long, peaks x0.9).
+        name: a name from `mnist_keras.registries.SCHEDULES`: `"constant"`,
+            `"exponential"` (x0.9 per epoch), `"cosine"` (decays to 1% over
+            the run) or `"cosine-restarts"` (first cycle one epoch, each next
+            twice as long, peaks x0.9).
         learning_rate: initial learning rate.
         steps_per_epoch: optimizer steps per epoch.
         epochs: epochs in the run.
@@ -49,29 +73,33 @@ def make_schedule(name, learning_rate, steps_per_epoch, epochs):
 
     Raises:
         MnistKerasError: for an unknown name.
+
+    Example:
+
+    >>> make_schedule("constant", 1e-3, steps_per_epoch=100, epochs=5)
+    0.001
     """
-    schedules = keras.optimizers.schedules
-    steps_per_epoch = max(1, int(steps_per_epoch))
-    if name == "constant":
-        return float(learning_rate)
-    if name == "exponential":
-        return schedules.ExponentialDecay(learning_rate, decay_steps=steps_per_epoch,
-                                          decay_rate=0.9)
-    if name == "cosine":
-        return schedules.CosineDecay(learning_rate, decay_steps=steps_per_epoch * epochs,
-                                     alpha=0.01)
-    if name == "cosine-restarts":
-        return schedules.CosineDecayRestarts(learning_rate, first_decay_steps=steps_per_epoch,
-                                             t_mul=2.0, m_mul=0.9, alpha=0.01)
-    raise expected("a schedule in ['constant', 'exponential', 'cosine', 'cosine-restarts']",
-                   schedule=name)
+    builder = _schedule_builders()[SCHEDULES.check(name)]
+    return builder(learning_rate, max(1, int(steps_per_epoch)), epochs)
+
+
+def _optimizer_builders():
+    optimizers = keras.optimizers
+    return {
+        "adam": lambda lr, momentum, decay: optimizers.Adam(lr),
+        "sgd": lambda lr, momentum, decay: optimizers.SGD(lr, momentum=momentum),
+        "rmsprop": lambda lr, momentum, decay: optimizers.RMSprop(lr, momentum=momentum),
+        "adamw": lambda lr, momentum, decay: optimizers.AdamW(lr, weight_decay=decay),
+        "muon": lambda lr, momentum, decay: optimizers.Muon(lr, weight_decay=decay),
+    }
 
 
 def make_optimizer(name, learning_rate, momentum=0.9, weight_decay=1e-4):
     """Builds one of Keras' optimizers by name.
 
     Args:
-        name: `"adam"`, `"sgd"` (with momentum), `"rmsprop"`, `"adamw"` or `"muon"`.
+        name: a name from `mnist_keras.registries.OPTIMIZERS`: `"adam"`,
+            `"sgd"` (with momentum), `"rmsprop"`, `"adamw"` or `"muon"`.
         learning_rate: a float or a schedule (see `make_schedule`).
         momentum: momentum of SGD and RMSprop. Defaults to 0.9.
         weight_decay: weight decay of AdamW and Muon. Defaults to 1e-4.
@@ -81,19 +109,14 @@ def make_optimizer(name, learning_rate, momentum=0.9, weight_decay=1e-4):
 
     Raises:
         MnistKerasError: for an unknown name.
+
+    Example:
+
+    >>> type(make_optimizer("sgd", 0.01)).__name__
+    'SGD'
     """
-    optimizers = keras.optimizers
-    if name == "adam":
-        return optimizers.Adam(learning_rate)
-    if name == "sgd":
-        return optimizers.SGD(learning_rate, momentum=momentum)
-    if name == "rmsprop":
-        return optimizers.RMSprop(learning_rate, momentum=momentum)
-    if name == "adamw":
-        return optimizers.AdamW(learning_rate, weight_decay=weight_decay)
-    if name == "muon":
-        return optimizers.Muon(learning_rate, weight_decay=weight_decay)
-    raise expected("an optimizer in ['adam', 'sgd', 'rmsprop', 'adamw', 'muon']", optimizer=name)
+    builder = _optimizer_builders()[OPTIMIZERS.check(name)]
+    return builder(learning_rate, momentum, weight_decay)
 
 
 @dataclasses.dataclass
@@ -102,17 +125,18 @@ class TrainingResult:
 
     Attributes:
         model: the trained Keras model (without augmentation layers).
-        status: `"completed"` or `"cancelled"` (stopped by a `StopSignal`).
-        history: `{"epochs": [...], "batches": [...]}` as in history.json.
-        metrics: the dict written to metrics.json.
+        status: `RunStatus.COMPLETED`, or `RunStatus.CANCELLED` (stopped by a
+            `StopSignal`).
+        history: the `RunHistory` (as in history.json).
+        metrics: the `RunMetrics` (as in metrics.json).
         run_dir: the run folder, or None.
     """
 
     model: keras.Model
-    status: str
-    history: dict
-    metrics: dict
-    run_dir: str = None
+    status: RunStatus
+    history: RunHistory
+    metrics: RunMetrics
+    run_dir: Optional[str] = None
 
 
 def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
@@ -120,15 +144,19 @@ def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
 
     Data loading, model building, fitting (with the live metric recorder,
     early stopping, plateau and stop callbacks), evaluation on the test set
-    and saving happen here. With `run_dir`, the folder's status.json says
-    `running` while training, then `completed`, `cancelled` (a `StopSignal`
-    in `callbacks` fired: what was trained is kept and evaluated) or `failed`
-    (with the error; the exception is re-raised).
+    and saving happen here. Everything that can be refused (the files the
+    config names, the data, the model) is checked before the run folder is
+    created, so a mistake leaves no folder behind. With `run_dir`, the
+    folder's status.json says `running` while training, then `completed`,
+    `cancelled` (a `StopSignal` in `callbacks` fired: what was trained is
+    kept and evaluated) or `failed` (with the error; the exception is
+    re-raised).
 
     Args:
         config: a `TrainingConfig`. Defaults to `TrainingConfig()`.
         run_dir: folder to write the run to, or None to keep it in memory.
-            It must not already hold a run.
+            It must not already hold a run (a dashboard job's folder that
+            holds only its status is taken over).
         callbacks: extra Keras callbacks, e.g. a `StopSignal` or `ProgressBar`.
         data: a `Dataset` to use instead of loading `config.dataset`.
         verbose: passed to `model.fit`. Defaults to False (silent).
@@ -141,46 +169,62 @@ def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
 
     Example:
 
-    >>> result = train(TrainingConfig(epochs=1, train_size=5500, test_size=1000))
-    >>> result.metrics["test_accuracy"]  # doctest: +SKIP
+    >>> result = train(TrainingConfig(epochs=1, train_size=5500, test_size=1000))  # doctest: +SKIP
+    >>> result.metrics.test_accuracy  # doctest: +SKIP
     0.95
     """
     config = config or TrainingConfig()
-    run = Run.create(run_dir) if run_dir is not None else None
-    sink = MemorySink()
-    sinks = [sink]
-    if run:
-        run.write_json("config.json", config.to_dict())
-        run.set_status("running")
-        sinks.append(JsonlSink(run.file("events.jsonl")))
+    job_run = _job_folder(run_dir)
+    run, sinks = None, [MemorySink()]
     try:
-        result = _train(config, run, sinks, callbacks, data, verbose)
+        config.check_sources()
+        keras.utils.set_random_seed(config.seed)
+        if data is None:
+            data = load_dataset(config.dataset, config.data_dir, config.train_size,
+                                config.test_size, config.validation_split, config.seed)
+        model = _initial_model(config, data)
+        if run_dir is not None:
+            run = Run.create(run_dir)
+            run.write_config(RunConfig.for_training(config))
+            run.set_status(RunStatus.RUNNING, phase="training")
+            sinks.append(JsonlSink(run.file("events.jsonl")))
+        return _fit_and_save(config, model, data, run, sinks, callbacks, verbose)
     except BaseException as error:
-        if run:
+        failed = run or job_run
+        if failed:
             # A KeyboardInterrupt or a crash leaves a readable record behind.
             if isinstance(error, KeyboardInterrupt):
                 message = "Interrupted (Ctrl+C) before training finished."
             else:
                 message = str(error) or type(error).__name__
-            run.set_status("failed", error=message, traceback=traceback.format_exc()[-4000:])
+            failed.set_status(RunStatus.FAILED, error=message,
+                              traceback=traceback.format_exc()[-4000:])
         raise
     finally:
         for extra in sinks[1:]:
             extra.close()
-    return result
 
 
-def _train(config, run, sinks, callbacks, data, verbose):
-    keras.utils.set_random_seed(config.seed)
-    if data is None:
-        data = load_dataset(config.dataset, config.data_dir, config.train_size,
-                            config.test_size, config.validation_split, config.seed)
+def _job_folder(run_dir):
+    # A dashboard job creates its run folder (with only a status) before the
+    # training process starts; a failure before training is recorded there.
+    if run_dir is None:
+        return None
+    run = Run(run_dir)
+    has_status = os.path.isfile(run.file("status.json"))
+    return run if has_status and not os.path.exists(run.file("config.json")) else None
+
+
+def _initial_model(config, data):
     if config.parent_model:
         model = load_model(config.parent_model)
         check_digit_classifier(model, data.num_classes)
-    else:
-        model = build_model(config.model, num_classes=data.num_classes,
-                            conv_channels=config.conv_channels, dropout=config.dropout)
+        return model
+    return build_model(config.model, num_classes=data.num_classes,
+                       conv_channels=config.conv_channels, dropout=config.dropout)
+
+
+def _fit_and_save(config, model, data, run, sinks, callbacks, verbose):
     fit_model = model
     if config.augment:
         augmentation = build_augmentation(config.rotation, config.zoom, config.translation,
@@ -235,32 +279,22 @@ def _train(config, run, sinks, callbacks, data, verbose):
         model = strip(model)
     train_seconds = time.perf_counter() - started
     cancelled = any(isinstance(c, StopSignal) and c.requested for c in callbacks)
-    status = "cancelled" if cancelled else "completed"
+    status = RunStatus.CANCELLED if cancelled else RunStatus.COMPLETED
 
     records = sinks[0].records()
-    history = {
-        "epochs": [r for r in records if r["type"] == "epoch"],
-        "batches": subsample([r for r in records if r["type"] == "batch"],
-                             MAX_HISTORY_BATCHES),
-    }
+    history = RunHistory(
+        epochs=tuple(r for r in records if r["type"] == "epoch"),
+        batches=tuple(subsample([r for r in records if r["type"] == "batch"],
+                                MAX_HISTORY_BATCHES)),
+    )
     evaluation = evaluate(model, data.x_test, data.y_test, num_classes=data.num_classes)
-    metrics = {
-        **evaluation.to_metrics(indices=data.test_indices),
-        "num_params": int(model.count_params()),
-        "nonzero_params": count_nonzero_params(model),
-        "train_seconds": train_seconds,
-        "epochs_done": len(history["epochs"]),
-        "dataset": data.name,
-        "class_names": data.class_names,
-    }
-    if config.parent_model:
-        metrics["parent_run"] = config.parent_run
-    if pruning:
-        metrics["sparsity"] = sparsity_report(model, pruning.layer_names)
+    metrics = run_metrics(
+        evaluation, model, class_names=data.class_names, dataset=data.name,
+        test_indices=data.test_indices, train_seconds=train_seconds,
+        epochs_done=len(history.epochs),
+        parent_run=config.parent_run if config.parent_model else None,
+        sparsity=sparsity_report(model, pruning.layer_names) if pruning else None)
     if run:
-        run.write_json("history.json", history)
-        run.save_model(model)
-        run.write_json("metrics.json", metrics)
-        run.set_status(status, finished=time.time())
+        run.save_results(model, metrics, history, status)
     return TrainingResult(model=model, status=status, history=history, metrics=metrics,
                           run_dir=run.path if run else None)

@@ -29,14 +29,22 @@ def test_metrics_match_hand_computed_values():
     np.testing.assert_array_equal(result.predictions, [0, 1, 1, 2])
 
 
-def test_metrics_dict_reports_mistakes_by_test_set_index():
+def test_run_metrics_report_mistakes_by_test_set_index():
+    import keras
+
+    from mnist_keras.runs import Mistake, run_metrics
+
     probs = [[0.9, 0.1], [0.7, 0.3]]
     result = evaluate(FixedModel(probs), np.zeros((2, 28, 28, 1)), [0, 1], num_classes=2)
-    metrics = result.to_metrics(indices=[100, 205])
-    assert metrics["misclassified"] == [
-        {"index": 205, "label": 1, "predicted": 0, "confidence": pytest.approx(0.7)}]
-    assert metrics["confusion_matrix"] == [[1, 0], [1, 0]]
-    assert result.to_metrics()["misclassified"][0]["index"] == 1
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.layers[0].kernel.assign(np.zeros((3, 2)))
+    metrics = run_metrics(result, model, ["cat", "dog"], "pets", test_indices=[100, 205],
+                          train_seconds=1.5, epochs_done=2)
+    assert metrics.misclassified == (Mistake(205, 1, 0, pytest.approx(0.7)),)
+    assert metrics.confusion_matrix == ((1, 0), (1, 0)) and metrics.test_size == 2
+    assert (metrics.num_params, metrics.nonzero_params) == (8, 0)  # zero kernel and biases
+    assert metrics.class_names == ("cat", "dog") and metrics.dataset == "pets"
+    assert run_metrics(result, model, ["cat", "dog"], "pets").misclassified[0].index == 1
 
 
 def test_empty_or_mismatched_inputs_are_reported():

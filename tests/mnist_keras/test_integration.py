@@ -13,12 +13,12 @@ def test_default_cnn_learns_real_mnist_subset(tmp_path):
     config = mk.TrainingConfig(train_size=5_000, test_size=1_000, epochs=3, batch_size=32)
     result = mk.train(config, run_dir=tmp_path / "run")
     assert result.status == "completed"
-    assert result.metrics["num_params"] == 225_930
+    assert result.metrics.num_params == 225_930
     # 3 epochs on 5,000 images reach 95-96% here (seeds 0 and 1); 90% leaves room for
     # platforms. Fewer steps leave BatchNorm's moving averages unsettled and the result noisy.
-    assert result.metrics["test_accuracy"] > 0.90
+    assert result.metrics.test_accuracy > 0.90
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
-    assert metrics["test_accuracy"] == result.metrics["test_accuracy"]
+    assert metrics["test_accuracy"] == result.metrics.test_accuracy
     reloaded = mk.load_model(tmp_path / "run" / "model.keras")
     data = mk.load_dataset(train_size=1_000, test_size=1_000, validation_split=0)
     again = mk.evaluate(reloaded, data.x_test, data.y_test)

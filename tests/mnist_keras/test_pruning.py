@@ -155,7 +155,7 @@ def test_a_pruning_run_fine_tunes_the_parent_and_records_it(tmp_path, parent,
     assert metrics["sparsity"]["sparsity"] == pytest.approx(0.75, abs=1e-6)
     assert metrics["nonzero_params"] == metrics["sparsity"]["nonzero_params"]
     assert metrics["nonzero_params"] < metrics["num_params"]
-    assert result.metrics["test_accuracy"] > 0.9  # the synthetic bars survive pruning
+    assert result.metrics.test_accuracy > 0.9  # the synthetic bars survive pruning
     saved = load_model(tmp_path / "pruned" / "model.keras")
     assert sparsity_report(saved)["sparsity"] == pytest.approx(0.75, abs=1e-6)
     # The parent is untouched.
@@ -167,20 +167,21 @@ def test_zero_epochs_prunes_without_fine_tuning(tmp_path, parent, synthetic_data
                             data_dir=synthetic_data_dir, train_size=1_200, test_size=1_000,
                             pruning_scope="layer")
     result = train(config, run_dir=tmp_path / "one-shot")
-    assert result.status == "completed" and result.metrics["epochs_done"] == 0
-    for row in result.metrics["sparsity"]["layers"]:
-        assert row["sparsity"] == pytest.approx(0.5, abs=1e-3)
+    assert result.status == "completed" and result.metrics.epochs_done == 0
+    for row in result.metrics.sparsity.layers:
+        assert row.sparsity == pytest.approx(0.5, abs=1e-3)
 
 
 @pytest.mark.parametrize("settings, message", [
     ({"sparsity": 1.0}, "sparsity"),
     ({"sparsity": 0.5, "pruning_scope": "all"}, "pruning_scope"),
     ({"parent_model": "missing.keras"}, "parent_model"),
+    ({"parent_model": "model.h5"}, "parent_model as a .keras file"),
     ({"epochs": 0}, "epochs"),  # zero epochs only when starting from a parent
 ])
 def test_bad_pruning_settings_are_refused(settings, message):
     with pytest.raises(MnistKerasError, match=message):
-        TrainingConfig(**settings)
+        TrainingConfig(**settings).check_sources()
 
 
 def test_prunable_weight_count_is_the_kernels_of_prunable_layers(cnn):

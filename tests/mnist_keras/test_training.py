@@ -99,16 +99,40 @@ def test_cancelled_training_keeps_and_evaluates_what_was_trained(tmp_path, synth
     status = json.loads((tmp_path / "run" / "status.json").read_text())
     assert status["status"] == "cancelled"
     assert (tmp_path / "run" / "model.keras").exists()
-    assert len(result.history["batches"]) == 5 and result.metrics["epochs_done"] == 1
+    assert len(result.history.batches) == 5 and result.metrics.epochs_done == 1
 
 
-def test_crash_marks_the_run_failed(tmp_path):
-    config = _config(str(tmp_path / "no-such-data"))
-    with pytest.raises(MnistKerasError, match="existing folder"):
-        train(config, run_dir=tmp_path / "run")
+class _Crash(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        raise RuntimeError("disk on fire")
+
+
+def test_crash_marks_the_run_failed(tmp_path, synthetic_data_dir):
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        train(_config(synthetic_data_dir), run_dir=tmp_path / "run", callbacks=[_Crash()])
     status = json.loads((tmp_path / "run" / "status.json").read_text())
-    assert status["status"] == "failed" and "existing folder" in status["error"]
+    assert status["status"] == "failed" and status["error"] == "disk on fire"
     assert (tmp_path / "run" / "config.json").exists()
+
+
+def test_settings_refused_before_training_leave_no_folder(tmp_path):
+    # Regression: a bad data folder used to leave a `failed` run folder that
+    # made the corrected command refuse to start ("already holds a run").
+    with pytest.raises(MnistKerasError, match="existing folder"):
+        train(_config(str(tmp_path / "no-such-data")), run_dir=tmp_path / "run")
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_job_folder_records_a_refusal(tmp_path):
+    # A dashboard job's folder exists (status only) before training starts:
+    # a refusal is recorded there, so the page can say why.
+    from mnist_keras.runs import Run
+
+    Run.create(tmp_path / "job").set_status("running", phase="starting")
+    with pytest.raises(MnistKerasError, match="existing folder"):
+        train(_config(str(tmp_path / "no-such-data")), run_dir=tmp_path / "job")
+    state = Run(tmp_path / "job").state()
+    assert state.status == "failed" and "existing folder" in state.error
 
 
 def test_augmentation_trains_but_is_not_saved(tmp_path, synthetic_data_dir):
@@ -123,17 +147,27 @@ def test_augmentation_trains_but_is_not_saved(tmp_path, synthetic_data_dir):
 def test_schedule_and_label_smoothing_reach_keras(synthetic_data_dir):
     result = train(_config(synthetic_data_dir, epochs=2, schedule="exponential",
                            label_smoothing=0.1, optimizer="sgd", learning_rate=0.05))
-    rates = [e["learning_rate"] for e in result.history["epochs"]]
+    rates = [e["learning_rate"] for e in result.history.epochs]
     # 17 steps per epoch; the rate after epoch 1 is 0.05 * 0.9.
     assert rates[0] == pytest.approx(0.045, rel=1e-4)
     assert rates[1] == pytest.approx(0.0405, rel=1e-4)
 
 
 def test_early_stopping_stops_and_restores(synthetic_data_dir):
-    # A learning rate so high the loss cannot keep improving forever.
-    result = train(_config(synthetic_data_dir, epochs=30, early_stopping_patience=1,
-                           learning_rate=1.0, optimizer="sgd"))
-    assert result.metrics["epochs_done"] < 30
+    # Validation labels that contradict the training labels: the better the
+    # model learns, the worse the validation loss, so it stops early. (A test
+    # that relied on a diverging learning rate kept improving on some CPUs.)
+    import dataclasses
+
+    from mnist_keras.datasets import load_dataset
+
+    data = load_dataset("mnist", synthetic_data_dir, 1_200, 1_000, 0.1, seed=0)
+    data = dataclasses.replace(data, y_val=(data.y_val + 1) % 10)
+    result = train(_config(synthetic_data_dir, epochs=30, early_stopping_patience=1),
+                   data=data)
+    assert result.metrics.epochs_done <= 3
+    val_losses = [e["val_loss"] for e in result.history.epochs]
+    assert val_losses[1] > val_losses[0]
 
 
 class _Interrupt(keras.callbacks.Callback):

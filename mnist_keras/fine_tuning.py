@@ -1,0 +1,87 @@
+"""The recipe of a pruning run: a trained model pruned to a sparsity, then fine-tuned.
+
+`mnist-keras prune` and the dashboard's Prune & fine-tune both build their
+settings here, so the recipe (learning rate, data, schedule) has one home.
+"""
+
+import dataclasses
+import os
+
+from mnist_keras.config import TrainingConfig
+from mnist_keras.errors import expected
+from mnist_keras.runs import Run, RunFormatError
+
+# Fine-tuning starts from trained weights: a tenth of Adam's usual 1e-3 nudges
+# them without undoing what they learned.
+FINE_TUNE_LEARNING_RATE = 1e-4
+FINE_TUNE_EPOCHS = 2
+# Settings a pruning run inherits from its parent's run, unless given.
+INHERITED = ("dataset", "data_dir", "train_size", "test_size", "validation_split",
+             "batch_size", "seed")
+
+
+def parent_run_config(model_path):
+    """The `RunConfig` of the run folder holding `model_path`, or None if it is not a run."""
+    folder = Run(os.path.dirname(os.path.abspath(model_path)))
+    if not folder.is_run():
+        return None
+    try:
+        return folder.config()
+    except RunFormatError:
+        return None
+
+
+def pruning_config(parent_model, sparsity, fine_tune_epochs=FINE_TUNE_EPOCHS,
+                   scope="global", schedule="polynomial", prune_output_layer=False,
+                   learning_rate=FINE_TUNE_LEARNING_RATE, **settings):
+    """The `TrainingConfig` that prunes a trained model and fine-tunes it.
+
+    The data settings (dataset, data folder, sizes, validation split, batch
+    size, seed) are the parent run's when `parent_model` sits in a run folder,
+    so the pruned model is trained and tested like its parent; `settings`
+    override them. The learning rate is constant.
+
+    Args:
+        parent_model: the trained `.keras` file.
+        sparsity: fraction of the Conv2D/Dense kernel weights set to zero, 0-0.99.
+        fine_tune_epochs: epochs of fine-tuning; 0 prunes only. Defaults to 2.
+        scope: `"global"` or `"layer"` (see `mnist_keras.registries.PRUNING_SCOPES`).
+        schedule: `"polynomial"` or `"constant"`.
+        prune_output_layer: also prune the classifier. Defaults to False.
+        learning_rate: the fine-tuning rate. Defaults to 1e-4.
+        **settings: other `TrainingConfig` settings (`train_size=5500`, ...).
+
+    Returns:
+        A validated `TrainingConfig` with `parent_model` and `parent_run` set.
+
+    Raises:
+        MnistKerasError: for a bad setting.
+
+    Example:
+
+    >>> config = pruning_config("runs/first/model.keras", 0.8)  # doctest: +SKIP
+    >>> config.parent_run, config.learning_rate, config.schedule  # doctest: +SKIP
+    ('first', 0.0001, 'constant')
+    """
+    if not isinstance(parent_model, (str, os.PathLike)):
+        raise expected("parent_model as a path to a .keras file", parent_model=parent_model)
+    parent_model = os.fspath(parent_model)
+    parent = parent_run_config(parent_model)
+    inherited, label, parent_name = {}, "uploaded", None
+    if parent is not None:
+        parent_name = os.path.basename(os.path.dirname(os.path.abspath(parent_model)))
+        label = parent.model_label if parent.training is None else parent.training.model
+        if parent.training is not None:
+            values = parent.training.to_dict()
+            inherited = {key: values[key] for key in INHERITED if values.get(key) is not None}
+        else:
+            inherited = {"dataset": parent.dataset}
+    values = {**inherited, **{k: v for k, v in settings.items() if v is not None}}
+    unknown = sorted(set(values) - {field.name for field in dataclasses.fields(TrainingConfig)})
+    if unknown:
+        raise expected("TrainingConfig settings", unknown=unknown)
+    return TrainingConfig(
+        **{**values, "model": label, "parent_model": parent_model, "parent_run": parent_name,
+           "sparsity": sparsity, "epochs": fine_tune_epochs, "pruning_scope": scope,
+           "pruning_schedule": schedule, "prune_output_layer": prune_output_layer,
+           "learning_rate": learning_rate, "schedule": "constant"})

@@ -1,0 +1,58 @@
+"""The run store: one folder per run, the contract between library, CLI, dashboard and export.
+
+```
+RUN_DIR/config.json    RunConfig: how the model came to be (the TrainingConfig, or an upload)
+RUN_DIR/status.json    RunState: running | completed | cancelled | failed, times, pid, error
+RUN_DIR/events.jsonl   the live record stream (see callbacks.MetricsRecorder)
+RUN_DIR/history.json   RunHistory: per-epoch records and subsampled batch records
+RUN_DIR/metrics.json   RunMetrics: test accuracy and loss, parameters, class names,
+                       confusion matrix, per-class table, mistakes, pruning report
+RUN_DIR/model.keras    the trained model (Keras 3 native format)
+```
+
+Every JSON file is versioned (`schema_version`) and written atomically; see
+`mnist_keras.runs.contract` for the rules. Nothing here imports Keras until a
+model is saved or loaded.
+"""
+
+from mnist_keras.runs.contract import (
+    SCHEMA_VERSION,
+    ClassMetrics,
+    LayerSparsity,
+    Mistake,
+    RunConfig,
+    RunFormatError,
+    RunHistory,
+    RunMetrics,
+    RunState,
+    RunStatus,
+    SparsityReport,
+)
+from mnist_keras.runs.index import RunIndex, RunSummary, summarize
+from mnist_keras.runs.model_files import check_digit_classifier, load_model
+from mnist_keras.runs.results import run_metrics
+from mnist_keras.runs.store import RUN_NAME_PATTERN, Run, list_runs, run_in
+
+__all__ = [
+    "RUN_NAME_PATTERN",
+    "SCHEMA_VERSION",
+    "ClassMetrics",
+    "LayerSparsity",
+    "Mistake",
+    "Run",
+    "RunConfig",
+    "RunFormatError",
+    "RunHistory",
+    "RunIndex",
+    "RunMetrics",
+    "RunState",
+    "RunStatus",
+    "RunSummary",
+    "SparsityReport",
+    "check_digit_classifier",
+    "list_runs",
+    "load_model",
+    "run_in",
+    "run_metrics",
+    "summarize",
+]

@@ -1,0 +1,357 @@
+"""The run contract: what each JSON file of a run folder holds, as frozen dataclasses.
+
+Every file carries a `schema_version`. A reader accepts files of its own
+version and older ones (a file without a version is from before versioning
+and reads with defaults), ignores keys it does not know (a newer release may
+add some), and refuses a newer version with a message that says to upgrade.
+The version only changes when a change would mislead an older reader.
+
+The files stay plain JSON, so scripts can read them without this module:
+
+```
+config.json    RunConfig: {"schema_version", "origin", ...the TrainingConfig's settings}
+status.json    RunState:  {"schema_version", "status", "started", "updated", "finished", "pid",
+                           "phase", "error", "traceback"}
+metrics.json   RunMetrics: {"schema_version", "test_accuracy", "test_loss", "num_params",
+                            "nonzero_params", "class_names", "confusion_matrix", "per_class",
+                            "misclassified", "dataset", "train_seconds", "epochs_done",
+                            "parent_run", "sparsity"}
+history.json   RunHistory: {"schema_version", "epochs": [...], "batches": [...]}
+```
+"""
+
+import dataclasses
+import enum
+import os
+from typing import Optional
+
+from mnist_keras.config import TrainingConfig
+from mnist_keras.errors import MnistKerasError
+
+SCHEMA_VERSION = 1
+
+
+class RunFormatError(MnistKerasError):
+    """A run folder's file is not readable by this release (damaged, not a run, or newer)."""
+
+
+class RunStatus(str, enum.Enum):
+    """Where a run is in its life. A `str`, so it compares and serialises as its name.
+
+    >>> RunStatus("cancelled").is_finished, RunStatus.FAILED.is_final
+    (True, True)
+    """
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+    @property
+    def is_finished(self):
+        """Ended with a saved, evaluated model (a cancelled run keeps what it learned)."""
+        return self in (RunStatus.COMPLETED, RunStatus.CANCELLED)
+
+    @property
+    def is_final(self):
+        """Will not change again: finished or failed."""
+        return self.is_finished or self is RunStatus.FAILED
+
+    def __str__(self):
+        return self.value
+
+
+def check_version(data, file_name, run_name=None):
+    """Raises `RunFormatError` unless `data` is a dict this release can read."""
+    where = f"{run_name}/{file_name}" if run_name else file_name
+    if not isinstance(data, dict):
+        raise RunFormatError(f"Expected {where} to hold a JSON object. "
+                             f"Received: {type(data).__name__}")
+    version = data.get("schema_version", 0)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise RunFormatError(f"Expected a schema_version as a whole number in {where}. "
+                             f"Received: schema_version={version!r}")
+    if version > SCHEMA_VERSION:
+        raise RunFormatError(
+            f"Expected {where} in run format version {SCHEMA_VERSION} or older. Received: "
+            f"schema_version={version} (written by a newer mnist-keras: upgrade to read it)")
+    return data
+
+
+def _known(cls, data):
+    names = {field.name for field in dataclasses.fields(cls)}
+    return {key: value for key, value in data.items() if key in names}
+
+
+def _versioned(values):
+    return {"schema_version": SCHEMA_VERSION, **values}
+
+
+@dataclasses.dataclass(frozen=True)
+class RunState:
+    """status.json: the run's status and its times.
+
+    Attributes:
+        status: a `RunStatus`.
+        started, updated, finished: Unix times (None until they happen).
+        pid: the training process.
+        phase: `"starting"` while a dashboard job's process loads TensorFlow.
+        error: why the run failed, in one line.
+        traceback: the end of the traceback of a crash.
+    """
+
+    status: RunStatus = RunStatus.UNKNOWN
+    started: Optional[float] = None
+    updated: Optional[float] = None
+    finished: Optional[float] = None
+    pid: Optional[int] = None
+    phase: Optional[str] = None
+    error: Optional[str] = None
+    traceback: Optional[str] = None
+
+    def to_dict(self):
+        values = {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+        return _versioned({**values, "status": self.status.value})
+
+    @classmethod
+    def from_dict(cls, data, run_name=None):
+        values = _known(cls, check_version(data, "status.json", run_name))
+        status = values.get("status", RunStatus.UNKNOWN.value)
+        values["status"] = (RunStatus(status) if status in RunStatus._value2member_map_
+                            else RunStatus.UNKNOWN)
+        return cls(**values)
+
+
+ORIGINS = ("training", "upload")
+
+
+@dataclasses.dataclass(frozen=True)
+class RunConfig:
+    """config.json: how the run's model came to be.
+
+    Attributes:
+        origin: `"training"` (trained or fine-tuned here) or `"upload"` (a
+            `.keras` file added to the runs folder).
+        training: the `TrainingConfig` it was trained with (None for an upload).
+        source_file: an upload's original file name.
+        dataset: what the model was evaluated on (an upload: `"mnist"`).
+        test_size: test images it was evaluated on.
+    """
+
+    origin: str = "training"
+    training: Optional[TrainingConfig] = None
+    source_file: Optional[str] = None
+    dataset: str = "mnist"
+    test_size: int = 10_000
+
+    @classmethod
+    def for_training(cls, config):
+        """The run config of a training (or pruning) run."""
+        return cls(origin="training", training=config, dataset=config.dataset,
+                   test_size=config.test_size)
+
+    @classmethod
+    def for_upload(cls, source_file, dataset="mnist", test_size=10_000):
+        """The run config of an uploaded model."""
+        return cls(origin="upload", source_file=source_file, dataset=dataset,
+                   test_size=test_size)
+
+    @property
+    def model_label(self):
+        """What the model is, in a word: `cnn`, `spec.json`, `uploaded`."""
+        if self.training is None:
+            return "uploaded"
+        return os.path.basename(self.training.model)
+
+    @property
+    def parent_run(self):
+        return self.training.parent_run if self.training else None
+
+    @property
+    def data_dir(self):
+        return self.training.data_dir if self.training else None
+
+    def settings(self):
+        """Every setting as a flat dict (the upload's file name for an upload)."""
+        if self.training is None:
+            return {"model": "uploaded", "source_file": self.source_file,
+                    "dataset": self.dataset, "test_size": self.test_size}
+        return self.training.to_dict()
+
+    def to_dict(self):
+        return _versioned({"origin": self.origin, **self.settings()})
+
+    @classmethod
+    def from_dict(cls, data, run_name=None):
+        data = check_version(data, "config.json", run_name)
+        # Files from before versioning mark an upload by its model label.
+        origin = data.get("origin") or ("upload" if data.get("model") == "uploaded"
+                                        else "training")
+        if origin == "upload":
+            return cls.for_upload(data.get("source_file"), data.get("dataset", "mnist"),
+                                  data.get("test_size", 10_000))
+        if origin not in ORIGINS:
+            raise RunFormatError(f"Expected an origin in {list(ORIGINS)} in config.json. "
+                                 f"Received: origin={origin!r}")
+        try:
+            training = TrainingConfig(**_known(TrainingConfig, data))
+        except MnistKerasError as error:
+            where = f"{run_name}/config.json" if run_name else "config.json"
+            raise RunFormatError(f"Expected valid settings in {where}. Received: {error}") \
+                from None
+        return cls.for_training(training)
+
+
+@dataclasses.dataclass(frozen=True)
+class ClassMetrics:
+    """One class's row of the per-class table."""
+
+    label: int
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Mistake:
+    """A misclassified test image, by its index in the full test set."""
+
+    index: int
+    label: int
+    predicted: int
+    confidence: float
+
+
+@dataclasses.dataclass(frozen=True)
+class LayerSparsity:
+    """Zeros in one pruned kernel."""
+
+    name: str
+    zeros: int
+    total: int
+    sparsity: float
+
+
+@dataclasses.dataclass(frozen=True)
+class SparsityReport:
+    """Zeros per pruned layer and overall (see `mnist_keras.sparsity_report`)."""
+
+    layers: tuple
+    zeros: int
+    total: int
+    sparsity: float
+    nonzero_params: int
+    params: int
+
+    @classmethod
+    def from_dict(cls, data):
+        values = _known(cls, data)
+        values["layers"] = tuple(LayerSparsity(**_known(LayerSparsity, row))
+                                 for row in data.get("layers", ()))
+        return cls(**values)
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class RunMetrics:
+    """metrics.json: the trained model evaluated on its test set.
+
+    Attributes:
+        test_accuracy, test_loss: on the test set.
+        num_params, nonzero_params: the model's parameters, and those not zero.
+        class_names: one name per class (always filled: `"0"`-`"9"` for MNIST).
+        confusion_matrix: rows true labels, columns predictions (tuple of tuples).
+        per_class: a `ClassMetrics` per class.
+        misclassified: a `Mistake` per wrong prediction.
+        dataset: the dataset's name.
+        train_seconds: time spent fitting (None for an upload).
+        epochs_done: epochs trained (fewer than asked after a cancel or early stop).
+        parent_run: the run it was pruned or fine-tuned from.
+        sparsity: a `SparsityReport` for a pruned run.
+    """
+
+    test_accuracy: float
+    test_loss: float
+    num_params: int
+    nonzero_params: int
+    class_names: tuple
+    confusion_matrix: tuple
+    per_class: tuple
+    misclassified: tuple = ()
+    dataset: str = "mnist"
+    train_seconds: Optional[float] = None
+    epochs_done: int = 0
+    parent_run: Optional[str] = None
+    sparsity: Optional[SparsityReport] = None
+
+    @property
+    def test_size(self):
+        """How many test images were evaluated."""
+        return int(sum(sum(row) for row in self.confusion_matrix))
+
+    @property
+    def num_classes(self):
+        return len(self.class_names)
+
+    def to_dict(self):
+        values = dataclasses.asdict(self)
+        values["class_names"] = list(self.class_names)
+        values["confusion_matrix"] = [list(row) for row in self.confusion_matrix]
+        return _versioned(values)
+
+    @classmethod
+    def from_dict(cls, data, run_name=None):
+        data = check_version(data, "metrics.json", run_name)
+        try:
+            values = _known(cls, data)
+            matrix = tuple(tuple(int(count) for count in row)
+                           for row in values.get("confusion_matrix", ()))
+            values["confusion_matrix"] = matrix
+            values["per_class"] = tuple(ClassMetrics(**_known(ClassMetrics, row))
+                                        for row in values.get("per_class", ()))
+            values["misclassified"] = tuple(Mistake(**_known(Mistake, row))
+                                            for row in values.get("misclassified", ()))
+            # Older files may lack class names: a model of N classes is labelled 0..N-1.
+            names = values.get("class_names") or [str(label) for label in range(len(matrix))]
+            values["class_names"] = tuple(str(name) for name in names)
+            if values.get("sparsity") is not None:
+                values["sparsity"] = SparsityReport.from_dict(values["sparsity"])
+            return cls(**values)
+        except (TypeError, ValueError, AttributeError) as error:
+            where = f"{run_name}/metrics.json" if run_name else "metrics.json"
+            raise RunFormatError(f"Expected the metrics of a run in {where}. Received: "
+                                 f"{str(error)[:200]}") from None
+
+
+@dataclasses.dataclass(frozen=True)
+class RunHistory:
+    """history.json: the training records (see `mnist_keras.MetricsRecorder`).
+
+    Attributes:
+        epochs: one record (a dict) per epoch: `epoch`, `loss`, `accuracy`,
+            `val_loss`, `val_accuracy` (with a validation split),
+            `epoch_seconds`, `learning_rate`.
+        batches: batch records, subsampled to at most 2,000: `epoch`,
+            `batch`, `step`, `loss`, `accuracy`, `batch_loss`,
+            `batch_accuracy`, `batch_seconds`.
+    """
+
+    epochs: tuple = ()
+    batches: tuple = ()
+
+    def to_dict(self):
+        return _versioned({"epochs": list(self.epochs), "batches": list(self.batches)})
+
+    @classmethod
+    def from_dict(cls, data, run_name=None):
+        data = check_version(data, "history.json", run_name)
+        epochs, batches = data.get("epochs", []), data.get("batches", [])
+        if not isinstance(epochs, list) or not isinstance(batches, list):
+            raise RunFormatError("Expected lists of epoch and batch records in history.json. "
+                                 f"Received: {type(epochs).__name__}, {type(batches).__name__}")
+        return cls(tuple(r for r in epochs if isinstance(r, dict)),
+                   tuple(r for r in batches if isinstance(r, dict)))
