@@ -16,12 +16,14 @@ import shutil
 import tempfile
 import warnings
 
+from mnist_keras.datasets.names import CLASS_NAMES
 from mnist_keras.errors import expected
-from mnist_keras.runs import check_digit_classifier
+from mnist_keras.prediction import CONFIDENCE_LEVELS
+from mnist_keras.runs import Run, RunFormatError, check_digit_classifier
+from web_export.options import QUANTIZATIONS, WEIGHT_NAMES
 from web_export.runtime import TFJS_VERSION, copy_runtime
 from web_export.topology import tfjs_topology, weight_entries
 
-QUANTIZATIONS = ("none", "float16", "uint8")
 SITE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site")
 # What marks a folder as an export, so exporting again may replace it.
 INFO_FILE = "model-info.json"
@@ -62,31 +64,33 @@ def _write_weights(entries, folder, quantize):
 
 
 def _run_metrics(model_path, run_dir):
+    """The `RunMetrics` of the run the model comes from, or None."""
     folder = run_dir or (os.path.dirname(os.path.abspath(model_path)) if model_path else None)
-    path = os.path.join(folder, "metrics.json") if folder else None
-    if path and os.path.isfile(path):
-        try:
-            with open(path, encoding="utf-8") as file:
-                return json.load(file)
-        except (OSError, ValueError):
-            return {}
-    return {}
+    if not folder:
+        return None
+    try:
+        return Run(folder).metrics()
+    except RunFormatError:
+        return None
 
 
 def _model_info(model, metrics, quantize, weight_bytes, float32_bytes):
     from mnist_keras.inspection import layer_summary
+    from mnist_keras.pruning import count_nonzero_params
 
     layers = layer_summary(model)
     return {
         "generator": GENERATOR, "name": model.name, "tfjs_version": TFJS_VERSION,
         "layers": [{**row, "output_shape": list(row["output_shape"])} for row in layers],
         "params": int(model.count_params()),
-        "test_accuracy": metrics.get("test_accuracy"),
-        "test_size": (metrics.get("confusion_matrix") and
-                      sum(sum(row) for row in metrics["confusion_matrix"])) or None,
-        "class_names": metrics.get("class_names") or [str(d) for d in range(10)],
-        "quantization": quantize, "weight_bytes": weight_bytes,
-        "float32_weight_bytes": float32_bytes,
+        "nonzero_params": count_nonzero_params(model),
+        "sparsity": metrics.sparsity.sparsity if metrics and metrics.sparsity else None,
+        "test_accuracy": metrics.test_accuracy if metrics else None,
+        "test_size": metrics.test_size if metrics else None,
+        "class_names": list(metrics.class_names if metrics else CLASS_NAMES["mnist"]),
+        "confidence_levels": dict(CONFIDENCE_LEVELS),
+        "quantization": quantize, "weights": WEIGHT_NAMES[quantize],
+        "weight_bytes": weight_bytes, "float32_weight_bytes": float32_bytes,
     }
 
 
@@ -133,8 +137,7 @@ def export_model(model, out_dir, quantize="none", run_dir=None, node_modules=Non
     >>> export_model("runs/first/model.keras", "site", quantize="uint8")  # doctest: +SKIP
     ExportResult(out_dir='site', weight_bytes=..., ...)
     """
-    if quantize not in QUANTIZATIONS:
-        raise expected(f"quantize to be one of {', '.join(QUANTIZATIONS)}", quantize=quantize)
+    QUANTIZATIONS.check(quantize)
     model_path = None
     if isinstance(model, (str, os.PathLike)):
         from mnist_keras.runs import load_model

@@ -134,3 +134,37 @@ def test_train_defaults_are_the_librarys():
     for name in ("schedule", "optimizer", "epochs", "batch_size", "learning_rate",
                  "train_size", "test_size", "validation_split"):
         assert getattr(args, name) == getattr(library, name), name
+
+
+def test_help_answers_without_importing_keras():
+    # `--help` and `train --help` build every parser, the plugins' included,
+    # and must not pay for TensorFlow.
+    code = ("import sys\nfrom mnist_keras.cli import main\n"
+            "for argv in (['--help'], ['train', '--help'], ['export', '--help']):\n"
+            "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+            "print('IMPORTED', sorted(m for m in ('keras', 'tensorflow', 'dash', "
+            "'tensorflowjs') if m in sys.modules))")
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               timeout=120)
+    assert completed.stdout.strip().endswith("IMPORTED []"), completed.stdout[-300:]
+    assert "{train,evaluate,predict,prune,dashboard,export}" in completed.stdout
+    assert "--quantize {none,float16,uint8}" in completed.stdout
+
+
+def test_a_command_whose_extra_is_missing_says_which_to_install(tmp_path):
+    # As after `pip install mnist-keras` without [dashboard]: dash is not importable.
+    code = ("import sys\n"
+            "class Block:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name.split('.')[0] in ('dash', 'tensorflowjs'):\n"
+            "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+            "sys.meta_path.insert(0, Block())\n"
+            "from mnist_keras.cli import main\n"
+            "sys.exit(main(sys.argv[1:]))")
+    for argv, extra in ((["dashboard", "--runs-dir", str(tmp_path)], "dashboard"),
+                        (["export", "m.keras", "--out", str(tmp_path / "s")], "export")):
+        completed = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True,
+                                   text=True, timeout=300)
+        lines = completed.stderr.strip().splitlines()
+        assert completed.returncode == 2 and len(lines) == 1, completed.stderr[-500:]
+        assert f"pip install 'mnist-keras[{extra}]'" in lines[0]

@@ -21,3 +21,40 @@ def test_importing_the_package_does_not_import_tensorflow():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=120)
     assert result.stdout.strip() == "False"
+
+
+def _modules_after(code):
+    result = subprocess.run([sys.executable, "-c", code + "\nimport sys\n"
+                             "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"],
+                            capture_output=True, text=True, timeout=300, check=True)
+    return set(result.stdout.split())
+
+
+def test_the_whole_library_imports_no_consumer_and_no_dash():
+    # Every module of the library, imported: the arrows point one way.
+    code = ("import importlib, pkgutil, mnist_keras\n"
+            "for info in pkgutil.walk_packages(mnist_keras.__path__, 'mnist_keras.'):\n"
+            "    if not info.name.endswith('__main__'):\n"
+            "        importlib.import_module(info.name)")
+    loaded = _modules_after(code)
+    assert "keras" in loaded  # it did import everything
+    assert not loaded & {"dash", "dash_canvas", "plotly", "flask", "tensorflowjs",
+                         "dashboard", "web_export"}
+
+
+def test_extras_keep_dash_and_tensorflowjs_out_of_a_plain_install():
+    import re
+    from importlib.metadata import requires
+
+    core, extras = set(), {}
+    for requirement in requires("mnist-keras"):
+        name = re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0]
+        extra = re.search(r'extra == "(\w+)"', requirement)
+        if extra:
+            extras.setdefault(extra.group(1), set()).add(name)
+        else:
+            core.add(name)
+    assert {"tensorflow", "keras", "numpy"} <= core
+    assert not core & {"dash", "dash-canvas", "plotly", "tensorflowjs", "ydf", "setuptools"}
+    assert {"dash", "dash-canvas", "plotly"} <= extras["dashboard"]
+    assert {"tensorflowjs", "ydf"} <= extras["export"]

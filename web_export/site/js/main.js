@@ -11,10 +11,14 @@ const $ = (id) => document.getElementById(id);
 
 const pad = $("pad");
 const pen = pad.getContext("2d", { willReadFrequently: true });
-const state = { model: null, backend: null, timer: null, drawing: false, classNames: null };
+const state = { model: null, backend: null, timer: null, drawing: false, classNames: null,
+                levels: null };
 
+// The thresholds come from the export's model-info.json (the library's
+// CONFIDENCE_LEVELS), so the page, the dashboard and the CLI agree.
 function level(confidence) {
-  return confidence > 0.8 ? "high" : confidence >= 0.5 ? "medium" : "low";
+  const { high, medium } = state.levels;
+  return confidence > high ? "high" : confidence >= medium ? "medium" : "low";
 }
 
 function clearPad() {
@@ -191,6 +195,7 @@ async function start() {
   });
   const info = await (await fetch("model-info.json")).json();
   state.classNames = info.class_names;
+  state.levels = info.confidence_levels;
   showFacts(info);
   // ?backend=wasm (or webgpu, webgl, cpu) asks for one; otherwise the best that starts.
   const asked = new URLSearchParams(location.search).get("backend");

@@ -1,0 +1,65 @@
+"""The `mnist-keras` command.
+
+    mnist-keras train --run-dir runs/first --epochs 3
+    mnist-keras evaluate runs/first/model.keras --json
+
+The library's own commands (train, evaluate, predict, prune) live here; the
+dashboard and the exporter add theirs (`dashboard`, `export`) through the
+`mnist_keras.commands` entry points, so the library never imports them.
+Building the parser imports no Keras: `--help` answers at once, and Keras is
+imported only by a command that needs it.
+
+User mistakes exit with status 2 and one line, "error: Expected X. Received: name=value".
+"""
+
+import os
+import sys
+
+# TensorFlow's C++ side logs a dozen lines (CUDA probing, oneDNN notices) that
+# a command-line user does not need; level 3 keeps only fatal ones. A value the
+# user set wins.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from mnist_keras.cli import evaluate, predict, prune, train  # noqa: E402
+from mnist_keras.cli.parsing import Parser, import_keras_quietly  # noqa: E402
+
+COMMANDS = (train, evaluate, predict, prune)
+PLUGIN_GROUP = "mnist_keras.commands"
+
+
+def _plugin_commands():
+    # Subcommands other installed packages register (the dashboard, the exporter).
+    from importlib.metadata import entry_points
+
+    return sorted(entry_points(group=PLUGIN_GROUP), key=lambda point: point.name)
+
+
+def build_parser():
+    """The argument parser of every command, the plugins' included."""
+    parser = Parser(prog="mnist-keras",
+                    description="Train, evaluate, inspect and export handwritten-digit "
+                                "classifiers.")
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for command in COMMANDS:
+        command.register(subparsers)
+    for point in _plugin_commands():
+        point.load()(subparsers)
+    return parser
+
+
+def main(argv=None):
+    """Runs the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    from mnist_keras.errors import MnistKerasError
+
+    try:
+        if getattr(args, "needs_keras", False):
+            import_keras_quietly()
+        args.handler(args)
+    except MnistKerasError as error:
+        print(f"mnist-keras {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"mnist-keras {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,95 @@
+"""What every subcommand shares: the parser class, JSON output, quiet imports, extras."""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+
+from mnist_keras.errors import MnistKerasError
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage block), as the CLI contract asks."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def import_keras_quietly():
+    """Imports Keras (and TensorFlow) with C++ stderr output held back.
+
+    Some of TensorFlow's import-time lines are written before its logging is
+    configured, so no environment variable silences them. They are replayed
+    if the import fails, so a broken installation still explains itself.
+    """
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            import keras
+
+            if keras.backend.backend() == "tensorflow":
+                # The first device query probes CUDA and logs its findings.
+                import tensorflow as tf
+
+                tf.config.list_physical_devices()
+        except BaseException:
+            os.dup2(saved, 2)
+            held.seek(0)
+            sys.stderr.buffer.write(held.read())
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def print_json(obj):
+    """Writes `obj` as indented JSON to stdout."""
+    json.dump(obj, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+def missing_extra(extra, error, modules):
+    """The error for a command whose optional dependencies are not installed.
+
+    Args:
+        extra: the extra that installs them (`"dashboard"`, `"export"`).
+        error: the `ImportError` raised.
+        modules: top-level module names the extra provides.
+
+    Returns:
+        A `MnistKerasError` to raise, or `error` itself when the missing
+        module is not one of the extra's (a real bug should not hide).
+    """
+    missing = (getattr(error, "name", None) or "").split(".")[0]
+    if missing not in modules:
+        return error
+    return MnistKerasError(
+        f"Expected the {extra} extra to be installed (pip install 'mnist-keras[{extra}]'). "
+        f"Received: no module named {missing!r}")
+
+
+def require_extra(extra, modules):
+    """Raises the missing-extra error unless every module in `modules` is installed.
+
+    Checked before a command does any work, without importing the modules.
+    """
+    import importlib.util
+
+    for module in modules:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except ImportError:
+            found = False
+        if not found:
+            raise MnistKerasError(
+                f"Expected the {extra} extra to be installed (pip install "
+                f"'mnist-keras[{extra}]'). Received: no module named {module!r}")
+
+
+def summary(metrics):
+    """The headline figures of a `RunMetrics`, for --json output."""
+    return {"test_accuracy": metrics.test_accuracy, "test_loss": metrics.test_loss,
+            "num_params": metrics.num_params, "train_seconds": metrics.train_seconds,
+            "epochs_done": metrics.epochs_done}

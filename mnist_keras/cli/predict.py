@@ -1,0 +1,36 @@
+"""`mnist-keras predict`: the digit in image files."""
+
+from mnist_keras.cli.parsing import print_json
+
+
+def register(subparsers):
+    parser = subparsers.add_parser("predict", help="predict the digit in image files")
+    parser.add_argument("model", help="a .keras file")
+    parser.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG, ... of one digit")
+    parser.add_argument("--json", action="store_true", help="print a JSON list of results")
+    parser.set_defaults(handler=run, needs_keras=True)
+
+
+def run(args):
+    from mnist_keras.prediction import predict_digits
+    from mnist_keras.preprocessing import load_image
+    from mnist_keras.runs import load_model
+
+    model = load_model(args.model)
+    images = [load_image(path) for path in args.images]
+    results = []
+    for path, prediction in zip(args.images, predict_digits(model, images)):
+        if prediction.error:
+            results.append({"image": path, "label": None, "error": prediction.error})
+        else:
+            results.append({"image": path, "label": prediction.label,
+                            "confidence": prediction.confidence,
+                            "probabilities": [float(p) for p in prediction.probabilities]})
+    if args.json:
+        print_json(results)
+        return
+    for result in results:
+        if result["label"] is None:
+            print(f"{result['image']}: {result['error']}")
+        else:
+            print(f"{result['image']}: {result['label']} ({100 * result['confidence']:.1f}%)")
