@@ -24,9 +24,10 @@ from timing import time_calls  # noqa: E402
 
 from dashboard import figures, loaded_models  # noqa: E402
 from dashboard.callbacks import drawing, inspection  # noqa: E402
+from mnist_keras.config import TrainingConfig  # noqa: E402
 from mnist_keras.inspection import activation_flow  # noqa: E402
 from mnist_keras.models import build_model  # noqa: E402
-from mnist_keras.runs import Run  # noqa: E402
+from mnist_keras.runs import Run, RunConfig, RunStatus  # noqa: E402
 
 SEVEN = [{"points": [[70, 60], [210, 60], [150, 160], [120, 240]], "width": 22}]
 
@@ -37,9 +38,9 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as runs_dir:
         run = Run.create(os.path.join(runs_dir, "cnn"))
-        run.write_json("config.json", {"model": "cnn"})
+        run.write_config(RunConfig.for_training(TrainingConfig()))
         run.save_model(build_model("cnn"))
-        run.set_status("completed")
+        run.set_status(RunStatus.COMPLETED)
         started = time.perf_counter()
         loaded = loaded_models.load(runs_dir, "cnn")
         print(f"load the run's model once: {1000 * (time.perf_counter() - started):.0f} ms")

@@ -71,7 +71,7 @@ def main():
         metrics, seconds = _run(TrainingConfig(model="cnn", epochs=args.epochs, **common),
                                 os.path.join(args.out, "cnn"))
         parent = os.path.join(args.out, "cnn", "model.keras")
-        print(f"default CNN, {args.epochs} epochs: {100 * metrics['test_accuracy']:.2f}% "
+        print(f"default CNN, {args.epochs} epochs: {100 * metrics.test_accuracy:.2f}% "
               f"({seconds:.0f} s)", flush=True)
 
     def pruned(sparsity, name):
@@ -84,8 +84,8 @@ def main():
           "global magnitude, polynomial ramp, lr 1e-4):")
     for sparsity in SPARSITIES:
         metrics, seconds = pruned(sparsity, f"cnn-pruned-{round(100 * sparsity)}")
-        print(f"  {100 * sparsity:4.0f}%  accuracy {100 * metrics['test_accuracy']:.2f}%  "
-              f"non-zero {metrics['nonzero_params']:>7,} of {metrics['num_params']:,}  "
+        print(f"  {100 * sparsity:4.0f}%  accuracy {100 * metrics.test_accuracy:.2f}%  "
+              f"non-zero {metrics.nonzero_params:>7,} of {metrics.num_params:,}  "
               f"({seconds:.0f} s)", flush=True)
 
     small = build_model("cnn-compact").count_params()
@@ -96,10 +96,10 @@ def main():
                       os.path.join(args.out, "cnn-compact"))
     print(f"\nstart big, prune, fine-tune ({args.epochs} + {args.fine_tune_epochs} epochs) vs "
           f"small from scratch ({args.epochs + args.fine_tune_epochs} epochs):")
-    print(f"  cnn pruned to {100 * target:.1f}% ({big['nonzero_params']:,} non-zero): "
-          f"{100 * big['test_accuracy']:.2f}%")
-    print(f"  cnn-compact ({scratch['num_params']:,} parameters): "
-          f"{100 * scratch['test_accuracy']:.2f}%")
+    print(f"  cnn pruned to {100 * target:.1f}% ({big.nonzero_params:,} non-zero): "
+          f"{100 * big.test_accuracy:.2f}%")
+    print(f"  cnn-compact ({scratch.num_params:,} parameters): "
+          f"{100 * scratch.test_accuracy:.2f}%")
 
     from web_export import export_model
 

@@ -71,8 +71,8 @@ def main(argv=None):
     result = mk.train(config, data=data,
                       callbacks=[TestAccuracyEachEpoch(data, len(data.x_train))])
     total = time.perf_counter() - started
-    print(f"final test accuracy {result.metrics['test_accuracy']:.4f} after "
-          f"{result.metrics['epochs_done']} epochs, {total:.0f} s in all", flush=True)
+    print(f"final test accuracy {result.metrics.test_accuracy:.4f} after "
+          f"{result.metrics.epochs_done} epochs, {total:.0f} s in all", flush=True)
     return 0
 
 

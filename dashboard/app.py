@@ -14,6 +14,7 @@ from dashboard.callbacks import register_all
 from dashboard.jobs import JobManager
 from dashboard.runs_view import raw_images
 from mnist_keras.devices import describe_device
+from mnist_keras.runs import RunIndex
 
 
 def create_app(runs_dir="runs"):
@@ -36,7 +37,7 @@ def create_app(runs_dir="runs"):
     # "Updating..." tab title would be noise.
     app = dash.Dash(__name__, title="mnist-keras", update_title=None,
                     assets_folder=os.path.join(os.path.dirname(__file__), "assets"))
-    jobs = JobManager(runs_dir)
+    jobs = JobManager(runs_dir, RunIndex(runs_dir))
     app.jobs = jobs
     app.layout = layout.page(describe_device())
     register_all(app, jobs, runs_dir)

@@ -12,6 +12,8 @@ name that order.
 
 import numpy as np
 
+from mnist_keras.prediction import confidence_level
+
 BATCH_TRACES = ("batch_loss", "batch_accuracy")
 EPOCH_TRACES = ("loss", "val_loss", "accuracy", "val_accuracy")
 EPOCH_TIME_TRACES = ("epoch_seconds", "learning_rate")
@@ -142,15 +144,13 @@ def empty_figure(message):
     return {"data": [], "layout": layout}
 
 
-# Confidence colours: green over 80%, yellow 50-80%, red under 50%.
-CONFIDENT, UNSURE, DOUBTFUL = "#16a34a", "#ca8a04", "#dc2626"
+# The colour of each confidence level (`mnist_keras.confidence_level`).
+LEVEL_COLORS = {"high": "#16a34a", "medium": "#ca8a04", "low": "#dc2626"}
 
 
 def confidence_color(confidence):
     """The colour of a prediction's confidence (a probability in [0, 1])."""
-    if confidence > 0.8:
-        return CONFIDENT
-    return UNSURE if confidence >= 0.5 else DOUBTFUL
+    return LEVEL_COLORS[confidence_level(confidence)]
 
 
 def probability_figure(probabilities, class_names=None):

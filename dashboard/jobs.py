@@ -6,18 +6,20 @@ it survives whatever happens to the child. One job runs at a time: a second
 Train press is refused with a message (training twice at once on the same
 cores would only make both slow).
 
-A `JobManager` holds the child process handles. It lives on the app object
-(one per dashboard), not at module level; everything a browser needs to know
-is in the run folders, so a reopened tab or a restarted dashboard sees it.
+A `JobManager` holds the child process handles and the queue. It lives on the
+app object (one per dashboard), not at module level; every change of its state
+happens under one lock, because Flask answers requests (two open tabs, a
+poll and a click) on several threads at once.
 """
 
 import dataclasses
 import multiprocessing
 import os
+import threading
 import time
 
 from mnist_keras.errors import MnistKerasError
-from mnist_keras.runs import Run, list_runs
+from mnist_keras.runs import Run, RunIndex, RunStatus
 
 STOP_FILE = "STOP"
 
@@ -57,23 +59,25 @@ class JobManager:
 
     Args:
         runs_dir: the folder that holds one sub-folder per run.
+        index: the `RunIndex` of that folder, shared with the page's views;
+            a new one by default.
     """
 
-    def __init__(self, runs_dir):
+    def __init__(self, runs_dir, index=None):
         self.runs_dir = os.fspath(runs_dir)
+        self.index = index or RunIndex(self.runs_dir)
         self._processes = {}
         self._context = multiprocessing.get_context("spawn")
+        self._lock = threading.RLock()
         # Settings waiting to train after the current job, in order: (config, spec).
-        self.queue = []
+        self._queue = []
         self._queue_armed = False
 
-    def new_run_name(self, model):
-        """A fresh run folder name: `{model}-{YYYYmmdd-HHMMSS}` (+ `-N` if taken)."""
-        stem = f"{os.path.splitext(os.path.basename(model))[0]}-{time.strftime('%Y%m%d-%H%M%S')}"
-        name, counter = stem, 2
-        while os.path.exists(os.path.join(self.runs_dir, name)):
-            name, counter = f"{stem}-{counter}", counter + 1
-        return name
+    @property
+    def queue(self):
+        """A copy of the queued `(config, spec)` pairs, next first."""
+        with self._lock:
+            return list(self._queue)
 
     def start(self, config, spec=None, name_stem=None):
         """Starts training `config` (a `TrainingConfig`) in a child process.
@@ -90,37 +94,46 @@ class JobManager:
             The new run's name (its folder under `runs_dir`).
 
         Raises:
-            MnistKerasError: if a job is already running.
+            MnistKerasError: if a job is already running, or the config names
+                a file that is missing.
         """
-        running = self.running()
-        if running:
-            raise MnistKerasError(
-                "Expected no training in progress (one job at a time: cancel it or wait). "
-                f"Received: running={running!r}"
-            )
-        os.makedirs(self.runs_dir, exist_ok=True)
-        name = self.new_run_name(name_stem or ("custom" if spec else config.model))
-        run = Run.create(os.path.join(self.runs_dir, name))
-        if spec:
-            run.write_json("spec.json", spec)
-            config = dataclasses.replace(config, model=run.file("spec.json"))
-        process = self._context.Process(
-            target=_train_in_child, args=(config.to_dict(), run.path), name=f"train-{name}",
-            daemon=True,
-        )
-        process.start()
-        # Whatever is queued follows this job.
-        self._queue_armed = True
-        # Marked running now, not when the child gets going (importing
-        # TensorFlow takes seconds), so the page shows the job at once.
-        run.set_status("running", pid=process.pid, phase="starting", started=time.time())
-        self._processes[name] = process
-        return name
+        with self._lock:
+            running = self.running()
+            if running:
+                raise MnistKerasError(
+                    "Expected no training in progress (one job at a time: cancel it or wait). "
+                    f"Received: running={running!r}")
+            if not spec:
+                config.check_sources()  # a missing parent or spec: refused, no folder
+            stem = name_stem or ("custom" if spec else
+                                 os.path.splitext(os.path.basename(config.model))[0])
+            run = Run.create_new(self.runs_dir, stem)
+            if spec:
+                run.write_json("spec.json", spec)
+                config = dataclasses.replace(config, model=run.file("spec.json"))
+            # Marked running before the child starts (importing TensorFlow takes
+            # seconds), so the page shows the job at once and a second request
+            # sees it even before the child has a pid.
+            run.set_status(RunStatus.RUNNING, phase="starting", started=time.time(), pid=None)
+            process = self._context.Process(
+                target=_train_in_child, args=(config.to_dict(), run.path),
+                name=f"train-{run.name}", daemon=True)
+            self._processes[run.name] = process
+            process.start()
+            run.set_status(RunStatus.RUNNING, pid=process.pid)
+            # Whatever is queued follows this job.
+            self._queue_armed = True
+            return run.name
 
     def enqueue(self, config, spec=None):
         """Adds settings to train after the current (or next started) job. Returns the count."""
-        self.queue.append((config, spec))
-        return len(self.queue)
+        with self._lock:
+            self._queue.append((config, spec))
+            return len(self._queue)
+
+    def clear_queue(self):
+        with self._lock:
+            self._queue.clear()
 
     def advance_queue(self):
         """Starts the next queued job if none is running and a job was started since.
@@ -128,23 +141,26 @@ class JobManager:
         Returns:
             The started run's name, or None.
         """
-        if not self.queue or not self._queue_armed or self.running():
-            if not self.queue:
+        with self._lock:
+            if not self._queue:
                 self._queue_armed = False
-            return None
-        config, spec = self.queue.pop(0)
-        return self.start(config, spec=spec)
+                return None
+            if not self._queue_armed or self.running():
+                return None
+            config, spec = self._queue.pop(0)
+            return self.start(config, spec=spec)
 
     def cancel(self, name):
         """Asks the job to stop after its current batch; what was trained is kept.
 
         The queue waits: a cancel stops the chain until Train is pressed again.
         """
-        self._queue_armed = False
-        run = Run(os.path.join(self.runs_dir, name))
-        if run.status == "running":
-            with open(run.file(STOP_FILE), "w"):
-                pass
+        with self._lock:
+            self._queue_armed = False
+            run = Run(os.path.join(self.runs_dir, name))
+            if run.status is RunStatus.RUNNING:
+                with open(run.file(STOP_FILE), "w"):
+                    pass
 
     def running(self):
         """Returns the name of the running job, or None.
@@ -153,50 +169,36 @@ class JobManager:
         of memory, a crash in native code, or a dashboard restart while one
         ran) and marks their runs failed, so they never look running forever.
         """
-        for name, process in list(self._processes.items()):
-            if not process.is_alive():
-                process.join()
-                del self._processes[name]
-                self._mark_if_vanished(Run(os.path.join(self.runs_dir, name)),
-                                       f"exit code {process.exitcode}")
-        current = None
-        for run in list_runs_and_starting(self.runs_dir):
-            if run.status != "running":
-                continue
-            pid = (run.read_json("status.json") or {}).get("pid")
-            if run.name in self._processes or (pid and _process_alive(pid)):
-                current = run.name
-            else:
-                self._mark_if_vanished(run, "the process is gone")
-        return current
+        with self._lock:
+            for name, process in list(self._processes.items()):
+                if process.pid is not None and not process.is_alive():
+                    process.join()
+                    del self._processes[name]
+                    self._mark_if_vanished(Run(os.path.join(self.runs_dir, name)),
+                                           f"exit code {process.exitcode}")
+            current = None
+            for summary in self.index.refresh():
+                if summary.status is not RunStatus.RUNNING:
+                    continue
+                pid = summary.state.pid
+                if summary.name in self._processes or (pid and _process_alive(pid)):
+                    current = summary.name
+                else:
+                    self._mark_if_vanished(Run(summary.path), "the process is gone")
+            return current
 
     @staticmethod
     def _mark_if_vanished(run, how):
-        if run.status == "running":
-            run.set_status("failed", error=f"The training process ended unexpectedly ({how}).")
+        if run.status is RunStatus.RUNNING:
+            run.set_status(RunStatus.FAILED,
+                           error=f"The training process ended unexpectedly ({how}).")
 
     def shutdown(self):
         """Stops running jobs (used when the dashboard exits)."""
-        for name, process in self._processes.items():
+        with self._lock:
+            processes = dict(self._processes)
+        for name, process in processes.items():
             self.cancel(name)
             process.join(timeout=10)
             if process.is_alive():
                 process.terminate()
-
-
-def list_runs_and_starting(runs_dir):
-    """Like `list_runs`, plus runs whose child has not yet written config.json,
-    oldest first by the time they started."""
-    runs = list_runs(runs_dir)
-    known = {run.name for run in runs}
-    if os.path.isdir(runs_dir):
-        for name in sorted(os.listdir(runs_dir)):
-            path = os.path.join(runs_dir, name)
-            if name not in known and os.path.isfile(os.path.join(path, "status.json")):
-                runs.append(Run(path))
-
-    def started(run):
-        status = run.read_json("status.json") or {}
-        return status.get("started") or os.path.getmtime(run.path)
-
-    return sorted(runs, key=started)

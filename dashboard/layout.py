@@ -6,8 +6,11 @@ from dash import dash_table, dcc, html
 from dash_canvas import DashCanvas
 
 from dashboard import drawing, figures, ids
-from mnist_keras.config import OPTIMIZERS, RANGES, SCHEDULES, TrainingConfig
-from mnist_keras.models import LAYER_SETTINGS, PRESETS, model_names
+from dashboard.limits import MAX_UPLOAD_BYTES
+from mnist_keras.config import RANGES, TrainingConfig
+from mnist_keras.layer_specs import LAYER_SETTINGS, PRESETS
+from mnist_keras.registries import ACTIVATIONS, MODELS, OPTIMIZERS, SCHEDULES
+from web_export import QUANTIZATIONS
 
 CUSTOM_MODEL = "custom"
 
@@ -51,8 +54,7 @@ def layer_builder():
     dropdowns = {
         "type": {"options": [{"label": t, "value": t} for t in LAYER_SETTINGS]},
         "padding": {"options": [{"label": p, "value": p} for p in ("valid", "same")]},
-        "activation": {"options": [{"label": a, "value": a} for a in
-                                   ("relu", "silu", "gelu", "tanh", "sigmoid", "elu", "linear")]},
+        "activation": {"options": [{"label": a, "value": a} for a in ACTIVATIONS]},
     }
     table = dash_table.DataTable(
         id=ids.LAYER_TABLE,
@@ -89,7 +91,7 @@ def training_panel(device):
         html.H2("Train"),
         _field("Architecture", dcc.Dropdown(
             id=ids.MODEL, value="cnn", clearable=False,
-            options=[{"label": name, "value": name} for name in model_names()]
+            options=[{"label": name, "value": name} for name in MODELS]
             + [{"label": "custom (layer builder)", "value": CUSTOM_MODEL}])),
         layer_builder(),
         _field("Training images", dcc.Slider(
@@ -285,7 +287,6 @@ def inspection_panel():
     ])
 
 
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 RUN_COLUMNS = ("name", "model", "parameters", "non-zero", "accuracy", "duration", "status",
                "parent")
 
@@ -312,7 +313,7 @@ def runs_panel():
         html.Div(className="row actions", children=[
             dcc.Dropdown(id=ids.EXPORT_QUANTIZE, value="none", clearable=False,
                          options=[{"label": f"TF.js weights: {q}", "value": q}
-                                  for q in ("none", "float16", "uint8")]),
+                                  for q in QUANTIZATIONS]),
             html.Button("Export to TF.js site", id=ids.EXPORT_SITE, n_clicks=0,
                         className="small"),
             dcc.Upload(id=ids.UPLOAD, max_size=MAX_UPLOAD_BYTES, multiple=False,

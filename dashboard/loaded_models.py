@@ -11,9 +11,7 @@ import os
 import threading
 
 from mnist_keras.errors import MnistKerasError
-from mnist_keras.runs import Run
-
-FINISHED = ("completed", "cancelled")
+from mnist_keras.runs import run_in
 
 
 class LoadedModel:
@@ -48,18 +46,17 @@ class LoadedModel:
 
 def has_model(run):
     """Whether a run finished with a saved model (a cancelled run keeps what it trained)."""
-    return run.status in FINISHED and os.path.exists(run.file("model.keras"))
+    return run.status.is_finished and os.path.exists(run.file("model.keras"))
 
 
 def load(runs_dir, name):
     """The `LoadedModel` of run `name`.
 
     Raises:
-        MnistKerasError: if the run has no model or the file cannot be read.
+        MnistKerasError: for a name that is not a run of `runs_dir`, a run
+            without a model, or a file that cannot be read.
     """
-    if not isinstance(name, str) or os.path.basename(name) != name or name in ("", ".", ".."):
-        raise MnistKerasError(f"Expected a run name. Received: name={name!r}")
-    run = Run(os.path.join(runs_dir, name))
+    run = run_in(runs_dir, name)
     if not has_model(run):
         raise MnistKerasError(f"Run {name!r} has no trained model.")
     path = run.file("model.keras")

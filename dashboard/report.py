@@ -9,6 +9,7 @@ import html
 import os
 
 from dashboard.images import digit_data_uri
+from mnist_keras.runs import RunFormatError
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; max-width: 1000px; }
@@ -104,54 +105,53 @@ def run_report(run, layers=None, test_images=None, max_mistakes=48):
     Returns:
         The report as a string.
     """
-    config = run.read_json("config.json") or {}
-    metrics = run.read_json("metrics.json") or {}
-    history = run.read_json("history.json") or {}
-    status = run.status
+    try:
+        config, metrics = run.config(), run.metrics()
+    except RunFormatError:
+        config = metrics = None
+    history = run.history()
     title = f"mnist-keras run {run.name}"
     sections = [f"<h1>{_escape(title)}</h1>"]
-    summary = [("status", status)]
+    summary = [("status", run.status.value)]
     if metrics:
-        summary += [("test accuracy", f"{100 * metrics['test_accuracy']:.2f}%"),
-                    ("test loss", f"{metrics['test_loss']:.4f}"),
-                    ("parameters", f"{metrics['num_params']:,}")]
-        if "nonzero_params" in metrics:
-            summary.append(("non-zero parameters", f"{metrics['nonzero_params']:,}"))
-        if metrics.get("parent_run"):
-            summary.append(("parent run", metrics["parent_run"]))
+        summary += [("test accuracy", f"{100 * metrics.test_accuracy:.2f}%"),
+                    ("test loss", f"{metrics.test_loss:.4f}"),
+                    ("parameters", f"{metrics.num_params:,}"),
+                    ("non-zero parameters", f"{metrics.nonzero_params:,}")]
+        if metrics.parent_run:
+            summary.append(("parent run", metrics.parent_run))
+    settings = config.settings() if config else {}
     sections += ["<h2>Summary</h2>", _key_value_table(summary),
                  "<h2>Configuration</h2>",
-                 _key_value_table(sorted((k, v) for k, v in config.items() if v is not None))]
+                 _key_value_table(sorted((k, v) for k, v in settings.items() if v is not None))]
     if layers:
         sections += ["<h2>Architecture</h2>", _table(
             ("layer", "type", "output shape", "parameters", "FLOPs"),
             [(r["name"], r["type"], "×".join(str(d) for d in r["output_shape"]),
               f"{r['params']:,}", f"{r['flops']:,}") for r in layers])]
-    epochs = history.get("epochs", [])
-    if epochs:
+    if history.epochs:
         def series(key):
-            return [(r["epoch"], r.get(key)) for r in epochs]
+            return [(r["epoch"], r.get(key)) for r in history.epochs]
         sections += ["<h2>Training curves</h2>",
                      line_chart_svg({"train loss": series("loss"),
                                      "validation loss": series("val_loss")}, "loss"),
                      line_chart_svg({"train accuracy": series("accuracy"),
                                      "validation accuracy": series("val_accuracy")},
                                     "accuracy")]
-    if metrics.get("confusion_matrix"):
-        class_names = metrics.get("class_names") or [str(d) for d in range(10)]
+    if metrics:
+        names = metrics.class_names
         sections += ["<h2>Confusion matrix</h2>",
-                     _confusion_table(metrics["confusion_matrix"], class_names),
+                     _confusion_table(metrics.confusion_matrix, names),
                      "<h2>Per class</h2>", _table(
                          ("label", "precision", "recall", "F1", "support"),
-                         [(class_names[r["label"]], f"{r['precision']:.4f}",
-                           f"{r['recall']:.4f}", f"{r['f1']:.4f}", r["support"])
-                          for r in metrics["per_class"]])]
-        mistakes = sorted(metrics.get("misclassified", []), key=lambda m: -m["confidence"])
+                         [(names[r.label], f"{r.precision:.4f}", f"{r.recall:.4f}",
+                           f"{r.f1:.4f}", r.support) for r in metrics.per_class])]
+        mistakes = sorted(metrics.misclassified, key=lambda m: -m.confidence)
         if mistakes and test_images is not None:
             tiles = "".join(
-                f"<figure><img src='{digit_data_uri(test_images[m['index']])}' "
-                f"alt='test digit {m['index']}'><figcaption>{m['label']} → {m['predicted']} "
-                f"({100 * m['confidence']:.0f}%)</figcaption></figure>"
+                f"<figure><img src='{digit_data_uri(test_images[m.index])}' "
+                f"alt='test digit {m.index}'><figcaption>{_escape(names[m.label])} → "
+                f"{_escape(names[m.predicted])} ({100 * m.confidence:.0f}%)</figcaption></figure>"
                 for m in mistakes[:max_mistakes])
             sections += [f"<h2>Misclassified test digits ({len(mistakes)}; "
                          f"{min(len(mistakes), max_mistakes)} shown)</h2>",

@@ -1,71 +1,62 @@
 """What the runs table does to run folders: list, rename, delete, upload, export.
 
 Each action checks its input and refuses with a `MnistKerasError` whose message
-the page shows; none of them touches a run that is training.
+the page shows; none of them touches a run that is training. Run names from
+the page go through `mnist_keras.runs.run_in`, which only ever answers with a
+folder directly inside the runs folder.
 """
 
 import base64
 import os
-import re
 import shutil
 import tempfile
-import time
 
+from dashboard.limits import MAX_UPLOAD_BYTES
 from mnist_keras.errors import MnistKerasError, expected
-from mnist_keras.runs import Run, list_runs
-
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+from mnist_keras.runs import RUN_NAME_PATTERN, Run, RunConfig, RunStatus, run_in
 
 
-def _run(runs_dir, name):
-    if not isinstance(name, str) or not NAME_PATTERN.match(name):
-        raise expected("a run name of letters, digits, '.', '_' or '-'", name=name)
-    run = Run(os.path.join(runs_dir, name))
-    if not os.path.isdir(run.path):
-        raise expected("an existing run", name=name)
-    return run
-
-
-def _duration(seconds):
+def duration(seconds):
+    """`"1 min 05 s"`, `"42 s"`, or empty for no duration (an upload)."""
     if seconds is None:
         return ""
     minutes, seconds = divmod(int(round(seconds)), 60)
     return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
 
 
-def table_rows(runs_dir):
-    """One row per run, oldest first (new runs are appended, so ticks stay put)."""
+def table_rows(index):
+    """One row per run, oldest first (new runs are appended, so ticks stay put).
+
+    Args:
+        index: the runs folder's `RunIndex`.
+    """
     rows = []
-    for run in list_runs(runs_dir):
-        config = run.read_json("config.json") or {}
-        metrics = run.read_json("metrics.json") or {}
-        accuracy = metrics.get("test_accuracy")
+    for run in index.refresh():
         rows.append({
-            "id": run.name, "name": run.name,
-            "model": os.path.basename(str(config.get("model", "?"))),
-            "parameters": f"{metrics['num_params']:,}" if "num_params" in metrics else "",
-            "non-zero": f"{metrics['nonzero_params']:,}" if "nonzero_params" in metrics else "",
-            "accuracy": f"{100 * accuracy:.2f}%" if accuracy is not None else "",
-            "duration": _duration(metrics.get("train_seconds")),
-            "status": run.status,
-            "parent": metrics.get("parent_run") or config.get("parent_run") or "",
+            "id": run.name, "name": run.name, "model": run.model_label,
+            "parameters": f"{run.num_params:,}" if run.num_params is not None else "",
+            "non-zero": f"{run.nonzero_params:,}" if run.nonzero_params is not None else "",
+            "accuracy": (f"{100 * run.test_accuracy:.2f}%" if run.test_accuracy is not None
+                         else ""),
+            "duration": duration(run.train_seconds),
+            "status": run.status.value,
+            "parent": run.parent_run or "",
         })
     return rows
 
 
 def _not_running(run, action):
-    if run.status == "running":
+    if run.status is RunStatus.RUNNING:
         raise MnistKerasError(f"Expected a finished run to {action}. Received: "
                               f"{run.name!r} is training (cancel it first)")
 
 
 def rename_run(runs_dir, name, new_name):
     """Renames a run's folder. Returns the new name."""
-    run = _run(runs_dir, name)
+    run = run_in(runs_dir, name)
     _not_running(run, "rename")
-    new_name = (new_name or "").strip()
-    if not NAME_PATTERN.match(new_name):
+    new_name = (new_name or "").strip() if isinstance(new_name, str) else new_name
+    if not isinstance(new_name, str) or not RUN_NAME_PATTERN.match(new_name):
         raise expected("a new name of 1-80 letters, digits, '.', '_' or '-'",
                        new_name=new_name)
     target = os.path.join(runs_dir, new_name)
@@ -77,14 +68,14 @@ def rename_run(runs_dir, name, new_name):
 
 def delete_run(runs_dir, name):
     """Deletes a run's folder and everything in it."""
-    run = _run(runs_dir, name)
+    run = run_in(runs_dir, name)
     _not_running(run, "delete")
     shutil.rmtree(run.path)
 
 
 def model_file(runs_dir, name):
     """The path of a run's `.keras` file."""
-    run = _run(runs_dir, name)
+    run = run_in(runs_dir, name)
     path = run.file("model.keras")
     if not os.path.isfile(path):
         raise MnistKerasError(f"Expected a run with a saved model. Received: {name!r} has none")
@@ -109,7 +100,8 @@ def import_uploaded_model(runs_dir, contents, filename):
 
     The file is loaded in Keras safe mode (no code from it runs) and must map
     28x28x1 images to 10 classes; it is evaluated on the 10,000 bundled MNIST
-    test images so it can be compared with trained runs.
+    test images so it can be compared with trained runs. The run is written
+    by the library's one writer of results, as a trained run is.
 
     Returns:
         The new run's name.
@@ -119,12 +111,11 @@ def import_uploaded_model(runs_dir, contents, filename):
     """
     from mnist_keras.datasets import load_dataset
     from mnist_keras.evaluation import evaluate
-    from mnist_keras.pruning import count_nonzero_params
-    from mnist_keras.runs import check_digit_classifier, load_model
+    from mnist_keras.runs import check_digit_classifier, load_model, run_metrics
 
-    filename = os.path.basename(filename or "model.keras")
+    filename = os.path.basename(filename if isinstance(filename, str) else "model.keras")
     if not filename.endswith(".keras"):
-        raise expected("a Keras 3 model file ending in .keras", file=filename)
+        raise expected("a Keras 3 model file ending in .keras", file=filename[:100])
     data = _decode_upload(contents)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "model.keras")
@@ -132,33 +123,22 @@ def import_uploaded_model(runs_dir, contents, filename):
             file.write(data)
         model = load_model(path)
         check_digit_classifier(model)
-        stem = re.sub(r"[^A-Za-z0-9._-]", "-", os.path.splitext(filename)[0])[:40] or "model"
-        name = base = f"uploaded-{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
-        counter = 2
-        while os.path.exists(os.path.join(runs_dir, name)):
-            name, counter = f"{base}-{counter}", counter + 1
-        data_set = load_dataset("mnist", train_size=1_000, test_size=10_000,
+        test_set = load_dataset("mnist", train_size=1_000, test_size=10_000,
                                 validation_split=0)
-        evaluation = evaluate(model, data_set.x_test, data_set.y_test)
-        os.makedirs(runs_dir, exist_ok=True)
-        run = Run.create(os.path.join(runs_dir, name))
-        shutil.copyfile(path, run.file("model.keras"))
-    run.write_json("config.json", {"model": "uploaded", "source_file": filename,
-                                   "test_size": 10_000, "dataset": "mnist"})
-    run.write_json("metrics.json", {
-        **evaluation.to_metrics(indices=data_set.test_indices),
-        "num_params": int(model.count_params()), "nonzero_params": count_nonzero_params(model),
-        "train_seconds": None, "epochs_done": 0, "dataset": "mnist",
-        "class_names": data_set.class_names})
-    run.write_json("history.json", {"epochs": [], "batches": []})
-    run.set_status("completed", finished=time.time(), uploaded=True)
-    return name
+        evaluation = evaluate(model, test_set.x_test, test_set.y_test)
+        metrics = run_metrics(evaluation, model, test_set.class_names, test_set.name,
+                              test_indices=test_set.test_indices)
+        run = Run.create_new(runs_dir, f"uploaded-{os.path.splitext(filename)[0][:40]}")
+        run.write_config(RunConfig.for_upload(filename, dataset=test_set.name,
+                                              test_size=len(test_set.y_test)))
+        run.save_results(model, metrics)
+    return run.name
 
 
 def export_run_site(runs_dir, name, quantize):
     """Exports a run's model to a TF.js site in the run's `site/` folder."""
     from web_export import export_model
 
-    run = _run(runs_dir, name)
+    run = run_in(runs_dir, name)
     return export_model(model_file(runs_dir, name), run.file("site"), quantize=quantize,
                         run_dir=run.path)

@@ -1,27 +1,27 @@
-"""What the page shows of the runs folder: the run picker's options and summaries."""
+"""What the page shows of the runs folder: the run picker's options, the bundled images."""
 
 import functools
-import os
 
-from dashboard.jobs import list_runs_and_starting
 from mnist_keras.datasets import load_raw
 
 
-def run_label(run):
-    """`name · model · status · accuracy` for the run picker."""
-    config = run.read_json("config.json") or {}
-    metrics = run.read_json("metrics.json") or {}
-    parts = [run.name, os.path.basename(str(config.get("model", "?"))), run.status]
-    if "test_accuracy" in metrics:
-        parts.append(f"{100 * metrics['test_accuracy']:.2f}%")
+def run_label(summary):
+    """`name · model · status · accuracy` for the run picker (from a `RunSummary`)."""
+    parts = [summary.name, summary.model_label, summary.status.value]
+    if summary.test_accuracy is not None:
+        parts.append(f"{100 * summary.test_accuracy:.2f}%")
     return " · ".join(parts)
 
 
-def run_options(runs_dir):
-    """Dropdown options for every run, newest first, and a key that changes with them."""
-    runs = list_runs_and_starting(runs_dir)[::-1]
-    options = [{"label": run_label(run), "value": run.name} for run in runs]
-    return options, "|".join(option["label"] for option in options)
+def run_options(index, finished_only=False):
+    """Dropdown options for the runs in `index`, newest first.
+
+    Args:
+        index: the runs folder's `RunIndex`.
+        finished_only: only runs with a trained model.
+    """
+    runs = [run for run in index.refresh() if run.has_model or not finished_only]
+    return [{"label": run_label(run), "value": run.name} for run in reversed(runs)]
 
 
 def raw_images(data_dir=None, dataset="mnist"):

@@ -1,13 +1,12 @@
 """Compare the ticked runs: curves overlaid, settings and metrics side by side."""
 
-import os
-
 from dash import Input, Output, State, dcc, html
 
 from dashboard import figures, ids
 from dashboard.callbacks.drawing import mnist_test_results
 from dashboard.callbacks.runs import ticked
-from mnist_keras.runs import Run
+from mnist_keras.errors import MnistKerasError
+from mnist_keras.runs import RunFormatError, run_in
 
 MAX_COMPARED = 4
 COMPARED_DIGITS = 20
@@ -23,11 +22,17 @@ def _value(value):
     return "" if value is None else str(value)
 
 
+def headline(metrics):
+    """The metrics a comparison shows, as a dict (empty without metrics)."""
+    return {key: getattr(metrics, key) for key in _METRICS} if metrics else {}
+
+
 def comparison_rows(runs):
     """Rows `{setting, run1, run2, ...}` of every config and metric, and which differ.
 
     Args:
-        runs: `[(name, config, metrics)]`.
+        runs: `[(name, settings, metrics)]`, settings and metrics as dicts
+            (`RunConfig.settings()`, `headline(RunMetrics)`).
 
     Returns:
         `(rows, differing)`: the table rows and the indices of rows whose
@@ -47,43 +52,50 @@ def comparison_rows(runs):
     return rows, differing
 
 
+def _compared_run(runs_dir, name):
+    try:
+        run = run_in(runs_dir, name)
+        return name, run.config(), run.metrics(), run.history()
+    except (RunFormatError, MnistKerasError):
+        return name, None, None, None
+
+
 def register(app, jobs, runs_dir):
     @app.callback(
-        Output(ids.COMPARE_CURVES, "figure"), Output(ids.COMPARE_TABLE, "data"),
-        Output(ids.COMPARE_TABLE, "columns"), Output(ids.COMPARE_TABLE,
-                                                     "style_data_conditional"),
-        Output(ids.COMPARE_MATRICES, "children"), Output(ids.COMPARE_DIGITS, "children"),
-        Input(ids.RUNS_TABLE, "selected_rows"), Input(ids.RESULTS_KEY, "data"),
-        State(ids.RUNS_TABLE, "data"),
+        output=dict(curves=Output(ids.COMPARE_CURVES, "figure"),
+                    table=Output(ids.COMPARE_TABLE, "data"),
+                    columns=Output(ids.COMPARE_TABLE, "columns"),
+                    highlight=Output(ids.COMPARE_TABLE, "style_data_conditional"),
+                    matrices=Output(ids.COMPARE_MATRICES, "children"),
+                    digits=Output(ids.COMPARE_DIGITS, "children")),
+        inputs=dict(selected_rows=Input(ids.RUNS_TABLE, "selected_rows"),
+                    _key=Input(ids.RESULTS_KEY, "data"), rows=State(ids.RUNS_TABLE, "data")),
     )
-    def compare(selected_rows, _, rows):
+    def compare(selected_rows, _key, rows):
         names = ticked(rows, selected_rows)[:MAX_COMPARED]
         if len(names) < 2:
-            return (figures.empty_figure("Tick two or more runs to compare them."), [], [], [],
-                    [], [])
-        runs = []
-        for name in names:
-            run = Run(os.path.join(runs_dir, name))
-            runs.append((name, run.read_json("config.json") or {},
-                         run.read_json("metrics.json") or {}, run.read_json("history.json")
-                         or {}))
-        table, differing = comparison_rows([(n, c, m) for n, c, m, _ in runs])
+            return dict(curves=figures.empty_figure("Tick two or more runs to compare them."),
+                        table=[], columns=[], highlight=[], matrices=[], digits=[])
+        runs = [_compared_run(runs_dir, name) for name in names]
+        table, differing = comparison_rows(
+            [(name, config.settings() if config else {}, headline(metrics))
+             for name, config, metrics, _ in runs])
         columns = [{"name": "", "id": "setting"}] + [{"name": n, "id": n} for n in names]
         highlight = [{"if": {"row_index": i}, "backgroundColor": "#fef3c7",
                       "fontWeight": "600"} for i in differing]
         matrices = []
         for name, _, metrics, _ in runs:
-            if metrics.get("confusion_matrix"):
-                class_names = metrics.get("class_names") or [str(d) for d in range(10)]
+            if metrics:
                 figure = figures.confusion_matrix_figure(
-                    metrics["confusion_matrix"], class_names,
-                    f"{name} · {100 * metrics['test_accuracy']:.2f}%")
+                    metrics.confusion_matrix, metrics.class_names,
+                    f"{name} · {100 * metrics.test_accuracy:.2f}%")
                 figure["layout"]["height"] = 360
                 matrices.append(html.Div(dcc.Graph(figure=figure,
                                                    config={"displayModeBar": False})))
         digits = [html.H4(f"The same {COMPARED_DIGITS} test digits, predicted by each")]
         digits += mnist_test_results(runs_dir, names, COMPARED_DIGITS, seed=0,
                                      limit=MAX_COMPARED)
-        curves = figures.comparison_figure({name: history.get("epochs", [])
+        curves = figures.comparison_figure({name: list(history.epochs) if history else []
                                             for name, _, _, history in runs})
-        return curves, table, columns, highlight, matrices, digits
+        return dict(curves=curves, table=table, columns=columns, highlight=highlight,
+                    matrices=matrices, digits=digits)

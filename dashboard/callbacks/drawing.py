@@ -6,29 +6,18 @@ Predict is clicked. The strokes go to a store, so predicting again with other
 models needs no new drawing, and Clear empties both.
 """
 
-import functools
-import json
-import os
-
 import numpy as np
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import drawing, figures, ids, loaded_models
 from dashboard.images import digit_data_uri
 from dashboard.layout import MAX_PREDICT_RUNS, TEST_COUNT_DEFAULT, TEST_COUNT_MAX
-from dashboard.runs_view import raw_images, run_label
+from dashboard.runs_view import raw_images, run_options
 from mnist_keras.datasets.scaling import scale_pixels, unscale_pixels
 from mnist_keras.errors import MnistKerasError
-from mnist_keras.runs import Run, list_runs
 
 NO_RUNS_MESSAGE = "Train a model first: no finished run yet."
 NO_SELECTION_MESSAGE = "Select a finished run to draw."
-
-
-def finished_run_options(runs_dir):
-    """Dropdown options for runs with a trained model, newest first."""
-    runs = [run for run in list_runs(runs_dir) if loaded_models.has_model(run)][::-1]
-    return [{"label": run_label(run), "value": run.name} for run in runs]
 
 
 def chosen_runs(selected, limit=MAX_PREDICT_RUNS):
@@ -38,9 +27,8 @@ def chosen_runs(selected, limit=MAX_PREDICT_RUNS):
 
 def prediction_card(name, prediction, class_names=None):
     """One model's prediction: the digit, its colour-coded confidence and all 10 bars."""
-    confidence = prediction.confidence
-    color = figures.confidence_color(confidence)
-    level = "high" if confidence > 0.8 else "medium" if confidence >= 0.5 else "low"
+    confidence, level = prediction.confidence, prediction.level
+    color = figures.LEVEL_COLORS[level]
     label = class_names[prediction.label] if class_names else str(prediction.label)
     return html.Div(className="prediction-card", children=[
         html.Div(name, className="card-title"),
@@ -52,23 +40,12 @@ def prediction_card(name, prediction, class_names=None):
     ])
 
 
-def _class_names(runs_dir, name):
-    # Read once per metrics file, not on every drawing: a poorly trained run's
-    # metrics.json lists thousands of misclassified digits.
-    path = Run(os.path.join(runs_dir, name)).file("metrics.json")
-    try:
-        return _cached_class_names(path, os.path.getmtime(path))
-    except (OSError, ValueError):  # no metrics yet, or a damaged file: digits 0-9
-        return None
+def _class_names(index, name):
+    summary = index.get(name)
+    return summary.class_names if summary else None
 
 
-@functools.lru_cache(maxsize=16)
-def _cached_class_names(path, mtime):
-    with open(path, encoding="utf-8") as file:
-        return json.load(file).get("class_names")
-
-
-def predict_strokes(runs_dir, strokes, selected):
+def predict_strokes(runs_dir, strokes, selected, index=None):
     """Predictions of a drawing by each selected run.
 
     Returns:
@@ -95,7 +72,8 @@ def predict_strokes(runs_dir, strokes, selected):
         except MnistKerasError as error:
             cards.append(html.Div(f"{name}: {error}", className="prediction-card error"))
             continue
-        cards.append(prediction_card(name, prediction, _class_names(runs_dir, name)))
+        names = _class_names(index, name) if index else None
+        cards.append(prediction_card(name, prediction, names))
     return cards, image
 
 
@@ -132,7 +110,7 @@ def register(app, jobs, runs_dir):
         Input(ids.RUNS_KEY, "data"), State(ids.PREDICT_RUNS, "value"),
     )
     def list_finished_runs(_, selected):
-        options = finished_run_options(runs_dir)
+        options = run_options(jobs.index, finished_only=True)
         names = {option["value"] for option in options}
         if selected is None:
             # First visit: start with the newest model, ready to draw.
@@ -173,7 +151,7 @@ def register(app, jobs, runs_dir):
     def predict(strokes, selected):
         if not chosen_runs(selected):
             return [], None, ""
-        cards, image = predict_strokes(runs_dir, strokes, selected)
+        cards, image = predict_strokes(runs_dir, strokes, selected, jobs.index)
         if image is None:
             return cards, None, ""
         return (cards, np.round(image, 4).tolist(),

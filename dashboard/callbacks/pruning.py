@@ -1,17 +1,13 @@
 """Prune & fine-tune the ticked run: a live count of what stays, then a job like any training."""
 
-import os
-
 from dash import Input, Output, State, no_update
 
 from dashboard import ids, loaded_models
 from dashboard.callbacks.runs import ticked
 from dashboard.layout import DEFAULTS
-from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
-from mnist_keras.runs import Run
-
-FINE_TUNE_LEARNING_RATE = 1e-4
+from mnist_keras.fine_tuning import FINE_TUNE_EPOCHS
+from mnist_keras.runs import RunFormatError, run_in
 
 
 def nonzero_after(model, sparsity):
@@ -23,21 +19,25 @@ def nonzero_after(model, sparsity):
 
 
 def pruning_config(runs_dir, parent, sparsity, epochs):
-    """The `TrainingConfig` of a pruning run: the parent's data settings, lr 1e-4."""
-    run = Run(os.path.join(runs_dir, parent))
+    """The `TrainingConfig` that prunes run `parent`: the library's recipe.
+
+    The parent's own data settings are kept; an uploaded parent (which has
+    none) is fine-tuned on the dashboard's quick defaults.
+    """
+    from mnist_keras.fine_tuning import pruning_config as recipe
+
+    run = run_in(runs_dir, parent)
     if not loaded_models.has_model(run):
         raise MnistKerasError(f"Expected a finished run with a model to prune. "
                               f"Received: {parent!r} ({run.status})")
-    config = run.read_json("config.json") or {}
-    keep = {key: config[key] for key in ("dataset", "data_dir", "train_size", "test_size",
-                                         "batch_size", "seed") if config.get(key) is not None}
-    settings = {"train_size": DEFAULTS[ids.TRAIN_SIZE], "test_size": DEFAULTS[ids.TEST_SIZE],
-                "batch_size": DEFAULTS[ids.BATCH_SIZE], **keep}
-    return TrainingConfig(
-        model=str(config.get("model", "uploaded")), parent_model=run.file("model.keras"),
-        parent_run=parent, sparsity=sparsity, epochs=epochs,
-        learning_rate=FINE_TUNE_LEARNING_RATE, schedule="constant",
-        validation_split=DEFAULTS[ids.VALIDATION_SPLIT], **settings)
+    try:
+        config = run.config()
+    except RunFormatError:
+        config = None
+    quick = {} if config and config.training else {
+        "train_size": DEFAULTS[ids.TRAIN_SIZE], "test_size": DEFAULTS[ids.TEST_SIZE],
+        "validation_split": DEFAULTS[ids.VALIDATION_SPLIT]}
+    return recipe(run.file("model.keras"), sparsity, fine_tune_epochs=epochs, **quick)
 
 
 def register(app, jobs, runs_dir):
@@ -72,7 +72,7 @@ def register(app, jobs, runs_dir):
                 raise MnistKerasError(f"Expected one ticked run to prune. Received: "
                                       f"{len(names)}")
             config = pruning_config(runs_dir, names[0], sparsity,
-                                    epochs if epochs is not None else 2)
+                                    epochs if epochs is not None else FINE_TUNE_EPOCHS)
             name = jobs.start(config, name_stem=f"{names[0]}-pruned{round(100 * sparsity)}")
         except MnistKerasError as error:
             return f"Not started: {error}", no_update

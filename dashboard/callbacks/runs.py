@@ -1,7 +1,6 @@
 """The runs table and its actions: rename, delete (confirmed), download, upload, export, report."""
 
 import contextlib
-import os
 
 from dash import Input, Output, State, ctx, dcc, no_update
 
@@ -9,7 +8,7 @@ from dashboard import ids, run_actions
 from dashboard.report import run_report
 from dashboard.runs_view import raw_images
 from mnist_keras.errors import MnistKerasError
-from mnist_keras.runs import Run
+from mnist_keras.runs import RunFormatError, run_in
 
 
 def ticked(rows, selected_rows):
@@ -30,14 +29,15 @@ def report_html(runs_dir, name):
     from dashboard import loaded_models
     from mnist_keras.inspection import layer_summary
 
-    run = Run(os.path.join(runs_dir, name))
+    run = run_in(runs_dir, name)
     layers = None
     with contextlib.suppress(MnistKerasError):  # an unreadable model: no architecture table
         layers = layer_summary(loaded_models.load(runs_dir, name).model)
-    config = run.read_json("config.json") or {}
     try:
-        _, _, test_images, _ = raw_images(config.get("data_dir"), config.get("dataset", "mnist"))
-    except MnistKerasError:
+        config = run.config()
+        _, _, test_images, _ = raw_images(config.data_dir if config else None,
+                                          config.dataset if config else "mnist")
+    except (MnistKerasError, RunFormatError):
         test_images = None
     return run_report(run, layers=layers, test_images=test_images)
 
@@ -45,7 +45,7 @@ def report_html(runs_dir, name):
 def register(app, jobs, runs_dir):
     @app.callback(Output(ids.RUNS_TABLE, "data"), Input(ids.RUNS_KEY, "data"))
     def list_runs(_):
-        return run_actions.table_rows(runs_dir)
+        return run_actions.table_rows(jobs.index)
 
     @app.callback(
         Output(ids.CONFIRM_DELETE, "displayed"), Output(ids.CONFIRM_DELETE, "message"),
@@ -82,7 +82,7 @@ def register(app, jobs, runs_dir):
                 message = f"Renamed {name} to {new_name}."
         except (MnistKerasError, OSError) as error:
             return str(error), no_update, no_update
-        return message, [], run_actions.table_rows(runs_dir)
+        return message, [], run_actions.table_rows(jobs.index)
 
     @app.callback(
         Output(ids.DOWNLOAD_FILE, "data"),

@@ -1,4 +1,4 @@
-"""The training panel: model builder, validation, Train and Cancel."""
+"""The training panel: model builder, validation, Train, Add to queue and Cancel."""
 
 from dash import Input, Output, State, ctx, no_update
 
@@ -7,7 +7,7 @@ from dashboard.layout import CUSTOM_MODEL, spec_to_rows
 from dashboard.runs_view import run_options
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
-from mnist_keras.models import LAYER_SETTINGS, validate_spec
+from mnist_keras.layer_specs import LAYER_SETTINGS, validate_spec
 
 
 def rows_to_spec(rows):
@@ -16,7 +16,7 @@ def rows_to_spec(rows):
     for row in rows or []:
         kind = row.get("type")
         layer = {"type": kind}
-        for key in LAYER_SETTINGS.get(kind, {}):
+        for key in LAYER_SETTINGS.get(kind, {}) if isinstance(kind, str) else {}:
             value = row.get(key)
             if value not in (None, ""):
                 layer[key] = value
@@ -24,18 +24,40 @@ def rows_to_spec(rows):
     return spec
 
 
-def build_config(model, rows, train_size, test_size, batch_size, epochs, log_lr, optimizer,
+# The settings a Train or Add to queue press reads, by `build_config`'s argument names.
+SETTINGS = {
+    "model": State(ids.MODEL, "value"), "rows": State(ids.LAYER_TABLE, "data"),
+    "train_size": State(ids.TRAIN_SIZE, "value"), "test_size": State(ids.TEST_SIZE, "value"),
+    "batch_size": State(ids.BATCH_SIZE, "value"), "epochs": State(ids.EPOCHS, "value"),
+    "log_lr": State(ids.LEARNING_RATE, "value"), "optimizer": State(ids.OPTIMIZER, "value"),
+    "schedule": State(ids.SCHEDULE, "value"), "dropout": State(ids.DROPOUT, "value"),
+    "augment": State(ids.AUGMENT, "value"), "seed": State(ids.SEED, "value"),
+    "validation_split": State(ids.VALIDATION_SPLIT, "value"),
+    "early_stopping": State(ids.EARLY_STOPPING, "value"),
+    "reduce_lr": State(ids.REDUCE_LR, "value"),
+    "label_smoothing": State(ids.LABEL_SMOOTHING, "value"),
+    "rotation": State(ids.ROTATION, "value"), "zoom": State(ids.ZOOM, "value"),
+    "translation": State(ids.TRANSLATION, "value"),
+}
+
+
+def build_config(*, model, rows, train_size, test_size, batch_size, epochs, log_lr, optimizer,
                  schedule, dropout, augment, seed, validation_split=0.1, early_stopping=None,
                  reduce_lr=None, label_smoothing=0.0, rotation=15.0, zoom=0.1,
                  translation=0.1):
-    """The panel's values -> (TrainingConfig, layer spec or None); raises MnistKerasError."""
+    """The panel's values (as in `SETTINGS`) -> (TrainingConfig, layer spec or None).
+
+    Raises:
+        MnistKerasError: naming the first value that is missing or out of range.
+    """
     spec = None
     if model == CUSTOM_MODEL:
         spec = validate_spec(rows_to_spec(rows))
         model = "cnn"  # replaced by the spec file when the job starts
     required = (("batch_size", batch_size), ("epochs", epochs), ("seed", seed),
                 ("validation_split", validation_split), ("label_smoothing", label_smoothing),
-                ("rotation", rotation), ("zoom", zoom), ("translation", translation))
+                ("rotation", rotation), ("zoom", zoom), ("translation", translation),
+                ("learning_rate", log_lr))
     for name, value in required:
         if value is None:
             raise MnistKerasError(f"Expected a value for {name}. Received: {name}=empty")
@@ -48,20 +70,6 @@ def build_config(model, rows, train_size, test_size, batch_size, epochs, log_lr,
         zoom=zoom, translation=translation,
     )
     return config, spec
-
-
-# The settings a Train or Add to queue press reads, in `build_config`'s order.
-SETTINGS = (
-    State(ids.MODEL, "value"), State(ids.LAYER_TABLE, "data"),
-    State(ids.TRAIN_SIZE, "value"), State(ids.TEST_SIZE, "value"),
-    State(ids.BATCH_SIZE, "value"), State(ids.EPOCHS, "value"),
-    State(ids.LEARNING_RATE, "value"), State(ids.OPTIMIZER, "value"),
-    State(ids.SCHEDULE, "value"), State(ids.DROPOUT, "value"),
-    State(ids.AUGMENT, "value"), State(ids.SEED, "value"),
-    State(ids.VALIDATION_SPLIT, "value"), State(ids.EARLY_STOPPING, "value"),
-    State(ids.REDUCE_LR, "value"), State(ids.LABEL_SMOOTHING, "value"),
-    State(ids.ROTATION, "value"), State(ids.ZOOM, "value"), State(ids.TRANSLATION, "value"),
-)
 
 
 def queue_text(queue):
@@ -97,40 +105,40 @@ def register(app, jobs, runs_dir):
     @app.callback(Output(ids.LEARNING_RATE_LABEL, "children"),
                   Input(ids.LEARNING_RATE, "value"))
     def show_learning_rate(log_lr):
-        return f"{10 ** log_lr:.2g}"
+        return "" if log_lr is None else f"{10 ** log_lr:.2g}"
 
     @app.callback(
-        Output(ids.JOB_MESSAGE, "children"),
-        Output(ids.RUN_SELECT, "options", allow_duplicate=True),
-        Output(ids.RUN_SELECT, "value"),
-        Input(ids.TRAIN, "n_clicks"),
-        *SETTINGS,
+        output=dict(message=Output(ids.JOB_MESSAGE, "children"),
+                    options=Output(ids.RUN_SELECT, "options", allow_duplicate=True),
+                    selected=Output(ids.RUN_SELECT, "value")),
+        inputs=dict(_clicks=Input(ids.TRAIN, "n_clicks"), settings=SETTINGS),
         prevent_initial_call=True,
     )
-    def start_training(_, *values):
+    def start_training(_clicks, settings):
         try:
-            config, spec = build_config(*values)
+            config, spec = build_config(**settings)
             name = jobs.start(config, spec=spec)
         except MnistKerasError as error:
-            return f"Not started: {error}", no_update, no_update
+            return dict(message=f"Not started: {error}", options=no_update, selected=no_update)
         # The picker only keeps a value that is among its options: send both.
-        options, _ = run_options(runs_dir)
-        return f"Started {name}.", options, name
+        return dict(message=f"Started {name}.", options=run_options(jobs.index),
+                    selected=name)
 
     @app.callback(
-        Output(ids.JOB_MESSAGE, "children", allow_duplicate=True),
-        Output(ids.QUEUE_VIEW, "children", allow_duplicate=True),
-        Input(ids.QUEUE, "n_clicks"), *SETTINGS,
+        output=dict(message=Output(ids.JOB_MESSAGE, "children", allow_duplicate=True),
+                    queue=Output(ids.QUEUE_VIEW, "children", allow_duplicate=True)),
+        inputs=dict(_clicks=Input(ids.QUEUE, "n_clicks"), settings=SETTINGS),
         prevent_initial_call=True,
     )
-    def add_to_queue(_, *values):
+    def add_to_queue(_clicks, settings):
         try:
-            config, spec = build_config(*values)
+            config, spec = build_config(**settings)
         except MnistKerasError as error:
-            return f"Not queued: {error}", no_update
+            return dict(message=f"Not queued: {error}", queue=no_update)
         count = jobs.enqueue(config, spec)
-        return (f"Queued {'custom' if spec else config.model}: it trains after the next job "
-                f"you start ({count} waiting)."), queue_text(jobs.queue)
+        return dict(message=f"Queued {'custom' if spec else config.model}: it trains after "
+                            f"the next job you start ({count} waiting).",
+                    queue=queue_text(jobs.queue))
 
     @app.callback(
         Output(ids.QUEUE_VIEW, "children", allow_duplicate=True),
@@ -140,7 +148,7 @@ def register(app, jobs, runs_dir):
     )
     def follow_queue(_, __):
         if ctx.triggered_id == ids.CLEAR_QUEUE:
-            jobs.queue.clear()
+            jobs.clear_queue()
             return queue_text(jobs.queue), "Queue cleared."
         try:
             started = jobs.advance_queue()
@@ -157,6 +165,6 @@ def register(app, jobs, runs_dir):
         if not running:
             return "No training is running."
         jobs.cancel(running)
-        waiting = f" The {len(jobs.queue)} queued job(s) wait for the next Train." \
-            if jobs.queue else ""
+        queued = len(jobs.queue)
+        waiting = f" The {queued} queued job(s) wait for the next Train." if queued else ""
         return f"Cancelling {running} after the current batch; what it learned is kept.{waiting}"

@@ -13,8 +13,10 @@ from PIL import Image
 from dashboard import drawing, figures, loaded_models
 from dashboard.callbacks import drawing as drawing_callbacks
 from dashboard.callbacks import inspection
+from dashboard.runs_view import run_options
+from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
-from mnist_keras.runs import Run
+from mnist_keras.runs import Run, RunConfig, RunIndex
 
 
 def _canvas_json(*paths):
@@ -67,10 +69,11 @@ def test_render_paints_strokes_black_on_white_with_round_caps():
 
 
 def test_confidence_colours():
-    assert figures.confidence_color(0.95) == figures.CONFIDENT
-    assert figures.confidence_color(0.8) == figures.UNSURE
-    assert figures.confidence_color(0.5) == figures.UNSURE
-    assert figures.confidence_color(0.49) == figures.DOUBTFUL
+    colors = figures.LEVEL_COLORS
+    assert figures.confidence_color(0.95) == colors["high"]
+    assert figures.confidence_color(0.8) == colors["medium"]
+    assert figures.confidence_color(0.5) == colors["medium"]
+    assert figures.confidence_color(0.49) == colors["low"]
 
 
 def test_probability_bars_colour_the_winner():
@@ -78,7 +81,7 @@ def test_probability_bars_colour_the_winner():
     probabilities[3] = 0.91
     (bars,) = figures.probability_figure(probabilities)["data"]
     assert bars["x"] == [str(d) for d in range(10)] and bars["y"][3] == 0.91
-    assert bars["marker"]["color"][3] == figures.CONFIDENT
+    assert bars["marker"]["color"][3] == figures.LEVEL_COLORS["high"]
     assert len(set(bars["marker"]["color"])) == 2
 
 
@@ -130,13 +133,13 @@ def test_weight_tiles_for_conv_pixel_dense_and_other_dense():
 def runs_dir(tmp_path, small_cnn_run):
     shutil.copytree(small_cnn_run, tmp_path / "small-cnn")
     failed = Run.create(tmp_path / "broken")
-    failed.write_json("config.json", {"model": "cnn"})
+    failed.write_config(RunConfig.for_training(TrainingConfig()))
     failed.set_status("failed", error="boom")
     return tmp_path
 
 
 def test_only_runs_with_a_model_are_offered(runs_dir):
-    options = drawing_callbacks.finished_run_options(str(runs_dir))
+    options = run_options(RunIndex(runs_dir), finished_only=True)
     assert [option["value"] for option in options] == ["small-cnn"]
     assert "completed" in options[0]["label"]
 

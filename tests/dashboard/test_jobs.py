@@ -1,10 +1,12 @@
+import dataclasses
 import json
 import os
+import threading
 import time
 
 import pytest
 
-from dashboard.jobs import JobManager, list_runs_and_starting
+from dashboard.jobs import JobManager
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import Run
@@ -45,15 +47,14 @@ def test_job_trains_in_a_spawned_child_and_one_runs_at_a_time(tmp_path, quick_co
 
 def test_cancel_keeps_what_was_trained(tmp_path, quick_config):
     jobs = JobManager(tmp_path)
-    config = TrainingConfig(**{**quick_config.to_dict(), "epochs": 200})
-    name = jobs.start(config)
+    name = jobs.start(dataclasses.replace(quick_config, epochs=200))
     events = tmp_path / name / "events.jsonl"
     assert _wait_for(lambda: events.exists() and b'"batch"' in events.read_bytes())
     jobs.cancel(name)
     assert _wait_for(lambda: jobs.running() is None)
     run = Run(tmp_path / name)
     assert run.status == "cancelled"
-    assert run.read_json("metrics.json")["epochs_done"] < 200
+    assert run.metrics().epochs_done < 200
     assert (tmp_path / name / "model.keras").exists()
 
 
@@ -66,8 +67,8 @@ def test_custom_spec_is_saved_in_the_run(tmp_path, quick_config):
     assert _wait_for(lambda: jobs.running() is None)
     run = Run(tmp_path / name)
     assert run.status == "completed", run.read_json("status.json")
-    assert run.read_json("config.json")["model"] == str(tmp_path / name / "spec.json")
-    assert run.read_json("metrics.json")["num_params"] == 784 * 16 + 16 + 170
+    assert run.config().training.model == str(tmp_path / name / "spec.json")
+    assert run.metrics().num_params == 784 * 16 + 16 + 170
 
 
 def test_a_crashed_child_is_marked_failed(tmp_path, quick_config):
@@ -82,33 +83,77 @@ def test_a_crashed_child_is_marked_failed(tmp_path, quick_config):
 
 def test_a_run_left_running_by_a_dead_process_is_marked_failed(tmp_path):
     run = Run.create(tmp_path / "orphan")
-    run.write_json("config.json", {})
     run.set_status("running", pid=2**22 + 12345)  # no such process
     assert JobManager(tmp_path).running() is None
-    assert run.status == "failed" and "process is gone" in run.read_json("status.json")["error"]
+    assert run.status == "failed" and "process is gone" in run.state().error
 
 
-def test_runs_are_listed_by_start_time_including_starting_ones(tmp_path):
-    for name, started in (("b", 2.0), ("a", 1.0), ("c", 3.0)):
-        run = Run.create(tmp_path / name)
-        if name != "c":
-            run.write_json("config.json", {})
-        run.set_status("completed", started=started)
-    assert [run.name for run in list_runs_and_starting(tmp_path)] == ["a", "b", "c"]
+def test_a_missing_parent_model_is_refused_before_any_folder(tmp_path, quick_config):
+    jobs = JobManager(tmp_path / "runs")
+    config = dataclasses.replace(quick_config, parent_model=str(tmp_path / "gone.keras"),
+                                 sparsity=0.5)
+    with pytest.raises(MnistKerasError, match="parent_model as an existing"):
+        jobs.start(config)
+    assert not (tmp_path / "runs").exists() or os.listdir(tmp_path / "runs") == []
 
 
-def test_new_run_names_are_unique(tmp_path):
+def test_the_queue_starts_exactly_one_job_from_many_threads(tmp_path, quick_config):
+    # Two open tabs poll at once: each poll may advance the queue. Without the
+    # lock, several threads saw "nothing running" and each started a job.
     jobs = JobManager(tmp_path)
-    first = jobs.new_run_name("cnn")
-    os.makedirs(tmp_path / first)
-    second = jobs.new_run_name("cnn")
-    assert second != first and second.startswith(first)
-    assert jobs.new_run_name("/x/spec.json").startswith("spec-")
+    for _ in range(3):
+        jobs.enqueue(quick_config)
+    jobs._queue_armed = True  # as after a Train press
+    barrier = threading.Barrier(16)
+    started, errors = [], []
+
+    def poll():
+        barrier.wait()
+        try:
+            name = jobs.advance_queue()
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+        else:
+            if name:
+                started.append(name)
+
+    threads = [threading.Thread(target=poll) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(started) == 1 and len(jobs.queue) == 2
+    running = [p for p in os.listdir(tmp_path) if Run(tmp_path / p).status == "running"]
+    assert running == started
+    jobs.shutdown()
+
+
+def test_many_train_presses_at_once_start_one_job(tmp_path, quick_config):
+    jobs = JobManager(tmp_path)
+    barrier = threading.Barrier(8)
+    outcomes = []
+
+    def press():
+        barrier.wait()
+        try:
+            outcomes.append(jobs.start(quick_config))
+        except MnistKerasError as error:
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=press) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    names = [o for o in outcomes if isinstance(o, str)]
+    assert len(names) == 1 and len(os.listdir(tmp_path)) == 1
+    assert all("one job at a time" in str(o) for o in outcomes if o not in names)
+    jobs.shutdown()
 
 
 def test_queued_settings_train_after_the_started_job(tmp_path, quick_config):
     jobs = JobManager(tmp_path)
-    second = TrainingConfig(**{**quick_config.to_dict(), "model": "cnn-gap"})
+    second = dataclasses.replace(quick_config, model="cnn-gap")
     assert jobs.enqueue(second) == 1
     assert jobs.advance_queue() is None  # nothing started yet: the queue waits
     first = jobs.start(quick_config, name_stem="first")
@@ -124,7 +169,7 @@ def test_queued_settings_train_after_the_started_job(tmp_path, quick_config):
 
 def test_cancel_holds_the_queue(tmp_path, quick_config):
     jobs = JobManager(tmp_path)
-    name = jobs.start(TrainingConfig(**{**quick_config.to_dict(), "epochs": 200}))
+    name = jobs.start(dataclasses.replace(quick_config, epochs=200))
     jobs.enqueue(quick_config)
     jobs.cancel(name)
     assert _wait_for(lambda: jobs.running() is None)

@@ -12,6 +12,7 @@ from dashboard.images import digit_data_uri
 from dashboard.layout import CUSTOM_MODEL, spec_to_rows
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.models import PRESETS
+from mnist_keras.runs import RunState, RunStatus
 
 
 def _batch(step, epoch=1, batch=None):
@@ -64,15 +65,16 @@ def test_figures_are_valid_plotly():
 
 def test_progress_text_reads_like_tqdm():
     start = {"type": "start", "epochs": 2, "steps_per_epoch": 10, "time": time.time() - 10}
-    percent, text = progress({"start": start, "batch": _batch(5)}, {"status": "running"})
+    running = RunState(RunStatus.RUNNING)
+    percent, text = progress({"start": start, "batch": _batch(5)}, running)
     assert percent == 25
     assert text.startswith("epoch 1/2 · batch 5/10 · 5/20 batches (25%) · elapsed 00:1")
     assert "ETA 00:" in text
-    assert progress({}, {"status": "running"})[1].startswith("starting")
-    _, text = progress({}, {"status": "failed", "error": "boom"})
+    assert progress({}, running)[1].startswith("starting")
+    _, text = progress({}, RunState(RunStatus.FAILED, error="boom"))
     assert text == "failed: boom."
     percent, text = progress({"start": start, "batch": _batch(20, 2, 10)},
-                             {"status": "completed", "updated": start["time"] + 30})
+                             RunState(RunStatus.COMPLETED, updated=start["time"] + 30))
     assert percent == 100 and "elapsed 00:30" in text and text.endswith("completed")
 
 
@@ -91,11 +93,11 @@ def _values(**overrides):
     if "validation_split" in overrides:
         values["validation_split"] = overrides.pop("validation_split")
     values.update(overrides)
-    return list(values.values())
+    return values
 
 
 def test_panel_values_become_a_config():
-    config, spec = build_config(*_values())
+    config, spec = build_config(**_values())
     assert spec is None
     assert (config.model, config.learning_rate, config.augment, config.seed) == (
         "mlp", 0.01, True, 3)
@@ -103,17 +105,19 @@ def test_panel_values_become_a_config():
 
 
 def test_advanced_values_reach_the_config():
-    config, _ = build_config(*_values(), 0.2, 3, None, 0.1, 10.0, 0.05, 0.0)
+    config, _ = build_config(**_values(validation_split=0.2, early_stopping=3, reduce_lr=None,
+                                       label_smoothing=0.1, rotation=10.0, zoom=0.05,
+                                       translation=0.0))
     assert (config.validation_split, config.early_stopping_patience, config.label_smoothing,
             config.rotation, config.zoom, config.translation) == (0.2, 3, 0.1, 10.0, 0.05, 0.0)
 
 
 def test_custom_model_brings_its_validated_spec():
-    _, spec = build_config(*_values(model=CUSTOM_MODEL, rows=spec_to_rows(PRESETS["simple"])))
+    _, spec = build_config(**_values(model=CUSTOM_MODEL, rows=spec_to_rows(PRESETS["simple"])))
     assert spec[0]["filters"] == 16 and spec[0]["padding"] == "valid"
     bad = [{"type": "Flatten"}, {"type": "Conv2D"}]
     with pytest.raises(MnistKerasError, match=r"layer 2 \(Conv2D\)"):
-        build_config(*_values(model=CUSTOM_MODEL, rows=spec_to_rows(bad)))
+        build_config(**_values(model=CUSTOM_MODEL, rows=spec_to_rows(bad)))
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -124,7 +128,7 @@ def test_custom_model_brings_its_validated_spec():
 ])
 def test_bad_panel_values_are_reported(overrides, message):
     with pytest.raises(MnistKerasError, match=message):
-        build_config(*_values(**overrides))
+        build_config(**_values(**overrides))
 
 
 def test_digit_images_become_png_data_uris():

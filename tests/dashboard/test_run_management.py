@@ -14,7 +14,7 @@ from dashboard.callbacks.runs import report_html, ticked
 from dashboard.report import line_chart_svg
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.models import build_model
-from mnist_keras.runs import Run
+from mnist_keras.runs import Run, RunIndex
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def _upload(path):
 
 
 def test_table_rows_describe_each_run(runs_dir):
-    (row,) = run_actions.table_rows(str(runs_dir))
+    (row,) = run_actions.table_rows(RunIndex(runs_dir))
     metrics = json.loads((runs_dir / "small-cnn" / "metrics.json").read_text())
     assert row["name"] == row["id"] == "small-cnn" and row["model"] == "simple"
     assert row["parameters"] == f"{metrics['num_params']:,}"
