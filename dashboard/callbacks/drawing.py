@@ -119,29 +119,38 @@ def register(app, jobs, runs_dir):
         return options, kept if kept != selected else no_update
 
     @app.callback(
-        Output(ids.CANVAS_BOX, "className"), Output(ids.CANVAS_MESSAGE, "children"),
-        Output(ids.PREDICT, "disabled"), Output(ids.TEST_DIGITS, "disabled"),
-        Input(ids.PREDICT_RUNS, "value"), Input(ids.PREDICT_RUNS, "options"),
+        output=dict(box=Output(ids.CANVAS_BOX, "className"),
+                    message=Output(ids.CANVAS_MESSAGE, "children"),
+                    predict_disabled=Output(ids.PREDICT, "disabled"),
+                    test_disabled=Output(ids.TEST_DIGITS, "disabled")),
+        inputs=dict(selected=Input(ids.PREDICT_RUNS, "value"),
+                    options=Input(ids.PREDICT_RUNS, "options")),
     )
     def enable_drawing(selected, options):
         if chosen_runs(selected):
-            return "drawing-canvas", "", False, False
-        message = NO_SELECTION_MESSAGE if options else NO_RUNS_MESSAGE
-        return "drawing-canvas disabled", message, True, True
+            return dict(box="drawing-canvas", message="", predict_disabled=False,
+                        test_disabled=False)
+        return dict(box="drawing-canvas disabled",
+                    message=NO_SELECTION_MESSAGE if options else NO_RUNS_MESSAGE,
+                    predict_disabled=True, test_disabled=True)
 
     @app.callback(
-        Output(ids.STROKES, "data"), Output(ids.CANVAS, "image_content"),
-        Output(ids.CANVAS_VERSION, "data"),
-        Input(ids.CANVAS, "trigger"), Input(ids.CLEAR, "n_clicks"),
-        State(ids.CANVAS, "json_data"), State(ids.CANVAS_VERSION, "data"),
+        output=dict(strokes=Output(ids.STROKES, "data"),
+                    background=Output(ids.CANVAS, "image_content"),
+                    version=Output(ids.CANVAS_VERSION, "data")),
+        inputs=dict(_saved=Input(ids.CANVAS, "trigger"), _cleared=Input(ids.CLEAR, "n_clicks"),
+                    json_data=State(ids.CANVAS, "json_data"),
+                    version=State(ids.CANVAS_VERSION, "data")),
         prevent_initial_call=True,
     )
-    def keep_or_clear_strokes(_, __, json_data, version):
+    def keep_or_clear_strokes(_saved, _cleared, json_data, version):
         if ctx.triggered_id == ids.CLEAR:
             # A new background is what makes the canvas wipe itself.
             version = (version or 0) + 1
-            return None, drawing.blank_background(version % 2), version
-        return drawing.strokes_from_json(json_data), no_update, no_update
+            return dict(strokes=None, background=drawing.blank_background(version % 2),
+                        version=version)
+        return dict(strokes=drawing.strokes_from_json(json_data), background=no_update,
+                    version=no_update)
 
     @app.callback(
         Output(ids.PREDICTIONS, "children"), Output(ids.MODEL_INPUT, "data"),

@@ -62,15 +62,16 @@ def register(app, jobs, runs_dir):
         return True, f"Delete run {name} and all its files? This cannot be undone.", ""
 
     @app.callback(
-        Output(ids.RUNS_MESSAGE, "children", allow_duplicate=True),
-        Output(ids.RUNS_TABLE, "selected_rows", allow_duplicate=True),
-        Output(ids.RUNS_TABLE, "data", allow_duplicate=True),
-        Input(ids.CONFIRM_DELETE, "submit_n_clicks"), Input(ids.RENAME, "n_clicks"),
-        State(ids.RUNS_TABLE, "data"), State(ids.RUNS_TABLE, "selected_rows"),
-        State(ids.RENAME_TO, "value"),
+        output=dict(message=Output(ids.RUNS_MESSAGE, "children", allow_duplicate=True),
+                    selected_rows=Output(ids.RUNS_TABLE, "selected_rows", allow_duplicate=True),
+                    rows=Output(ids.RUNS_TABLE, "data", allow_duplicate=True)),
+        inputs=dict(_confirmed=Input(ids.CONFIRM_DELETE, "submit_n_clicks"),
+                    _renamed=Input(ids.RENAME, "n_clicks"), rows=State(ids.RUNS_TABLE, "data"),
+                    selected_rows=State(ids.RUNS_TABLE, "selected_rows"),
+                    new_name=State(ids.RENAME_TO, "value")),
         prevent_initial_call=True,
     )
-    def change_run(_, __, rows, selected_rows, new_name):
+    def change_run(_confirmed, _renamed, rows, selected_rows, new_name):
         try:
             if ctx.triggered_id == ids.CONFIRM_DELETE:
                 name = _one(rows, selected_rows, "delete")
@@ -81,8 +82,8 @@ def register(app, jobs, runs_dir):
                 new_name = run_actions.rename_run(runs_dir, name, new_name)
                 message = f"Renamed {name} to {new_name}."
         except (MnistKerasError, OSError) as error:
-            return str(error), no_update, no_update
-        return message, [], run_actions.table_rows(jobs.index)
+            return dict(message=str(error), selected_rows=no_update, rows=no_update)
+        return dict(message=message, selected_rows=[], rows=run_actions.table_rows(jobs.index))
 
     @app.callback(
         Output(ids.DOWNLOAD_FILE, "data"),
