@@ -18,8 +18,9 @@ IMPORT_LINTER = "import-linter==2.16"
 APP = ".[dashboard,export]"
 
 
-def _install_tfjs_runtime(session: nox.Session) -> None:
-    # The exported page's TF.js runtime, from npm with the committed lock file.
+def _install_node_modules(session: nox.Session) -> None:
+    # The TF.js runtime is bundled in web_export/vendor/; the tests compare it
+    # with what `npm ci` installs and verifies against package-lock.json.
     if not os.path.isfile("node_modules/@tensorflow/tfjs/package.json"):
         session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
 
@@ -28,21 +29,21 @@ def _install_tfjs_runtime(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite (pass pytest options after --)."""
     session.install("-e", ".[dashboard,export,test]")
-    _install_tfjs_runtime(session)
+    _install_node_modules(session)
     session.run("pytest", *session.posargs, env={"TF_CPP_MIN_LOG_LEVEL": "2"})
 
 
 @nox.session(python=False)
 def js(session: nox.Session) -> None:
-    """Install the pinned TensorFlow.js runtime into node_modules/ (npm ci)."""
+    """Refresh the bundled TF.js runtime (web_export/vendor/) from npm and package-lock.json."""
     session.run("npm", "ci", "--no-audit", "--no-fund", *session.posargs, external=True)
+    session.run("python3", "-m", "web_export.runtime", "refresh", external=True)
 
 
 @nox.session
 def export(session: nox.Session) -> None:
     """Export a model to a static TF.js site (args go to `mnist-keras export`)."""
     session.install("-e", ".[export]")
-    _install_tfjs_runtime(session)
     session.run("mnist-keras", "export", *session.posargs)
 
 
@@ -59,7 +60,6 @@ def lint(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Train on all of MNIST and print speed and accuracy (args go to the script)."""
     session.install("-e", APP)
-    _install_tfjs_runtime(session)
     session.run("python", "benchmarks/run_index.py")
     session.run("python", "benchmarks/recording_overhead.py")
     session.run("python", "benchmarks/dashboard_callbacks.py")

@@ -1,7 +1,7 @@
 """Keras model -> a self-contained static site that predicts drawn digits with TF.js.
 
     mnist-keras export runs/first/model.keras --out site --quantize uint8
-    python -m http.server -d site
+    python3 -m http.server -d site
 
 The folder holds everything the page loads: `model.json` and its weight
 shards, `model-info.json` (the facts the page shows), the page (`index.html`,
@@ -21,7 +21,7 @@ from mnist_keras.errors import expected
 from mnist_keras.prediction import CONFIDENCE_LEVELS
 from mnist_keras.runs import Run, RunFormatError, check_digit_classifier
 from web_export.options import QUANTIZATIONS, WEIGHT_NAMES
-from web_export.runtime import TFJS_VERSION, copy_runtime
+from web_export.runtime import copy_runtime, tfjs_version
 from web_export.topology import tfjs_topology, weight_entries
 
 SITE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site")
@@ -80,7 +80,7 @@ def _model_info(model, metrics, quantize, weight_bytes, float32_bytes):
 
     layers = layer_summary(model)
     return {
-        "generator": GENERATOR, "name": model.name, "tfjs_version": TFJS_VERSION,
+        "generator": GENERATOR, "name": model.name, "tfjs_version": tfjs_version(),
         "layers": [{**row, "output_shape": list(row["output_shape"])} for row in layers],
         "params": int(model.count_params()),
         "nonzero_params": count_nonzero_params(model),
@@ -94,14 +94,20 @@ def _model_info(model, metrics, quantize, weight_bytes, float32_bytes):
     }
 
 
-def _replace_folder(built, out_dir):
-    """Moves the finished export into place; an earlier export there is replaced."""
+def _check_destination(out_dir):
+    # Before any work: the folder must be new, empty or an earlier export.
     if os.path.exists(out_dir):
         if not os.path.isdir(out_dir):
             raise expected("a folder to write the site into", out=out_dir)
         if os.listdir(out_dir) and not os.path.isfile(os.path.join(out_dir, INFO_FILE)):
             raise expected("an empty folder or an earlier export (it would be replaced)",
                            out=out_dir)
+
+
+def _replace_folder(built, out_dir):
+    """Moves the finished export into place; an earlier export there is replaced."""
+    _check_destination(out_dir)
+    if os.path.exists(out_dir):
         old = tempfile.mkdtemp(prefix=".old-", dir=os.path.dirname(out_dir))
         os.rename(out_dir, os.path.join(old, "site"))
         os.rename(built, out_dir)
@@ -110,7 +116,36 @@ def _replace_folder(built, out_dir):
         os.rename(built, out_dir)
 
 
-def export_model(model, out_dir, quantize="none", run_dir=None, node_modules=None):
+def write_model_files(model, folder, quantize="none"):
+    """Writes a TF.js layers model (`model.json` and weight shards) into `folder`.
+
+    The topology is converted (and anything TF.js cannot run refused, by name)
+    before a byte is written.
+
+    Args:
+        model: a built Keras model (Sequential or functional).
+        folder: an existing folder.
+        quantize: a name from `QUANTIZATIONS`.
+
+    Returns:
+        `(weight_bytes, float32_bytes)`: the shards' size, and the weights'
+        size as float32.
+    """
+    QUANTIZATIONS.check(quantize)
+    topology = tfjs_topology(model)
+    entries = weight_entries(model)
+    manifest = _write_weights(entries, folder, quantize)
+    weight_bytes = sum(os.path.getsize(os.path.join(folder, path))
+                       for group in manifest for path in group["paths"])
+    model_json = {"format": "layers-model", "generatedBy": GENERATOR,
+                  "convertedBy": f"{GENERATOR} (tensorflowjs weight writer)",
+                  "modelTopology": topology, "weightsManifest": manifest}
+    with open(os.path.join(folder, "model.json"), "w", encoding="utf-8") as file:
+        json.dump(model_json, file)
+    return weight_bytes, sum(entry["data"].nbytes for entry in entries)
+
+
+def export_model(model, out_dir, quantize="none", run_dir=None):
     """Writes a static site that predicts drawn digits with the model in the browser.
 
     Args:
@@ -121,16 +156,14 @@ def export_model(model, out_dir, quantize="none", run_dir=None, node_modules=Non
         quantize: `"none"` (float32), `"float16"` or `"uint8"` weights.
         run_dir: the run folder whose metrics.json gives the test accuracy
             shown on the page. Defaults to the model file's folder.
-        node_modules: where npm installed the TF.js runtime (see
-            `web_export.runtime.copy_runtime`).
 
     Returns:
         An `ExportResult`.
 
     Raises:
         MnistKerasError: for an unknown quantization, a model TF.js cannot
-            run (naming the layer), a model of the wrong shape, a missing
-            runtime, or an output folder that holds something else.
+            run (naming the layer), a model of the wrong shape, an output
+            folder that holds something else or cannot be written.
 
     Example:
 
@@ -144,32 +177,30 @@ def export_model(model, out_dir, quantize="none", run_dir=None, node_modules=Non
 
         model_path, model = os.fspath(model), load_model(model)
     check_digit_classifier(model)
-    topology = tfjs_topology(model)
-    entries = weight_entries(model)
+    tfjs_topology(model)  # refuses what TF.js cannot run before anything is written
     out_dir = os.path.abspath(os.fspath(out_dir))
+    _check_destination(out_dir)
     parent = os.path.dirname(out_dir)
-    os.makedirs(parent, exist_ok=True)
-    built = tempfile.mkdtemp(prefix=".export-", dir=parent)
     try:
-        float32_bytes = sum(entry["data"].nbytes for entry in entries)
-        manifest = _write_weights(entries, built, quantize)
-        weight_bytes = sum(os.path.getsize(os.path.join(built, path))
-                           for group in manifest for path in group["paths"])
-        model_json = {"format": "layers-model", "generatedBy": GENERATOR,
-                      "convertedBy": f"{GENERATOR} (tensorflowjs weight writer)",
-                      "modelTopology": topology, "weightsManifest": manifest}
-        with open(os.path.join(built, "model.json"), "w", encoding="utf-8") as file:
-            json.dump(model_json, file)
+        os.makedirs(parent, exist_ok=True)
+        built = tempfile.mkdtemp(prefix=".export-", dir=parent)
+    except OSError as error:
+        raise expected(f"a folder that can be written ({error.strerror})", out=out_dir) \
+            from None
+    try:
+        weight_bytes, float32_bytes = write_model_files(model, built, quantize)
         info = _model_info(model, _run_metrics(model_path, run_dir), quantize, weight_bytes,
                            float32_bytes)
         with open(os.path.join(built, INFO_FILE), "w", encoding="utf-8") as file:
             json.dump(info, file, indent=1)
         shutil.copytree(SITE_DIR, built, dirs_exist_ok=True)
-        copy_runtime(os.path.join(built, "vendor"), node_modules)
+        copy_runtime(os.path.join(built, "vendor"))
         os.chmod(built, 0o755)
         _replace_folder(built, out_dir)
+    except OSError as error:
+        shutil.rmtree(built, ignore_errors=True)
+        raise expected(f"room to write the site ({error.strerror})", out=out_dir) from None
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)
         raise
     return ExportResult(out_dir, weight_bytes, float32_bytes, info)
-

@@ -1,70 +1,166 @@
-"""The TensorFlow.js runtime files an exported site needs, copied from npm's node_modules.
+"""The TensorFlow.js runtime an exported site needs, shipped inside this package.
 
-`package.json` (with its lock file) at the project root pins one TF.js version
-for the core and both extra backends; `npm ci` (or `python3 -m nox -s js`)
-puts them in `node_modules/`. Nothing is fetched from a CDN: the page loads
-these copies from its own folder.
+The way Dash ships plotly.js in its wheel, the pinned TF.js files (core, the
+WebGPU and WASM backends, and the WASM binaries) live in `web_export/vendor/`,
+package data of the sdist and the wheel: `export_model` works after a plain
+`pip install "mnist-keras[export]"`, with no npm and no source checkout.
+
+`vendor/MANIFEST.json` records, per npm package, the version and the tarball
+integrity from `package-lock.json`, and each copied file's SHA-256. The files
+are refreshed from npm with one command, which checks them on the way in:
+
+    python3 -m nox -s js      # npm ci (verifies every tarball against the lock), then
+                              # python3 -m web_export.runtime refresh
 """
 
+import hashlib
+import json
 import os
 import shutil
+import sys
 
 from mnist_keras.errors import MnistKerasError
 
-TFJS_VERSION = "4.22.0"
+VENDOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vendor")
+MANIFEST_FILE = "MANIFEST.json"
 
-# (package, file in its dist/) -> copied to the site's vendor/ folder.
+# (npm package, file in its dist/) -> copied into vendor/ and into each site's vendor/.
 RUNTIME_FILES = (
-    ("tfjs", "tf.min.js"),
-    ("tfjs-backend-webgpu", "tf-backend-webgpu.min.js"),
-    ("tfjs-backend-wasm", "tf-backend-wasm.min.js"),
-    ("tfjs-backend-wasm", "tfjs-backend-wasm.wasm"),
-    ("tfjs-backend-wasm", "tfjs-backend-wasm-simd.wasm"),
-    ("tfjs-backend-wasm", "tfjs-backend-wasm-threaded-simd.wasm"),
+    ("@tensorflow/tfjs", "tf.min.js"),
+    ("@tensorflow/tfjs-backend-webgpu", "tf-backend-webgpu.min.js"),
+    ("@tensorflow/tfjs-backend-wasm", "tf-backend-wasm.min.js"),
+    ("@tensorflow/tfjs-backend-wasm", "tfjs-backend-wasm.wasm"),
+    ("@tensorflow/tfjs-backend-wasm", "tfjs-backend-wasm-simd.wasm"),
+    ("@tensorflow/tfjs-backend-wasm", "tfjs-backend-wasm-threaded-simd.wasm"),
 )
+_REINSTALL = "Reinstall mnist-keras, or run `python3 -m nox -s js` in a source checkout."
 
 
-def default_node_modules():
-    """`node_modules/` beside this package's project root (where `npm ci` puts it)."""
-    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                        "node_modules")
+def sha256(path):
+    """The SHA-256 of a file, in hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
-def copy_runtime(destination, node_modules=None):
-    """Copies the pinned TF.js runtime into `destination`.
+def read_manifest(vendor_dir=VENDOR_DIR):
+    """The bundled runtime's manifest: `{"packages": {name: {version, integrity}}, "files"}`.
+
+    Raises:
+        MnistKerasError: if the package was installed without its runtime.
+    """
+    path = os.path.join(vendor_dir, MANIFEST_FILE)
+    try:
+        with open(path, encoding="utf-8") as file:
+            return json.load(file)
+    except (OSError, ValueError) as error:
+        raise MnistKerasError(f"Expected the bundled TensorFlow.js runtime. Received: "
+                              f"{error.__class__.__name__} reading {path}. {_REINSTALL}") \
+            from None
+
+
+def tfjs_version(vendor_dir=VENDOR_DIR):
+    """The TF.js version of the bundled runtime (the lock file's, when it was refreshed)."""
+    return read_manifest(vendor_dir)["packages"]["@tensorflow/tfjs"]["version"]
+
+
+def copy_runtime(destination, vendor_dir=VENDOR_DIR):
+    """Copies the bundled TF.js runtime into `destination`, checking every file.
 
     Args:
         destination: the folder to copy into (created if needed).
-        node_modules: where npm installed the packages; defaults to
-            `MNIST_KERAS_NODE_MODULES` or the project's `node_modules/`.
+        vendor_dir: where the runtime is bundled. Defaults to this package's.
 
     Returns:
         The copied file names.
 
     Raises:
-        MnistKerasError: if a file is missing or of another TF.js version.
+        MnistKerasError: if a file is missing or differs from the manifest.
     """
-    import json
-
-    node_modules = node_modules or os.environ.get("MNIST_KERAS_NODE_MODULES") \
-        or default_node_modules()
-    hint = ("Install it with `python3 -m nox -s js` (runs `npm ci` in the project folder) "
-            "or point MNIST_KERAS_NODE_MODULES at a node_modules folder that has it.")
+    files = read_manifest(vendor_dir)["files"]
     os.makedirs(destination, exist_ok=True)
-    copied = []
-    for package, name in RUNTIME_FILES:
-        package_dir = os.path.join(node_modules, "@tensorflow", package)
-        source = os.path.join(package_dir, "dist", name)
-        if not os.path.isfile(source):
+    for name, expected_hash in files.items():
+        source = os.path.join(vendor_dir, name)
+        if not os.path.isfile(source) or sha256(source) != expected_hash:
             raise MnistKerasError(
-                f"Expected the TensorFlow.js runtime file {name} of @tensorflow/{package}. "
-                f"Received: nothing at {source}. {hint}")
-        with open(os.path.join(package_dir, "package.json"), encoding="utf-8") as file:
-            version = json.load(file).get("version")
-        if version != TFJS_VERSION:
-            raise MnistKerasError(
-                f"Expected @tensorflow/{package} {TFJS_VERSION}. Received: version {version} "
-                f"in {package_dir}. {hint}")
+                f"Expected the bundled TensorFlow.js file {name} as its manifest records it. "
+                f"Received: {'a different file' if os.path.isfile(source) else 'nothing'} "
+                f"at {source}. {_REINSTALL}")
         shutil.copyfile(source, os.path.join(destination, name))
-        copied.append(name)
-    return copied
+    return list(files)
+
+
+def lock_entries(lock_path):
+    """`{package: {"version", "integrity"}}` of the runtime's packages in package-lock.json."""
+    with open(lock_path, encoding="utf-8") as file:
+        packages = json.load(file)["packages"]
+    entries = {}
+    for package, _ in RUNTIME_FILES:
+        entry = packages.get(f"node_modules/{package}")
+        if not entry:
+            raise MnistKerasError(f"Expected {package} in {lock_path}. Received: no entry")
+        entries[package] = {"version": entry["version"], "integrity": entry["integrity"]}
+    return entries
+
+
+def refresh(node_modules, lock_path, vendor_dir=VENDOR_DIR):
+    """Copies the runtime from an `npm ci`'d `node_modules/` into `vendor_dir`.
+
+    `npm ci` has checked each package's tarball against the lock file's
+    integrity hash; this checks each package's installed version against the
+    lock, copies the files and writes the manifest.
+
+    Returns:
+        The manifest written.
+
+    Raises:
+        MnistKerasError: if a package is missing or of another version.
+    """
+    locked = lock_entries(lock_path)
+    os.makedirs(vendor_dir, exist_ok=True)
+    files = {}
+    for package, name in RUNTIME_FILES:
+        package_dir = os.path.join(node_modules, *package.split("/"))
+        try:
+            with open(os.path.join(package_dir, "package.json"), encoding="utf-8") as file:
+                version = json.load(file)["version"]
+        except (OSError, ValueError, KeyError):
+            version = None
+        if version != locked[package]["version"]:
+            raise MnistKerasError(
+                f"Expected {package} {locked[package]['version']} (package-lock.json) in "
+                f"{node_modules}. Received: {version or 'nothing'}; run `npm ci` first.")
+        target = os.path.join(vendor_dir, name)
+        shutil.copyfile(os.path.join(package_dir, "dist", name), target)
+        files[name] = sha256(target)
+    manifest = {"source": "npm, package-lock.json", "packages": locked, "files": files}
+    with open(os.path.join(vendor_dir, MANIFEST_FILE), "w", encoding="utf-8") as file:
+        json.dump(manifest, file, indent=2)
+        file.write("\n")
+    return manifest
+
+
+def main(argv=None):
+    """`python3 -m web_export.runtime refresh [NODE_MODULES [LOCK_FILE]]`."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] != "refresh":
+        print("usage: python3 -m web_export.runtime refresh [NODE_MODULES [LOCK_FILE]]",
+              file=sys.stderr)
+        return 2
+    node_modules = argv[1] if len(argv) > 1 else "node_modules"
+    lock_path = argv[2] if len(argv) > 2 else "package-lock.json"
+    try:
+        manifest = refresh(node_modules, lock_path)
+    except MnistKerasError as error:
+        print(f"refresh: error: {error}", file=sys.stderr)
+        return 2
+    total = sum(os.path.getsize(os.path.join(VENDOR_DIR, name)) for name in manifest["files"])
+    print(f"Bundled TF.js {manifest['packages']['@tensorflow/tfjs']['version']}: "
+          f"{len(manifest['files'])} files, {total:,} bytes in {VENDOR_DIR}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ import pytest
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.models import build_model
 from web_export import export_model
-from web_export.runtime import RUNTIME_FILES
+from web_export.runtime import RUNTIME_FILES, copy_runtime
 
 
 def test_export_writes_a_self_contained_site(tmp_path, small_cnn_run):
@@ -77,10 +78,18 @@ def test_exporting_again_replaces_an_earlier_export(tmp_path):
     assert info["test_accuracy"] is None
 
 
-def test_a_missing_runtime_names_the_fix_and_writes_nothing(tmp_path):
-    with pytest.raises(MnistKerasError, match="nox -s js"):
-        export_model(build_model("cnn-gap"), tmp_path / "site", node_modules=tmp_path / "none")
-    assert os.listdir(tmp_path) == ["none"] or os.listdir(tmp_path) == []
+def test_a_damaged_runtime_names_the_fix_and_writes_nothing(tmp_path, monkeypatch):
+    from web_export import export as export_module
+    from web_export.runtime import VENDOR_DIR
+
+    vendor = tmp_path / "vendor"
+    shutil.copytree(VENDOR_DIR, vendor)
+    (vendor / "tf.min.js").write_bytes(b"// not TF.js")
+    monkeypatch.setattr(export_module, "copy_runtime",
+                        lambda destination: copy_runtime(destination, vendor_dir=vendor))
+    with pytest.raises(MnistKerasError, match="tf.min.js as its manifest records it.*Reinstall"):
+        export_model(build_model("cnn-gap"), tmp_path / "site")
+    assert sorted(os.listdir(tmp_path)) == ["vendor"]
 
 
 def test_cli_export_prints_where_and_how_big(tmp_path, small_cnn_run):
