@@ -82,16 +82,66 @@ def _model_with(layer):
     return keras.Model(inputs, outputs)
 
 
-def test_layers_tfjs_lacks_are_refused_by_name():
-    model = _model_with(keras.layers.GRU(8, return_sequences=True, name="recurrent"))
-    with pytest.raises(MnistKerasError, match=r"layer 'recurrent' \(GRU\)"):
-        tfjs_topology(model)
+@pytest.mark.parametrize("make_layer, message", [
+    (lambda: keras.layers.GRU(8, return_sequences=True, name="recurrent"),
+     r"layer 'recurrent' \(GRU\) has no TF.js counterpart; TF.js runs RNNs.*use Conv2D"),
+    (lambda: keras.layers.Dense(8, activation="leaky_relu", name="leaky"),
+     r"layer 'leaky' \(Dense\) with activation 'leaky_relu'; use a LeakyReLU layer"),
+    (lambda: keras.layers.Dense(8, activation="hard_sigmoid", name="hard"),
+     r"layer 'hard' \(Dense\) with activation 'hard_sigmoid'; TF.js's hardSigmoid has slope"),
+    (lambda: keras.layers.Dense(8, activation="exponential", name="exp"),
+     r"activation 'exponential'; TF.js has elu, gelu"),
+    (lambda: keras.layers.ReLU(negative_slope=0.1, name="slope"),
+     r"layer 'slope' \(ReLU\) with negative_slope or threshold .*use LeakyReLU"),
+    (lambda: keras.layers.ELU(alpha=0.5, name="elu"), r"\(ELU\) with alpha=0.5"),
+    (lambda: keras.layers.LayerNormalization(rms_scaling=True, name="rms"), r"with rms_scaling"),
+    (lambda: keras.layers.Conv1D(4, 3, groups=2, name="grouped"), r"\(Conv1D\) has no TF.js"),
+    (lambda: keras.layers.UnitNormalization(name="unit"),
+     r"TF.js runs Activation, Add, AlphaDropout"),
+])
+@pytest.mark.filterwarnings("ignore:You passed `rms_scaling=True`")
+def test_what_tfjs_lacks_is_refused_by_name_with_an_alternative(make_layer, message):
+    with pytest.raises(MnistKerasError, match=message):
+        tfjs_topology(_model_with(make_layer()))
 
 
-def test_activations_tfjs_lacks_are_refused_by_name():
-    model = _model_with(keras.layers.Dense(8, activation="leaky_relu", name="leaky"))
-    with pytest.raises(MnistKerasError, match=r"layer 'leaky' \(Dense\) activation='leaky_relu'"):
-        tfjs_topology(model)
+@pytest.mark.parametrize("build, message", [
+    (lambda x: keras.layers.Conv2D(4, 3, groups=1, data_format="channels_first",
+                                   name="first")(keras.layers.Permute((3, 1, 2))(x)),
+     r"'first' \(Conv2D\) with data_format channels_first"),
+    (lambda x: keras.layers.Conv2D(4, 3, groups=2, name="grouped")(
+        keras.layers.Conv2D(4, 3)(x)), r"'grouped' \(Conv2D\) with groups=2 .*SeparableConv2D"),
+    (lambda x: keras.layers.GlobalAveragePooling2D(keepdims=True, name="kept")(x),
+     r"'kept' \(GlobalAveragePooling2D\) with keepdims=True"),
+    (lambda x: keras.layers.UpSampling2D(interpolation="bilinear", name="up")(x),
+     r"'up' \(UpSampling2D\) with interpolation 'bilinear'"),
+    (lambda x: keras.layers.Lambda(lambda t: t * 2, name="code")(x),
+     r"'code' \(Lambda\) has no TF.js counterpart; write the operation as a Keras layer"),
+])
+def test_settings_tfjs_cannot_honour_are_refused(build, message, tmp_path):
+    from web_export import export_model
+
+    inputs = keras.Input((28, 28, 1), name="image")
+    outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(build(inputs)))
+    with pytest.raises(MnistKerasError, match=message):
+        export_model(keras.Model(inputs, outputs), tmp_path / "site")
+    assert not (tmp_path / "site").exists()  # refused before anything was written
+
+
+def test_keras_3_names_become_the_names_tfjs_reads():
+    inputs = keras.Input((28, 28, 1), name="image")
+    x = keras.layers.DepthwiseConv2D(3, name="depthwise")(inputs)
+    x = keras.layers.LeakyReLU(negative_slope=0.2, name="leaky")(x)
+    x = keras.layers.SpatialDropout2D(0.3, name="spatial")(x)
+    x = keras.layers.Identity(name="same")(x)
+    model = keras.Model(inputs, keras.layers.Dense(10)(keras.layers.Flatten()(x)))
+    layers = {layer["name"]: layer for layer in tfjs_topology(model)["config"]["layers"]}
+    assert layers["leaky"]["config"]["alpha"] == pytest.approx(0.2)
+    assert layers["spatial"]["class_name"] == "Dropout"
+    assert layers["same"]["class_name"] == "Activation"
+    assert layers["same"]["config"]["activation"] == "linear"
+    names = [entry["name"] for entry in weight_entries(model)]
+    assert "depthwise/depthwise_kernel" in names and "depthwise/kernel" not in names
 
 
 def test_subclassed_models_are_refused():
