@@ -3,6 +3,7 @@
 import functools
 import http.server
 import threading
+import time
 
 import pytest
 
@@ -17,21 +18,29 @@ CHROMIUM_FLAGS = (
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     requested = None
+    delays = None
 
     def log_message(self, *args):
         pass
 
     def do_GET(self):
         self.requested.append(self.path)
+        time.sleep(self.delays.get(self.path.split("?")[0], 0))
         super().do_GET()
 
 
 class StaticServer:
-    """`python -m http.server -d FOLDER` in a thread, recording what was asked for."""
+    """`python -m http.server -d FOLDER` in a thread, recording what was asked for.
 
-    def __init__(self, folder):
+    Args:
+        folder: what to serve.
+        delays: `{path: seconds}` to answer some requests late (a slow network).
+    """
+
+    def __init__(self, folder, delays=None):
         self.requested = []
-        handler = type("Handler", (_QuietHandler,), {"requested": self.requested})
+        handler = type("Handler", (_QuietHandler,), {"requested": self.requested,
+                                                     "delays": delays or {}})
         self._server = http.server.ThreadingHTTPServer(
             ("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
@@ -46,8 +55,8 @@ class StaticServer:
 def serve():
     servers = []
 
-    def start(folder):
-        servers.append(StaticServer(folder))
+    def start(folder, delays=None):
+        servers.append(StaticServer(folder, delays))
         return servers[-1]
 
     yield start

@@ -9,10 +9,12 @@ from PIL import Image, ImageDraw
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from mnist_keras.config import TrainingConfig
 from mnist_keras.datasets import load_raw, scale_pixels
 from mnist_keras.models import build_model
 from mnist_keras.preprocessing import preprocess_drawing
 from mnist_keras.runs import load_model
+from mnist_keras.training import train
 from tests.web_export.conftest import make_driver
 from web_export import export_model
 
@@ -38,6 +40,12 @@ def sites(tmp_path_factory, small_cnn_run):
     for quantize in ("none", "float16", "uint8"):
         found[quantize] = export_model(small_cnn_run / "model.keras", root / quantize,
                                        quantize=quantize)
+    pruned = train(TrainingConfig(parent_model=str(small_cnn_run / "model.keras"),
+                                  parent_run="small-cnn", sparsity=0.8, epochs=0,
+                                  train_size=1_000, test_size=1_000),
+                   run_dir=root / "pruned-run")
+    found["pruned"] = export_model(root / "pruned-run" / "model.keras", root / "pruned")
+    found["pruned"].metrics = pruned.metrics
     keras.utils.set_random_seed(0)
     for name in ("cnn", "cnn-compact"):
         model = _with_random_statistics(build_model(name))
@@ -257,3 +265,33 @@ def test_without_webgpu_the_page_says_it_fell_back(serve, sites):
         assert status.startswith("Running on WebGL (WebGPU failed: "), status
     finally:
         driver.quit()
+
+
+def test_strokes_drawn_while_the_model_loads_are_kept_and_predicted(browser, serve, sites):
+    # The model arrives 3 s late: the page says so, drawing already works, and
+    # the stroke is predicted once the model is ready (it used to be dropped).
+    server = serve(sites["none"].out_dir, delays={"/model.json": 3.0})
+    browser.get(server.url + "index.html")
+    loading = browser.find_element("id", "loading")
+    WebDriverWait(browser, 10).until(lambda d: loading.is_displayed())
+    assert loading.text == "Loading model…"
+    panel = browser.find_element("css selector", ".panel.results")
+    width = panel.size["width"]
+    _draw_one(browser)
+    assert browser.execute_script("return document.body.dataset.ready") is None
+    WebDriverWait(browser, 60, poll_frequency=0.2).until(
+        lambda d: d.find_element("id", "digit").text != "–")
+    assert browser.find_element("id", "digit").text == "1"
+    assert not loading.is_displayed()
+    # The results panel kept its width when the prediction filled it.
+    assert panel.size["width"] == width
+
+
+def test_a_pruned_models_page_shows_its_sparsity(browser, serve, sites):
+    _open(browser, serve(sites["pruned"].out_dir))
+    facts = {element.get_attribute("data-fact"): element.text for element in
+             browser.find_elements("css selector", "#facts dd")}
+    metrics = sites["pruned"].metrics
+    assert facts["sparsity"].startswith(f"{100 * metrics.sparsity.sparsity:.1f}%")
+    assert facts["non-zero parameters"] == f"{metrics.nonzero_params:,}"
+    assert facts["weights"] == "float32"

@@ -12,7 +12,7 @@ const $ = (id) => document.getElementById(id);
 const pad = $("pad");
 const pen = pad.getContext("2d", { willReadFrequently: true });
 const state = { model: null, backend: null, timer: null, drawing: false, classNames: null,
-                levels: null };
+                levels: null, pending: false };
 
 // The thresholds come from the export's model-info.json (the library's
 // CONFIDENCE_LEVELS), so the page, the dashboard and the CLI agree.
@@ -63,7 +63,12 @@ function showNothing(message) {
 }
 
 async function predictDrawing() {
-  if (!state.model) return;
+  if (!state.model) {
+    // Drawn before the model was ready: predicted as soon as it is.
+    state.pending = true;
+    return;
+  }
+  state.pending = false;
   const pixels = pen.getImageData(0, 0, pad.width, pad.height);
   let input;
   try {
@@ -91,7 +96,6 @@ function point(event) {
 }
 
 function startStroke(event) {
-  if (!state.model) return;
   event.preventDefault();
   pad.setPointerCapture(event.pointerId);
   clearTimeout(state.timer);
@@ -136,10 +140,13 @@ function showFacts(info) {
   const facts = [
     ["model", info.name],
     ["parameters", info.params.toLocaleString("en")],
+    ...(info.sparsity == null ? [] : [
+      ["sparsity", `${(100 * info.sparsity).toFixed(1)}% of the pruned kernels are zero`],
+      ["non-zero parameters", info.nonzero_params.toLocaleString("en")]]),
     ["test accuracy", info.test_accuracy == null ? "not recorded"
       : `${(100 * info.test_accuracy).toFixed(2)}%` +
         (info.test_size ? ` on ${info.test_size.toLocaleString("en")} test digits` : "")],
-    ["weights", info.quantization === "none" ? "float32" : `quantized to ${info.quantization}`],
+    ["weights", info.quantization === "none" ? "float32" : `quantized to ${info.weights}`],
     ["weight bytes", `${info.weight_bytes.toLocaleString("en")}` +
       (info.quantization === "none" ? "" :
         ` (float32: ${info.float32_weight_bytes.toLocaleString("en")})`)],
@@ -183,6 +190,7 @@ async function start() {
   pad.addEventListener("pointercancel", endStroke);
   $("clear").addEventListener("click", () => {
     clearTimeout(state.timer);
+    state.pending = false;
     clearPad();
     showNothing("");
   });
@@ -201,7 +209,9 @@ async function start() {
   const asked = new URLSearchParams(location.search).get("backend");
   await switchBackend(BACKENDS.includes(asked) ? asked : null);
   state.model = await loadModel("model.json");
+  $("loading").hidden = true;
   document.body.dataset.ready = "true";
+  if (state.pending) await predictDrawing();
 }
 
 // For tests and the curious: the same functions the page uses.
@@ -212,5 +222,6 @@ window.mnistPage = {
 
 start().catch((error) => {
   $("status").textContent = `Could not start: ${error.message || error}`;
+  $("loading").textContent = "The model could not be loaded.";
   document.body.dataset.ready = "error";
 });
