@@ -11,6 +11,7 @@ import dash
 
 from dashboard import layout
 from dashboard.callbacks import register_all
+from dashboard.exported_sites import register_routes
 from dashboard.jobs import JobManager
 from dashboard.runs_view import raw_images
 from mnist_keras.devices import describe_device
@@ -41,6 +42,7 @@ def create_app(runs_dir="runs"):
     app.jobs = jobs
     app.layout = layout.page(describe_device())
     register_all(app, jobs, runs_dir)
+    register_routes(app.server, runs_dir)
     # Read the bundled images now, in the background, so the first preview or
     # gallery does not wait for it.
     threading.Thread(target=raw_images, daemon=True).start()

@@ -85,6 +85,7 @@ DOWNLOAD = "download"
 DOWNLOAD_FILE = "download-file"
 EXPORT_SITE = "export-site"
 EXPORT_QUANTIZE = "export-quantize"
+EXPORT_BUSY = "export-busy"
 REPORT = "report"
 UPLOAD = "upload"
 

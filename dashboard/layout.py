@@ -316,6 +316,7 @@ def runs_panel():
                                   for q in QUANTIZATIONS]),
             html.Button("Export to TF.js site", id=ids.EXPORT_SITE, n_clicks=0,
                         className="small"),
+            html.Span(id=ids.EXPORT_BUSY, className="busy", role="status"),
             dcc.Upload(id=ids.UPLOAD, max_size=MAX_UPLOAD_BYTES, multiple=False,
                        className="upload", accept=".keras",
                        children=html.Div(["Upload a .keras model: drop it here or ",

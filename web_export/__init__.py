@@ -9,9 +9,9 @@ neither Keras nor tensorflowjs (that happens when a model is exported).
 
 import importlib
 
-from web_export.options import QUANTIZATIONS
+from web_export.options import QUANTIZATIONS, WEIGHT_NAMES
 
-__all__ = ["QUANTIZATIONS", "ExportResult", "export_model"]
+__all__ = ["QUANTIZATIONS", "WEIGHT_NAMES", "ExportResult", "export_model"]
 
 
 def __getattr__(name):

@@ -2,13 +2,15 @@
 
 import contextlib
 
-from dash import Input, Output, State, ctx, dcc, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import ids, run_actions
+from dashboard.exported_sites import site_url
 from dashboard.report import run_report
 from dashboard.runs_view import raw_images
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import RunFormatError, run_in
+from web_export import WEIGHT_NAMES
 
 
 def ticked(rows, selected_rows):
@@ -110,7 +112,9 @@ def register(app, jobs, runs_dir):
         State(ids.RUNS_TABLE, "data"), State(ids.RUNS_TABLE, "selected_rows"),
         State(ids.EXPORT_QUANTIZE, "value"),
         prevent_initial_call=True,
-        running=[(Output(ids.EXPORT_SITE, "disabled"), True, False)],
+        running=[(Output(ids.EXPORT_SITE, "disabled"), True, False),
+                 (Output(ids.EXPORT_BUSY, "children"),
+                  "Exporting… (the first export loads the converter: about 10 s)", "")],
     )
     def export_site(_, rows, selected_rows, quantize):
         try:
@@ -118,9 +122,12 @@ def register(app, jobs, runs_dir):
             result = run_actions.export_run_site(runs_dir, name, quantize)
         except MnistKerasError as error:
             return str(error)
-        return (f"Exported {name} to {result.out_dir} ({result.weight_bytes:,} bytes of "
-                f"{quantize} weights). Serve it with: python -m http.server -d "
-                f"{result.out_dir}")
+        return [f"Exported {name} to {result.out_dir} ({result.weight_bytes:,} bytes of "
+                f"{WEIGHT_NAMES[quantize]} weights). ",
+                html.A("Open the exported page", href=site_url(name), target="_blank",
+                       id="exported-page-link"),
+                f" (served by this dashboard), or serve the folder anywhere with: "
+                f"python3 -m http.server -d {result.out_dir}"]
 
     @app.callback(
         Output(ids.RUNS_MESSAGE, "children", allow_duplicate=True),

@@ -158,11 +158,26 @@ def test_rename_refuses_a_bad_name_and_renames(page):
     assert (runs_dir / "mlp-baseline" / "model.keras").is_file()
 
 
-def test_export_a_run_to_a_tfjs_site_from_the_ui(page):
+def test_export_a_run_to_a_tfjs_site_from_the_ui_and_open_it(page):
     duo, runs_dir = page
     _tick(duo, 0)
     duo.find_element(f"#{ids.EXPORT_SITE}").click()
+    # A busy indicator while it runs (the converter's first import takes seconds).
+    duo.wait_for_contains_text(f"#{ids.EXPORT_BUSY}", "Exporting", timeout=10)
     duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Exported small-cnn to", timeout=120)
-    assert "python -m http.server -d" in _message(duo)
+    assert duo.find_element(f"#{ids.EXPORT_BUSY}").text == ""
+    message = _message(duo)
+    assert "float32 weights" in message and "python3 -m http.server -d" in message
     site = runs_dir / "small-cnn" / "site"
     assert (site / "index.html").is_file() and (site / "model.json").is_file()
+    # The link opens the page, served by the dashboard itself: it loads and predicts.
+    link = duo.find_element("#exported-page-link")
+    assert link.get_attribute("href").endswith("/exported/small-cnn/index.html")
+    duo.driver.get(link.get_attribute("href"))
+    WebDriverWait(duo.driver, 60).until(
+        lambda d: d.execute_script("return document.body.dataset.ready") == "true")
+    from tests.web_export.test_page_browser import _draw_one
+
+    _draw_one(duo.driver)
+    WebDriverWait(duo.driver, 30).until(lambda d: d.find_element("id", "digit").text != "–")
+    assert duo.find_element("#digit").text == "1"

@@ -208,7 +208,7 @@ async function start() {
   // ?backend=wasm (or webgpu, webgl, cpu) asks for one; otherwise the best that starts.
   const asked = new URLSearchParams(location.search).get("backend");
   await switchBackend(BACKENDS.includes(asked) ? asked : null);
-  state.model = await loadModel("model.json");
+  state.model = await loadModel(new URL("model.json", document.baseURI).href);
   $("loading").hidden = true;
   document.body.dataset.ready = "true";
   if (state.pending) await predictDrawing();

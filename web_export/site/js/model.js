@@ -35,7 +35,10 @@ export async function useBackend(name) {
     failures.map(([b, why]) => `${b}: ${why}`).join("; "));
 }
 
-export async function loadModel(url = "model.json") {
+// `url` should be absolute: TF.js fetches the weight shards from the model URL's
+// folder, and for a bare "model.json" it takes that folder to be the server's
+// root, which breaks a page served under a path (/exported/run/, a project site).
+export async function loadModel(url) {
   const model = await tf.loadLayersModel(url);
   // Warm up: the first call compiles the backend's kernels.
   await predictBatch(model, new Float32Array(784), 1);

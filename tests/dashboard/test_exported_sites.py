@@ -1,0 +1,51 @@
+"""The dashboard serves exported sites read-only, inside the run's site/, to this machine only."""
+
+import shutil
+
+import pytest
+
+from dashboard.app import create_app
+from web_export import export_model
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory, small_cnn_run):
+    runs_dir = tmp_path_factory.mktemp("served") / "runs"
+    shutil.copytree(small_cnn_run, runs_dir / "small-cnn")
+    export_model(runs_dir / "small-cnn" / "model.keras", runs_dir / "small-cnn" / "site")
+    (runs_dir / "not-exported").mkdir()
+    (runs_dir / "not-exported" / "status.json").write_text('{"status": "completed"}')
+    return create_app(runs_dir).server.test_client()
+
+
+def test_the_page_and_its_files_are_served(client):
+    page = client.get("/exported/small-cnn/index.html")
+    assert page.status_code == 200 and b"Draw a digit" in page.data
+    assert page.headers["Cache-Control"] == "no-store"
+    wasm = client.get("/exported/small-cnn/vendor/tfjs-backend-wasm.wasm")
+    assert wasm.status_code == 200 and wasm.mimetype == "application/wasm"
+    assert client.get("/exported/small-cnn/model.json").json["format"] == "layers-model"
+
+
+@pytest.mark.parametrize("path", [
+    "/exported/small-cnn/../config.json", "/exported/small-cnn/%2e%2e/config.json",
+    "/exported/..%2Fsmall-cnn/index.html", "/exported/small-cnn/missing.js",
+    "/exported/not-exported/index.html", "/exported/nothing/index.html",
+    "/exported/small-cnn/../../../etc/passwd",
+])
+def test_nothing_outside_a_runs_site_is_served(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and b"schema_version" not in response.data
+
+
+def test_only_this_machine_is_served(client):
+    outside = client.get("/exported/small-cnn/index.html",
+                         environ_base={"REMOTE_ADDR": "192.168.1.20"})
+    assert outside.status_code == 403
+    assert client.get("/exported/small-cnn/index.html",
+                      environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
+
+
+def test_it_is_read_only(client):
+    assert client.post("/exported/small-cnn/index.html").status_code == 405
+    assert client.put("/exported/small-cnn/model.json", data=b"{}").status_code == 405
