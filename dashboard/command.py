@@ -5,7 +5,7 @@ only when the command runs, so `mnist-keras --help` stays quick and a missing
 `[dashboard]` extra is reported in one line.
 """
 
-from mnist_keras.cli.parsing import missing_extra, require_extra
+from mnist_keras.cli.parsing import missing_extra
 from mnist_keras.errors import expected
 
 EXTRA_MODULES = ("dash", "dash_canvas", "plotly", "flask", "werkzeug")
@@ -17,13 +17,13 @@ def register(subparsers):
                         help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--runs-dir", default="runs", help="folder of runs (default: runs)")
-    parser.set_defaults(handler=run, needs_keras=True)
+    parser.set_defaults(handler=run, needs_keras=True,
+                        requires_extra=("dashboard", ("dash", "dash_canvas", "plotly")))
 
 
 def run(args):
     if not 1 <= args.port <= 65535:
         raise expected("a port in [1, 65535]", port=args.port)
-    require_extra("dashboard", ("dash", "dash_canvas", "plotly"))
     try:
         from dashboard.app import main as serve
     except ImportError as error:

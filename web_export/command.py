@@ -5,7 +5,7 @@ imported only when the command runs, and a missing `[export]` extra is
 reported in one line.
 """
 
-from mnist_keras.cli.parsing import missing_extra, print_json, require_extra
+from mnist_keras.cli.parsing import missing_extra, print_json
 from web_export.options import QUANTIZATIONS, WEIGHT_NAMES
 
 EXTRA_MODULES = ("tensorflowjs", "tensorflow_decision_forests", "tensorflow_hub", "jax",
@@ -19,11 +19,11 @@ def register(subparsers):
     parser.add_argument("--quantize", default="none", choices=QUANTIZATIONS.names(),
                         help=QUANTIZATIONS.help())
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.set_defaults(handler=run, needs_keras=True)
+    parser.set_defaults(handler=run, needs_keras=True,
+                        requires_extra=("export", ("tensorflowjs",)))
 
 
 def run(args):
-    require_extra("export", ("tensorflowjs",))
     from web_export.export import export_model
 
     try:
@@ -37,4 +37,4 @@ def run(args):
         return
     print(f"Wrote {result.out_dir}: {result.weight_bytes:,} bytes of "
           f"{WEIGHT_NAMES[args.quantize]} weights; serve it with: "
-          f"python -m http.server -d {result.out_dir}")
+          f"python3 -m http.server -d {result.out_dir}")

@@ -21,7 +21,7 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from mnist_keras.cli import evaluate, predict, prune, train  # noqa: E402
-from mnist_keras.cli.parsing import Parser, import_keras_quietly  # noqa: E402
+from mnist_keras.cli.parsing import Parser, import_keras_quietly, require_extra  # noqa: E402
 
 COMMANDS = (train, evaluate, predict, prune)
 PLUGIN_GROUP = "mnist_keras.commands"
@@ -53,6 +53,10 @@ def main(argv=None):
     from mnist_keras.errors import MnistKerasError
 
     try:
+        # A missing extra is reported before seconds go into importing Keras.
+        extra = getattr(args, "requires_extra", None)
+        if extra:
+            require_extra(*extra)
         if getattr(args, "needs_keras", False):
             import_keras_quietly()
         args.handler(args)

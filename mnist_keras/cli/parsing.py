@@ -73,7 +73,8 @@ def missing_extra(extra, error, modules):
 def require_extra(extra, modules):
     """Raises the missing-extra error unless every module in `modules` is installed.
 
-    Checked before a command does any work, without importing the modules.
+    Checked before a command does any work, without importing the modules. A
+    plugin command asks for it with `set_defaults(requires_extra=(extra, modules))`.
     """
     import importlib.util
 
