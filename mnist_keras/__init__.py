@@ -59,6 +59,7 @@ _EXPORTS = {
     "CONFIDENCE_LEVELS": "prediction",
     "Prediction": "prediction",
     "confidence_level": "prediction",
+    "is_unsure": "prediction",
     "predict_digits": "prediction",
     "predict_inputs": "prediction",
     "EmptyDrawingError": "preprocessing",
@@ -105,7 +106,13 @@ __all__ = sorted(_EXPORTS)
 def __getattr__(name):
     module = _EXPORTS.get(name)
     if module is None:
-        raise AttributeError(f"module 'mnist_keras' has no attribute {name!r}")
+        # A submodule (`mk.datasets`, `mk.runs`) is imported on first use too.
+        try:
+            value = importlib.import_module(f"mnist_keras.{name}")
+        except ModuleNotFoundError:
+            raise AttributeError(f"module 'mnist_keras' has no attribute {name!r}") from None
+        globals()[name] = value
+        return value
     value = getattr(importlib.import_module(f"mnist_keras.{module}"), name)
     globals()[name] = value  # later lookups skip this function
     return value

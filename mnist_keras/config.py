@@ -32,6 +32,13 @@ RANGES = {
     "rotation": (0.0, 45.0),
     "zoom": (0.0, 0.5),
     "translation": (0.0, 0.5),
+    "shear": (0.0, 0.6),
+    "stretch": (0.0, 0.5),
+    "elastic": (0.0, 4.0),
+    "stroke_width": (0.0, 1.0),
+    "blur": (0.0, 1.0),
+    "contrast": (0.0, 0.9),
+    "binarize": (0.0, 1.0),
     "early_stopping_patience": (1, 50),
     "reduce_lr_patience": (1, 50),
     "label_smoothing": (0.0, 0.5),
@@ -74,9 +81,18 @@ class TrainingConfig:
             the run); cosine-restarts (restarts after 1, 3, 7, ... epochs).
         dropout: overrides the model's dropout rate (0-0.9), or None.
         conv_channels: overrides the model's conv filter counts, or None.
-        augment: random rotation/zoom/translation while training.
-        rotation, zoom, translation: augmentation strengths (degrees,
-            fractions).
+        augment: augment the training images (the settings below; the
+            saved model never contains the augmentation).
+        rotation, zoom, translation: affine strengths (degrees, fractions).
+        shear, stretch: slant (shear factor) and aspect-ratio change
+            (fraction); 0 is off.
+        elastic: largest elastic displacement in pixels; 0 is off.
+        stroke_width: largest mix with a thicker or thinner stroke (0-1); 0
+            is off.
+        blur: largest mix with a blurred copy (0-1); 0 is off.
+        contrast: largest reduction of ink intensity (0-0.9); 0 is off.
+        binarize: share of training images redrawn as black-and-white
+            strokes, the way `preprocess_drawing` draws inputs (0-1); 0 is off.
         early_stopping_patience: epochs without validation improvement before
             stopping (best weights restored), or None.
         reduce_lr_patience: epochs without improvement before halving the
@@ -128,6 +144,13 @@ class TrainingConfig:
     rotation: float = 15.0
     zoom: float = 0.1
     translation: float = 0.1
+    shear: float = 0.0
+    stretch: float = 0.0
+    elastic: float = 0.0
+    stroke_width: float = 0.0
+    blur: float = 0.0
+    contrast: float = 0.0
+    binarize: float = 0.0
     early_stopping_patience: Optional[int] = None
     reduce_lr_patience: Optional[int] = None
     label_smoothing: float = 0.0

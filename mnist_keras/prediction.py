@@ -11,6 +11,10 @@ from mnist_keras.preprocessing import EmptyDrawingError, preprocess_drawing
 # (red). The dashboard and the exported page (through its model-info.json)
 # read these, so the three front ends agree.
 CONFIDENCE_LEVELS = (("high", 0.8), ("medium", 0.5))
+# A prediction is unsure when its top probability is under "top_below", or
+# the runner-up is within "margin_below" of it: it is then shown as unsure,
+# with the runner-up, everywhere.
+UNSURE = (("top_below", 0.5), ("margin_below", 0.25))
 
 
 def confidence_level(confidence):
@@ -25,15 +29,28 @@ def confidence_level(confidence):
     return "medium" if confidence >= levels["medium"] else "low"
 
 
+def is_unsure(probabilities):
+    """Whether the model hesitates: a low top probability, or a close runner-up.
+
+    >>> is_unsure([0.05, 0.9, 0.05]), is_unsure([0.5, 0.4, 0.1]), is_unsure([0.3, 0.2, 0.5])
+    (False, True, True)
+    """
+    ordered = np.sort(np.asarray(probabilities, np.float64))[::-1]
+    thresholds = dict(UNSURE)
+    runner_up = ordered[1] if len(ordered) > 1 else 0.0
+    return bool(ordered[0] < thresholds["top_below"]
+                or ordered[0] - runner_up < thresholds["margin_below"])
+
+
 @dataclasses.dataclass
 class Prediction:
     """One drawing's prediction.
 
     Attributes:
-        label: the predicted class, or None for an empty drawing.
-        probabilities: the 10 softmax outputs (None for an empty drawing).
-        image: the 28x28 input the model saw (None for an empty drawing).
-        error: why there is no prediction ("empty drawing: ..."), or None.
+        label: the predicted class, or None when the image is not a digit.
+        probabilities: the 10 softmax outputs (None when not a digit).
+        image: the 28x28 input the model saw (None when not a digit).
+        error: why there is no prediction ("not a digit: ..."), or None.
     """
 
     label: int = None
@@ -47,8 +64,22 @@ class Prediction:
 
     @property
     def level(self):
-        """`confidence_level` of this prediction (None for an empty drawing)."""
+        """`confidence_level` of this prediction (None when not a digit)."""
         return None if self.probabilities is None else confidence_level(self.confidence)
+
+    @property
+    def runner_up(self):
+        """The second most likely class (None when not a digit)."""
+        if self.probabilities is None or len(self.probabilities) < 2:
+            return None
+        others = np.array(self.probabilities, np.float64)
+        others[int(np.argmax(others))] = -np.inf
+        return int(np.argmax(others))
+
+    @property
+    def unsure(self):
+        """Whether to show this prediction as unsure (see `is_unsure`)."""
+        return self.probabilities is not None and is_unsure(self.probabilities)
 
 
 def predict_digits(model, images):
@@ -79,7 +110,7 @@ def predict_digits(model, images):
             inputs.append(preprocess_drawing(image))
             results.append(None)
         except EmptyDrawingError as error:
-            results.append(Prediction(error=f"empty drawing: {error}"))
+            results.append(Prediction(error=f"not a digit: {error}"))
     predicted = iter(predict_inputs(model, inputs))
     return [result or next(predicted) for result in results]
 

@@ -227,8 +227,11 @@ def _initial_model(config, data):
 def _fit_and_save(config, model, data, run, sinks, callbacks, verbose):
     fit_model = model
     if config.augment:
-        augmentation = build_augmentation(config.rotation, config.zoom, config.translation,
-                                          seed=config.seed)
+        augmentation = build_augmentation(
+            config.rotation, config.zoom, config.translation, shear=config.shear,
+            stretch=config.stretch, elastic=config.elastic, stroke_width=config.stroke_width,
+            blur=config.blur, contrast=config.contrast, binarize=config.binarize,
+            seed=config.seed)
         fit_model = keras.Sequential([augmentation, model], name=f"{model.name}_augmented")
     steps_per_epoch = int(np.ceil(len(data.x_train) / config.batch_size))
     # max(1, ...): a pruning run may have no epochs and then never uses it.

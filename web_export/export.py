@@ -18,7 +18,8 @@ import warnings
 
 from mnist_keras.datasets.names import CLASS_NAMES
 from mnist_keras.errors import expected
-from mnist_keras.prediction import CONFIDENCE_LEVELS
+from mnist_keras.prediction import CONFIDENCE_LEVELS, UNSURE
+from mnist_keras.preprocessing import recipe_settings
 from mnist_keras.runs import Run, RunFormatError, check_digit_classifier
 from web_export.options import QUANTIZATIONS, WEIGHT_NAMES
 from web_export.runtime import copy_runtime, tfjs_version
@@ -88,7 +89,8 @@ def _model_info(model, metrics, quantize, weight_bytes, float32_bytes):
         "test_accuracy": metrics.test_accuracy if metrics else None,
         "test_size": metrics.test_size if metrics else None,
         "class_names": list(metrics.class_names if metrics else CLASS_NAMES["mnist"]),
-        "confidence_levels": dict(CONFIDENCE_LEVELS),
+        "confidence_levels": dict(CONFIDENCE_LEVELS), "unsure": dict(UNSURE),
+        "preprocessing": recipe_settings(),
         "quantization": quantize, "weights": WEIGHT_NAMES[quantize],
         "weight_bytes": weight_bytes, "float32_weight_bytes": float32_bytes,
     }

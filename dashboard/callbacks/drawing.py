@@ -35,9 +35,17 @@ def prediction_card(name, prediction, class_names=None):
         html.Div(label, className="predicted-digit", style={"color": color}),
         html.Div(f"confidence {100 * confidence:.1f}%", className=f"confidence {level}",
                  style={"color": color}),
+        html.Div(_unsure_text(prediction, class_names), className="unsure")
+        if prediction.unsure else None,
         dcc.Graph(figure=figures.probability_figure(prediction.probabilities, class_names),
                   config={"displayModeBar": False}, className="probabilities"),
     ])
+
+
+def _unsure_text(prediction, class_names=None):
+    runner_up = prediction.runner_up
+    name = class_names[runner_up] if class_names else str(runner_up)
+    return f"unsure: maybe {name} ({100 * prediction.probabilities[runner_up]:.0f}%)"
 
 
 def _class_names(index, name):
@@ -60,9 +68,8 @@ def predict_strokes(runs_dir, strokes, selected, index=None):
     try:
         # Preprocessed once, whatever the number of models.
         image = preprocess_drawing(drawing.render_strokes(strokes))
-    except EmptyDrawingError:
-        return html.Div("That is an empty drawing: draw a digit with a bit more ink.",
-                        className="hint"), None
+    except EmptyDrawingError as error:
+        return html.Div(error.hint, className="hint not-a-digit"), None
     cards = []
     for name in chosen_runs(selected):
         try:

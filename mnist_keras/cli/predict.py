@@ -23,8 +23,11 @@ def run(args):
         if prediction.error:
             results.append({"image": path, "label": None, "error": prediction.error})
         else:
+            runner_up = prediction.runner_up
             results.append({"image": path, "label": prediction.label,
-                            "confidence": prediction.confidence,
+                            "confidence": prediction.confidence, "unsure": prediction.unsure,
+                            "runner_up": runner_up,
+                            "runner_up_confidence": float(prediction.probabilities[runner_up]),
                             "probabilities": [float(p) for p in prediction.probabilities]})
     if args.json:
         print_json(results)
@@ -32,5 +35,9 @@ def run(args):
     for result in results:
         if result["label"] is None:
             print(f"{result['image']}: {result['error']}")
+        elif result["unsure"]:
+            print(f"{result['image']}: {result['label']} ({100 * result['confidence']:.1f}%, "
+                  f"unsure: maybe {result['runner_up']} "
+                  f"({100 * result['runner_up_confidence']:.1f}%))")
         else:
             print(f"{result['image']}: {result['label']} ({100 * result['confidence']:.1f}%)")

@@ -114,7 +114,7 @@ def test_predict_prints_labels_and_empty_drawings(tmp_path, synthetic_data_dir, 
     assert main(["predict", model, str(tmp_path / "bar.png"), str(tmp_path / "blank.png")]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"{tmp_path / 'bar.png'}: {bar_result['label']} (")
-    assert lines[1].startswith(f"{tmp_path / 'blank.png'}: empty drawing")
+    assert lines[1].startswith(f"{tmp_path / 'blank.png'}: not a digit")
 
 
 def test_predict_reports_unreadable_images_in_one_line(tmp_path, synthetic_data_dir, capsys):

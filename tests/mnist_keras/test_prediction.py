@@ -34,7 +34,7 @@ def test_predictions_match_the_model_on_preprocessed_inputs(model):
 def test_empty_drawings_get_a_message_and_keep_their_place(model):
     results = predict_digits(model, [np.zeros((50, 50)), _bar(20), np.full((9, 9), 255, np.uint8)])
     assert [r.label is None for r in results] == [True, False, True]
-    assert results[0].error.startswith("empty drawing") and results[0].probabilities is None
+    assert results[0].error.startswith("not a digit: ") and results[0].probabilities is None
     assert results[1].error is None and 0 <= results[1].label <= 9
 
 
@@ -57,3 +57,19 @@ def test_predict_inputs_skips_preprocessing_and_agrees_with_predict_digits(model
     assert direct.image is x and direct.label == drawn.label
     np.testing.assert_allclose(direct.probabilities, drawn.probabilities, atol=1e-6)
     assert predict_inputs(model, []) == []
+
+
+@pytest.mark.parametrize("probabilities, unsure, runner_up", [
+    ([0.02, 0.9, 0.08], False, 2),   # sure
+    ([0.1, 0.45, 0.45], True, 2),   # a tie: unsure, the other is the runner-up
+    ([0.35, 0.55, 0.1], True, 0),   # a runner-up within 0.25
+    ([0.2, 0.45, 0.35], True, 2),   # a low top probability
+])
+def test_unsure_predictions_name_the_runner_up(probabilities, unsure, runner_up):
+    from mnist_keras.prediction import Prediction, is_unsure
+
+    prediction = Prediction(label=int(np.argmax(probabilities)),
+                            probabilities=np.asarray(probabilities))
+    assert prediction.unsure is unsure and is_unsure(probabilities) is unsure
+    assert prediction.runner_up == runner_up != prediction.label
+    assert Prediction(error="not a digit").unsure is False

@@ -5,12 +5,15 @@ from PIL import Image, ImageDraw
 from mnist_keras.datasets import load_raw
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.preprocessing import (
+    TARGET_STROKE_WIDTH,
     EmptyDrawingError,
-    area_resize,
     center_of_mass,
+    ink_levels,
+    ink_mask,
     load_image,
+    otsu_threshold,
     preprocess_drawing,
-    to_ink,
+    stroke_width,
 )
 
 
@@ -40,6 +43,11 @@ STYLES = {
         np.full(p.size[::-1], 200, np.uint8), np.asarray(p)]),
     "float grayscale": lambda p: np.asarray(p) / 255.0,
     "PIL image": lambda p: p,
+    "faint pencil on grey paper": lambda p: (200 - np.asarray(p, np.float64) * 0.2)
+    .astype(np.uint8),
+    "a shadow across the page": lambda p: np.clip(
+        255 - np.asarray(p, np.float64) - np.linspace(0, 90, 280)[None, :], 0, 255)
+    .astype(np.uint8),
 }
 
 
@@ -48,14 +56,14 @@ def test_every_style_gives_the_same_centred_digit(style):
     reference = preprocess_drawing(np.asarray(_seven()))
     result = preprocess_drawing(STYLES[style](_seven()))
     assert result.shape == (28, 28) and result.dtype == np.float32
-    assert np.abs(result - reference).max() < 0.02
+    assert np.abs(result - reference).mean() < 0.01
     row, col = center_of_mass(result)
     assert abs(row - 14) <= 1 and abs(col - 14) <= 1
 
 
 @pytest.mark.parametrize("size, offset, scale", [
     (280, (0, 0), 1.0), (280, (-80, 60), 0.5), (600, (150, -100), 0.6), (100, (0, 0), 1.0),
-    (280, (90, 90), 0.3),
+    (280, (90, 90), 0.3), (2000, (0, 0), 0.8),
 ])
 def test_size_and_position_do_not_matter(size, offset, scale):
     result = preprocess_drawing(_seven(size, offset, scale, width=max(3, int(18 * scale))))
@@ -66,10 +74,23 @@ def test_size_and_position_do_not_matter(size, offset, scale):
     assert max(height, width) in (19, 20, 21)  # the longer side becomes 20 px
 
 
-def test_mnist_digits_come_back_almost_unchanged():
+@pytest.mark.parametrize("pen", [4, 18, 40])
+def test_stroke_width_is_brought_to_mnists(pen):
+    # A thin ballpoint, a pen and a marker give strokes of about the same width.
+    result = preprocess_drawing(_seven(width=pen))
+    inked = result > 0.5
+    width = stroke_width(np.kron(inked, np.ones((4, 4), bool)))
+    assert abs(width - TARGET_STROKE_WIDTH) <= 6
+
+
+def test_mnist_digits_come_back_close_to_themselves():
     _, _, images, _ = load_raw()
     for image in images[:20]:
-        np.testing.assert_allclose(preprocess_drawing(image), image / 255.0, atol=0.1)
+        result = preprocess_drawing(image)
+        # Redrawn as black-and-white strokes of MNIST's median width: the
+        # same digit, with other grey levels.
+        assert np.abs(result - image / 255.0).mean() < 0.12
+        assert np.corrcoef(result.ravel(), image.ravel())[0, 1] > 0.7
 
 
 @pytest.mark.parametrize("image", [
@@ -80,21 +101,63 @@ def test_mnist_digits_come_back_almost_unchanged():
     np.pad(np.full((5, 5), 255, np.uint8), 140),  # a speck on a 280x280 canvas
 ])
 def test_blank_images_are_not_digits(image):
-    with pytest.raises(EmptyDrawingError, match="empty drawing"):
+    with pytest.raises(EmptyDrawingError, match="empty drawing") as error:
         preprocess_drawing(image)
+    assert error.value.hint == "That is an empty drawing: draw a digit."
 
 
-def test_a_small_but_real_mark_is_still_a_digit():
+def _canvas_with(mark):
     canvas = np.zeros((280, 280), np.uint8)
-    canvas[100:140, 138:142] = 255  # 160 inked pixels: a short stroke
+    yy, xx = np.mgrid[:280, :280]
+    mark(canvas, yy, xx)
+    return canvas
+
+
+@pytest.mark.parametrize("name, mark", [
+    ("a tap of the 22 px pen",
+     lambda c, y, x: c.__setitem__((y - 140) ** 2 + (x - 100) ** 2 <= 11 ** 2, 255)),
+    ("a short tick", lambda c, y, x: c.__setitem__((slice(120, 132), slice(100, 130)), 255)),
+    ("a marker pressed down",
+     lambda c, y, x: c.__setitem__((y - 140) ** 2 + (x - 140) ** 2 <= 30 ** 2, 255)),
+])
+def test_taps_ticks_and_blobs_are_not_digits(name, mark):
+    # Regression: a tap on the canvas was predicted "0" with 93% confidence.
+    with pytest.raises(EmptyDrawingError, match="not a digit") as error:
+        preprocess_drawing(_canvas_with(mark))
+    assert "not a digit" in error.value.hint
+
+
+def test_a_small_but_real_digit_is_still_a_digit():
+    canvas = np.zeros((280, 280), np.uint8)
+    canvas[100:150, 138:142] = 255  # a short "1": 18% of the canvas, 12 strokes long
     assert preprocess_drawing(canvas).max() > 0.9
 
 
-def test_light_paper_background_is_lifted_to_zero():
-    page = np.full((100, 100), 230, np.uint8)
+def test_paper_grey_paper_and_lighting_are_removed():
+    page = np.full((100, 100), 230, np.uint8) - np.linspace(0, 60, 100).astype(np.uint8)
     page[20:80, 45:55] = 20
-    ink = to_ink(page)
-    assert ink.max() == 1.0 and ink[0, 0] == 0.0
+    levels = ink_levels(page)
+    assert levels.max() == 255 and levels[0, 0] == 0
+    assert levels[:, -1].max() < 0.1 * 255  # the shading at the edge: far under the ink
+
+
+def test_ruled_paper_lines_and_specks_are_not_ink():
+    page = np.full((280, 280, 3), 250, np.uint8)
+    page[::28, :] = (150, 190, 240)  # ruled lines, across the whole page
+    page[:, 30] = (240, 130, 130)    # the margin
+    page[60:220, 130:140] = (20, 30, 120)  # a "1" in blue ink
+    page[250, 250] = (0, 0, 0)  # a speck of dust
+    mask, _ = ink_mask(ink_levels(page))
+    rows, cols = np.nonzero(mask)
+    assert (rows.min(), rows.max(), cols.min(), cols.max()) == (60, 219, 130, 139)
+
+
+def test_otsu_splits_two_groups_and_stroke_width_is_measured():
+    levels = np.array([10] * 50 + [200] * 50)
+    assert 10 <= otsu_threshold(levels) < 200
+    bar = np.zeros((60, 60), bool)
+    bar[10:50, 20:28] = True  # 8 px wide
+    assert stroke_width(bar) == pytest.approx(8, rel=0.25)
 
 
 @pytest.mark.parametrize("image, message", [
@@ -107,11 +170,11 @@ def test_non_images_are_reported(image, message):
         preprocess_drawing(image)
 
 
-def test_area_resize_preserves_mean_and_averages_blocks():
-    image = np.arange(16, dtype=float).reshape(4, 4)
-    np.testing.assert_allclose(area_resize(image, 2, 2), [[2.5, 4.5], [10.5, 12.5]])
-    odd = np.random.default_rng(0).random((7, 5))
-    assert area_resize(odd, 3, 4).mean() == pytest.approx(odd.mean())
+def test_nan_and_infinite_values_do_not_crash():
+    image = np.zeros((100, 100))
+    image[20:80, 45:55] = 1.0
+    image[0, 0], image[1, 1] = np.nan, np.inf
+    assert preprocess_drawing(image).max() == 1.0
 
 
 def test_load_image_reads_files_and_reports_bad_ones(tmp_path):

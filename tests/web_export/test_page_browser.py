@@ -1,6 +1,7 @@
 """The exported page in real headless Chromium: TF.js predictions, preprocessing, drawing."""
 
 import json
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -12,13 +13,14 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from mnist_keras.config import TrainingConfig
 from mnist_keras.datasets import load_raw, scale_pixels
 from mnist_keras.models import build_model
-from mnist_keras.preprocessing import preprocess_drawing
+from mnist_keras.preprocessing import EmptyDrawingError, preprocess_drawing
 from mnist_keras.runs import load_model
 from mnist_keras.training import train
 from tests.web_export.conftest import make_driver
 from web_export import export_model
 
 pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _with_random_statistics(model, seed=0):
@@ -152,26 +154,71 @@ def _drawings():
     ]
 
 
-def test_page_preprocessing_matches_the_library(browser, serve, sites):
+def _benchmark_pages():
+    """A page of every style of the robustness benchmark, and real UCI digits, as RGBA."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from handwriting_styles import STYLES, render
+    from robustness import uci_pages
+
+    _, _, images, _ = load_raw()
+    for number, style in enumerate(STYLES):
+        for seed in (number, number + 100):
+            page = render(images[seed], style, seed)
+            yield f"{style} #{seed}", np.dstack([page, np.full(page.shape[:2], 255, np.uint8)])
+    pages, _ = uci_pages()
+    for index in (0, 7, 400):
+        gray = pages[index]
+        yield f"UCI digit {index}", np.dstack([gray, gray, gray, np.full(gray.shape, 255,
+                                                                          np.uint8)])
+
+
+def _page_preprocess(browser, rgba):
+    height, width = rgba.shape[:2]
+    return browser.execute_script("""
+        const [data, width, height] = arguments;
+        try {
+          return Array.from(window.mnistPage.preprocess(
+              Uint8ClampedArray.from(data), width, height));
+        } catch (error) { return error.constructor.name + ": " + error.message; }""",
+        rgba.ravel().tolist(), width, height)
+
+
+def test_page_preprocessing_is_the_librarys_bit_for_bit(browser, serve, sites):
     _open(browser, serve(sites["none"].out_dir))
-    for name, rgba in _drawings():
-        height, width = rgba.shape[:2]
-        got = browser.execute_script("""
-            const [data, width, height] = arguments;
-            return Array.from(window.mnistPage.preprocess(
-                Uint8ClampedArray.from(data), width, height));""",
-            rgba.ravel().tolist(), width, height)
+    for name, rgba in [*_drawings(), *_benchmark_pages()]:
+        got = _page_preprocess(browser, rgba)
         expected = preprocess_drawing(rgba)
-        assert expected.max() > 0.9 and len(got) == 784
-        difference = np.abs(np.asarray(got).reshape(28, 28) - expected).max()
-        print(f"\n{name}: JS vs Python max difference {difference:.2e}")
-        assert difference < 0.02, name
-    blank = np.full((280, 280, 4), 255, np.uint8)
-    error = browser.execute_script("""
-        try { window.mnistPage.preprocess(Uint8ClampedArray.from(arguments[0]), 280, 280); }
-        catch (error) { return error.constructor.name + ": " + error.message; }""",
-        blank.ravel().tolist())
-    assert error.startswith("EmptyDrawingError") and "empty drawing" in error
+        assert expected.max() > 0.9 and len(got) == 784, (name, got)
+        difference = np.abs(np.asarray(got, np.float32).reshape(28, 28) - expected).max()
+        assert difference == 0, f"{name}: JS vs Python max difference {difference:.2e}"
+
+
+def _marks():
+    """What is not a digit: blank, a speck, a tap, a short tick, a fat blob."""
+    canvas = np.full((280, 280), 255, np.uint8)
+    tap = canvas.copy()
+    yy, xx = np.mgrid[:280, :280]
+    tap[(yy - 140) ** 2 + (xx - 100) ** 2 <= 11 ** 2] = 0  # one tap of the 22 px pen
+    tick = canvas.copy()
+    tick[120:132, 100:130] = 0
+    blob = canvas.copy()
+    blob[(yy - 140) ** 2 + (xx - 140) ** 2 <= 30 ** 2] = 0  # a marker pressed down
+    speck = canvas.copy()
+    speck[140:143, 140:143] = 0
+    for name, gray in (("blank", canvas), ("speck", speck), ("tap", tap), ("tick", tick),
+                       ("blob", blob)):
+        yield name, np.dstack([gray, gray, gray, np.full(gray.shape, 255, np.uint8)])
+
+
+def test_marks_that_are_not_digits_are_refused_by_both(browser, serve, sites):
+    _open(browser, serve(sites["none"].out_dir))
+    for name, rgba in _marks():
+        with pytest.raises(EmptyDrawingError):
+            preprocess_drawing(rgba)
+        got = _page_preprocess(browser, rgba)
+        assert isinstance(got, str) and got.startswith("EmptyDrawingError"), (name, got)
 
 
 def _draw_one(browser):

@@ -2,7 +2,9 @@
 // chooser, results and model facts; preprocessing and TF.js live in their
 // own modules.
 
-import { BACKENDS, BACKEND_NAMES, loadModel, predictBatch, predictOne, useBackend } from "./model.js";
+import {
+  BACKENDS, BACKEND_NAMES, hesitation, loadModel, predictBatch, predictOne, useBackend,
+} from "./model.js";
 import { EmptyDrawingError, preprocess } from "./preprocess.js";
 
 const PAUSE_MS = 500;
@@ -12,13 +14,17 @@ const $ = (id) => document.getElementById(id);
 const pad = $("pad");
 const pen = pad.getContext("2d", { willReadFrequently: true });
 const state = { model: null, backend: null, timer: null, drawing: false, classNames: null,
-                levels: null, pending: false };
+                levels: null, unsure: null, recipe: null, pending: false };
 
 // The thresholds come from the export's model-info.json (the library's
 // CONFIDENCE_LEVELS), so the page, the dashboard and the CLI agree.
 function level(confidence) {
   const { high, medium } = state.levels;
   return confidence > high ? "high" : confidence >= medium ? "medium" : "low";
+}
+
+function className(label) {
+  return state.classNames ? state.classNames[label] : String(label);
 }
 
 function clearPad() {
@@ -56,6 +62,7 @@ function showNothing(message) {
   $("digit").textContent = "–";
   $("digit").className = "digit";
   $("confidence").textContent = "";
+  $("unsure").textContent = "";
   $("timing").textContent = "";
   $("bars").replaceChildren();
   $("message").textContent = message || "";
@@ -72,7 +79,7 @@ async function predictDrawing() {
   const pixels = pen.getImageData(0, 0, pad.width, pad.height);
   let input;
   try {
-    input = preprocess(pixels.data, pixels.width, pixels.height);
+    input = preprocess(pixels.data, pixels.width, pixels.height, state.recipe);
   } catch (error) {
     if (error instanceof EmptyDrawingError) return showNothing(error.message);
     throw error;
@@ -80,10 +87,13 @@ async function predictDrawing() {
   const { label, probabilities, milliseconds } = await predictOne(state.model, input);
   const confidence = probabilities[label];
   $("message").textContent = "";
-  $("digit").textContent = state.classNames ? state.classNames[label] : String(label);
+  $("digit").textContent = className(label);
   $("digit").className = `digit ${level(confidence)}`;
   $("confidence").textContent = `confidence ${(100 * confidence).toFixed(1)}%`;
   $("confidence").className = `confidence ${level(confidence)}`;
+  const { runnerUp, unsure } = hesitation(probabilities, label, state.unsure);
+  $("unsure").textContent = unsure ? `unsure: maybe ${className(runnerUp)} ` +
+    `(${(100 * probabilities[runnerUp]).toFixed(0)}%)` : "";
   $("timing").textContent = `${milliseconds.toFixed(1)} ms on ${BACKEND_NAMES[state.backend]}`;
   showBars(probabilities, label);
   showInput(input);
@@ -204,6 +214,8 @@ async function start() {
   const info = await (await fetch("model-info.json")).json();
   state.classNames = info.class_names;
   state.levels = info.confidence_levels;
+  state.recipe = info.preprocessing;
+  state.unsure = info.unsure;
   showFacts(info);
   // ?backend=wasm (or webgpu, webgl, cpu) asks for one; otherwise the best that starts.
   const asked = new URLSearchParams(location.search).get("backend");
@@ -216,7 +228,8 @@ async function start() {
 
 // For tests and the curious: the same functions the page uses.
 window.mnistPage = {
-  preprocess, predictBatch,
+  preprocess: (data, width, height) => preprocess(data, width, height, state.recipe),
+  predictBatch,
   get model() { return state.model; }, get backend() { return state.backend; },
 };
 

@@ -53,6 +53,20 @@ export async function predictBatch(model, inputs, count) {
   return values;
 }
 
+// The second most likely class, and whether the model hesitates: a low top
+// probability or a close runner-up (thresholds from model-info.json "unsure",
+// the library's UNSURE).
+export function hesitation(probabilities, label, thresholds) {
+  let runnerUp = label === 0 ? 1 : 0;
+  for (let i = 0; i < probabilities.length; i++) {
+    if (i !== label && probabilities[i] > probabilities[runnerUp]) runnerUp = i;
+  }
+  const top = probabilities[label];
+  const unsure = top < thresholds.top_below ||
+    top - probabilities[runnerUp] < thresholds.margin_below;
+  return { runnerUp, unsure };
+}
+
 // One drawing: {label, probabilities, milliseconds} (time includes reading back).
 export async function predictOne(model, input) {
   const started = performance.now();
