@@ -22,8 +22,12 @@ class MetricsRecorder(keras.callbacks.Callback):
     - `"start"`: `epochs`, `steps_per_epoch`, `time`.
     - `"batch"`: `epoch` (1-based), `batch` (1-based), `step` (global),
       `loss`/`accuracy` (Keras' running means over the epoch so far),
-      `batch_loss`/`batch_accuracy` (this batch alone, recovered from the
-      running means), `batch_seconds`.
+      `batch_loss`/`batch_accuracy` (the batches since the last record,
+      recovered from the running means), `batch_seconds` (time per batch).
+
+    When the model runs several steps per execution (`steps_per_execution`),
+    Keras calls batch hooks once per execution, with the last step's index: a
+    record then covers the batches since the previous one.
     - `"epoch"`: `epoch`, `loss`, `accuracy`, `val_loss`, `val_accuracy`
       (when validating), `epoch_seconds`, `learning_rate`.
     - `"end"`: `epochs_done`, `stopped_early`, `train_seconds`.
@@ -71,23 +75,29 @@ class MetricsRecorder(keras.callbacks.Callback):
         self._epoch = epoch + 1
         self._epoch_start = self._batch_start = time.perf_counter()
         self._previous = {"loss": 0.0, "accuracy": 0.0}
+        self._batches_done = 0
 
     def on_train_batch_end(self, batch, logs=None):
         now = time.perf_counter()
-        self._step += 1
+        # An epoch's last execution may run fewer steps than asked, and Keras
+        # still reports its planned last index.
+        done, before = min(batch + 1, self.params.get("steps") or batch + 1), self._batches_done
+        steps = max(1, done - before)
+        self._step += steps
+        self._batches_done = done
         if not self.batch_records:
             return
-        record = {"type": "batch", "epoch": self._epoch, "batch": batch + 1, "step": self._step}
+        record = {"type": "batch", "epoch": self._epoch, "batch": done, "step": self._step}
         for key in ("loss", "accuracy"):
             if logs and key in logs:
                 running = float(logs[key])
-                # Keras reports the mean over the epoch so far; the batch's own
-                # value is the difference of consecutive running sums (batches
-                # of one epoch are equal-sized but for the last, close enough).
+                # Keras reports the mean over the epoch so far; the new
+                # batches' own mean is the difference of the running sums
+                # (batches of one epoch are equal-sized but for the last).
                 record[key] = running
-                record[f"batch_{key}"] = running * (batch + 1) - self._previous[key] * batch
+                record[f"batch_{key}"] = (running * done - self._previous[key] * before) / steps
                 self._previous[key] = running
-        record["batch_seconds"] = now - self._batch_start
+        record["batch_seconds"] = (now - self._batch_start) / steps
         self._batch_start = now
         self._emit(record)
 
@@ -179,8 +189,9 @@ class ProgressBar(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         logs = logs or {}
-        self._bar.update(1)
-        if batch % 10 == 0 and "loss" in logs:
+        # Several steps per execution: Keras reports the last one's index.
+        self._bar.update(min(batch + 1, self._bar.total or batch + 1) - self._bar.n)
+        if "loss" in logs:
             self._bar.set_postfix(
                 loss=f"{float(logs['loss']):.4f}", acc=f"{float(logs.get('accuracy', np.nan)):.4f}",
                 refresh=False,

@@ -18,6 +18,7 @@ from mnist_keras.config import TrainingConfig
 from mnist_keras.datasets import load_dataset
 from mnist_keras.evaluation import evaluate
 from mnist_keras.models import build_model
+from mnist_keras.pipeline import steps_per_execution_for, targets, training_data
 from mnist_keras.pruning import (
     PruningCallback,
     make_sparsity_schedule,
@@ -237,11 +238,17 @@ def _fit_and_save(config, model, data, run, sinks, callbacks, verbose):
     # max(1, ...): a pruning run may have no epochs and then never uses it.
     schedule = make_schedule(config.schedule, config.learning_rate, steps_per_epoch,
                              max(1, config.epochs))
+    # One-hot targets only where label smoothing needs them.
+    sparse = not config.label_smoothing
+    loss = (keras.losses.SparseCategoricalCrossentropy() if sparse else
+            keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing))
+    # Pruning re-applies its masks after every single optimizer step.
+    steps_per_execution = 1 if config.sparsity is not None else \
+        steps_per_execution_for(model, config.batch_size)
     fit_model.compile(
         optimizer=make_optimizer(config.optimizer, schedule, config.momentum,
                                  config.weight_decay),
-        loss=keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing),
-        metrics=["accuracy"],
+        loss=loss, metrics=["accuracy"], steps_per_execution=steps_per_execution,
     )
     has_validation = len(data.x_val) > 0
     monitor = "val_loss" if has_validation else "loss"
@@ -263,16 +270,15 @@ def _fit_and_save(config, model, data, run, sinks, callbacks, verbose):
         fit_callbacks.append(pruning)
     fit_callbacks.extend(callbacks)
 
-    def one_hot(labels):
-        return keras.utils.to_categorical(labels, data.num_classes)
-
     started = time.perf_counter()
     if config.epochs:
+        inputs, fit_arguments = training_data(data.x_train, data.y_train, config.batch_size,
+                                              config.seed, data.num_classes, sparse)
+        validation = (data.x_val, targets(data.y_val, data.num_classes, sparse))
         fit_model.fit(
-            data.x_train, one_hot(data.y_train),
-            batch_size=config.batch_size,
+            inputs, **fit_arguments,
             epochs=config.epochs,
-            validation_data=(data.x_val, one_hot(data.y_val)) if has_validation else None,
+            validation_data=validation if has_validation else None,
             callbacks=fit_callbacks,
             verbose=verbose,
         )

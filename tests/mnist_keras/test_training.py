@@ -66,7 +66,10 @@ def test_train_writes_the_run_folder_and_learns(tmp_path, synthetic_data_dir):
     assert sum(map(sum, metrics["confusion_matrix"])) == 1_000
     history = json.loads((run_dir / "history.json").read_text())
     assert [e["epoch"] for e in history["epochs"]] == [1, 2]
-    assert len(history["batches"]) == 2 * 17  # 1,080 images / 64 per batch
+    # 1,080 images / 64 per batch: 17 steps an epoch, recorded after each
+    # execution of several steps, the last record of an epoch at its last step.
+    last = [b for b in history["batches"] if b["batch"] == 17]
+    assert [b["epoch"] for b in last] == [1, 2] and history["batches"][-1]["step"] == 34
     events, _ = read_jsonl(run_dir / "events.jsonl")
     assert events[0]["type"] == "start" and events[-1]["type"] == "end"
     assert json.loads((run_dir / "status.json").read_text())["status"] == "completed"
@@ -99,7 +102,8 @@ def test_cancelled_training_keeps_and_evaluates_what_was_trained(tmp_path, synth
     status = json.loads((tmp_path / "run" / "status.json").read_text())
     assert status["status"] == "cancelled"
     assert (tmp_path / "run" / "model.keras").exists()
-    assert len(result.history.batches) == 5 and result.metrics.epochs_done == 1
+    # Cancelled after five recorded executions, long before the 50 epochs.
+    assert len(result.history.batches) == 5 and result.metrics.epochs_done < 50
 
 
 class _Crash(keras.callbacks.Callback):
@@ -182,3 +186,25 @@ def test_ctrl_c_marks_the_run_interrupted_and_keeps_its_files(tmp_path, syntheti
     assert status["status"] == "failed" and status["error"].startswith("Interrupted (Ctrl+C)")
     events, _ = read_jsonl(tmp_path / "run" / "events.jsonl")
     assert events[0]["type"] == "start"  # what was recorded before the interrupt is flushed
+
+
+def test_several_steps_per_execution_keep_live_records_and_batch_means(synthetic_data_dir):
+    from mnist_keras.pipeline import steps_per_execution_for
+
+    config = _config(synthetic_data_dir, epochs=1)
+    result = train(config)
+    batches = result.history.batches
+    model = result.model
+    steps = steps_per_execution_for(model, config.batch_size)
+    assert steps > 1 and len(batches) == -(-17 // steps)  # one record per execution
+    # The running mean is rebuilt from the records' own batch means.
+    rebuilt = sum(b["batch_loss"] * (b["batch"] - (batches[i - 1]["batch"] if i else 0))
+                  for i, b in enumerate(batches)) / 17
+    assert rebuilt == pytest.approx(batches[-1]["loss"], rel=1e-4)
+
+
+def test_sparse_targets_unless_label_smoothing_needs_one_hot(synthetic_data_dir):
+    # The same data trains either way; only the targets' form differs.
+    for smoothing in (0.0, 0.1):
+        result = train(_config(synthetic_data_dir, epochs=2, label_smoothing=smoothing))
+        assert result.metrics.test_accuracy > 0.9
