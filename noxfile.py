@@ -66,6 +66,9 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/predict_latency.py")
     session.run("python", "benchmarks/drawing_panel.py")
     session.run("python", "benchmarks/pruning.py")
+    session.run("python", "benchmarks/pruning_recovery.py")
+    session.run("python", "benchmarks/train_speed.py")
+    session.run("python", "benchmarks/recipes.py")
     session.run("python", "benchmarks/train_full.py", *session.posargs)
 
 

@@ -24,6 +24,15 @@ LABEL_SMOOTHING = "label-smoothing"
 ROTATION = "rotation"
 ZOOM = "zoom"
 TRANSLATION = "translation"
+SHEAR = "shear"
+STRETCH = "stretch"
+ELASTIC = "elastic"
+STROKE_WIDTH = "stroke-width"
+BLUR = "blur"
+CONTRAST = "contrast"
+BINARIZE = "binarize"
+RECIPE = "recipe"
+RECIPE_HINT = "recipe-hint"
 DEVICE = "device"
 TRAIN = "train"
 CANCEL = "cancel"
@@ -110,7 +119,8 @@ PREVIEW_SEED = "preview-seed"
 # `disabled` prop: its option is disabled instead).
 TRAINING_CONTROLS = (MODEL, TRAIN_SIZE, TEST_SIZE, BATCH_SIZE, EPOCHS, LEARNING_RATE,
                      OPTIMIZER, SCHEDULE, DROPOUT, SEED, VALIDATION_SPLIT, EARLY_STOPPING,
-                     REDUCE_LR, LABEL_SMOOTHING, ROTATION, ZOOM, TRANSLATION, ADD_LAYER, TRAIN,
+                     REDUCE_LR, LABEL_SMOOTHING, ROTATION, ZOOM, TRANSLATION, SHEAR, STRETCH,
+                     ELASTIC, STROKE_WIDTH, BLUR, CONTRAST, BINARIZE, RECIPE, ADD_LAYER, TRAIN,
                      PRUNE_START, QUEUE)
 
 # Stores that say when to refresh the results and the run list.

@@ -1,31 +1,24 @@
 """Layout factories: each returns one part of the page; `page()` assembles them."""
 
-import dataclasses
-
 from dash import dash_table, dcc, html
 from dash_canvas import DashCanvas
 
 from dashboard import drawing, figures, ids
 from dashboard.limits import MAX_UPLOAD_BYTES
-from mnist_keras.config import RANGES, TrainingConfig
+from dashboard.training_form import AUGMENTATION_FIELDS, DEFAULT_RECIPE, form_values
+from mnist_keras.config import RANGES
+from mnist_keras.fine_tuning import FINE_TUNE_STEPS
 from mnist_keras.layer_specs import LAYER_SETTINGS, PRESETS
+from mnist_keras.recipes import RECIPES, recipe_config
 from mnist_keras.registries import ACTIVATIONS, MODELS, OPTIMIZERS, SCHEDULES
 from web_export import QUANTIZATIONS
 
 CUSTOM_MODEL = "custom"
 
-_LIBRARY_DEFAULTS = {field.name: field.default for field in dataclasses.fields(TrainingConfig)}
-
-# The dashboard's quick defaults (the reference playground's), not the library's;
-# a 10% validation split, so the epoch chart has validation curves to show.
-DEFAULTS = {
-    ids.VALIDATION_SPLIT: 0.1,
-    ids.TRAIN_SIZE: 5_500,
-    ids.TEST_SIZE: 1_000,
-    ids.BATCH_SIZE: 128,
-    ids.EPOCHS: 10,
-    ids.LEARNING_RATE: -3.0,  # log10 of 1e-3
-}
+# The form opens on the quick recipe (the reference playground's defaults: 5,500
+# images, 10 epochs, a 10% validation split, so the epoch chart has validation
+# curves to show).
+DEFAULTS = form_values(recipe_config(DEFAULT_RECIPE))
 
 LAYER_COLUMNS = ("type", "filters", "kernel_size", "strides", "padding", "pool_size", "rate",
                  "units", "activation")
@@ -79,7 +72,7 @@ def layer_builder():
 
 
 def augment_options(disabled=False):
-    return [{"label": " rotate ±15°, zoom ±10%, shift ±10%", "value": "on",
+    return [{"label": " on (its settings are under More settings)", "value": "on",
              "disabled": disabled}]
 
 
@@ -89,8 +82,13 @@ def training_panel(device):
     low_test, high_test = RANGES["test_size"]
     return html.Section(className="panel", children=[
         html.H2("Train"),
+        _field("Recipe", dcc.Dropdown(
+            id=ids.RECIPE, value=DEFAULT_RECIPE, clearable=False,
+            options=[{"label": name, "value": name, "title": RECIPES.describe(name)}
+                     for name in RECIPES]),
+               html.Span(RECIPES.describe(DEFAULT_RECIPE), id=ids.RECIPE_HINT)),
         _field("Architecture", dcc.Dropdown(
-            id=ids.MODEL, value="cnn", clearable=False,
+            id=ids.MODEL, value=DEFAULTS[ids.MODEL], clearable=False,
             options=[{"label": name, "value": name} for name in MODELS]
             + [{"label": "custom (layer builder)", "value": CUSTOM_MODEL}])),
         layer_builder(),
@@ -109,24 +107,25 @@ def training_panel(device):
             _field("Batch size", _number(ids.BATCH_SIZE, DEFAULTS[ids.BATCH_SIZE],
                                          *RANGES["batch_size"])),
             _field("Epochs", _number(ids.EPOCHS, DEFAULTS[ids.EPOCHS], *RANGES["epochs"])),
-            _field("Seed", _number(ids.SEED, 0, *RANGES["seed"])),
+            _field("Seed", _number(ids.SEED, DEFAULTS[ids.SEED], *RANGES["seed"])),
         ]),
         _field(html.Span(["Learning rate ", html.Span(id=ids.LEARNING_RATE_LABEL)]),
-               dcc.Slider(id=ids.LEARNING_RATE, min=-4, max=0, step=0.1,
+               dcc.Slider(id=ids.LEARNING_RATE, min=-4, max=0, step=0.01,
                           value=DEFAULTS[ids.LEARNING_RATE],
                           marks={v: f"1e{v}" if v else "1" for v in range(-4, 1)})),
         html.Div(className="row", children=[
             _field("Optimizer", dcc.Dropdown(
-                id=ids.OPTIMIZER, value=_LIBRARY_DEFAULTS["optimizer"], clearable=False,
+                id=ids.OPTIMIZER, value=DEFAULTS[ids.OPTIMIZER], clearable=False,
                 options=[{"label": o, "value": o} for o in OPTIMIZERS])),
             _field("Schedule", dcc.Dropdown(
-                id=ids.SCHEDULE, value=_LIBRARY_DEFAULTS["schedule"], clearable=False,
+                id=ids.SCHEDULE, value=DEFAULTS[ids.SCHEDULE], clearable=False,
                 options=[{"label": s, "value": s} for s in SCHEDULES])),
         ]),
         html.Div(className="row", children=[
-            _field("Dropout", _number(ids.DROPOUT, None, *RANGES["dropout"], step=0.05,
+            _field("Dropout", _number(ids.DROPOUT, DEFAULTS[ids.DROPOUT], *RANGES["dropout"],
+                                      step=0.05,
                                       placeholder="model's own")),
-            _field("Augmentation", dcc.Checklist(id=ids.AUGMENT, value=[],
+            _field("Augmentation", dcc.Checklist(id=ids.AUGMENT, value=DEFAULTS[ids.AUGMENT],
                                                  options=augment_options())),
         ]),
         advanced_settings(),
@@ -152,24 +151,25 @@ def advanced_settings():
             _field("Validation split", _number(ids.VALIDATION_SPLIT, DEFAULTS[ids.VALIDATION_SPLIT],
                                                *RANGES["validation_split"], step=0.05)),
             _field("Label smoothing", _number(ids.LABEL_SMOOTHING,
-                                              _LIBRARY_DEFAULTS["label_smoothing"],
+                                              DEFAULTS[ids.LABEL_SMOOTHING],
                                               *RANGES["label_smoothing"], step=0.05)),
         ]),
         html.Div(className="row", children=[
             _field("Early stopping patience", _number(
-                ids.EARLY_STOPPING, None, *RANGES["early_stopping_patience"],
+                ids.EARLY_STOPPING, DEFAULTS[ids.EARLY_STOPPING],
+                *RANGES["early_stopping_patience"],
                 placeholder="off"), "epochs without validation improvement"),
             _field("Halve LR after", _number(
-                ids.REDUCE_LR, None, *RANGES["reduce_lr_patience"], placeholder="off"),
+                ids.REDUCE_LR, DEFAULTS[ids.REDUCE_LR], *RANGES["reduce_lr_patience"],
+                placeholder="off"),
                 "epochs on a plateau (constant schedule)"),
         ]),
-        html.Div(className="row", children=[
-            _field("Rotation (°)", _number(ids.ROTATION, _LIBRARY_DEFAULTS["rotation"],
-                                           *RANGES["rotation"])),
-            _field("Zoom", _number(ids.ZOOM, _LIBRARY_DEFAULTS["zoom"], *RANGES["zoom"],
-                                   step=0.05)),
-            _field("Shift", _number(ids.TRANSLATION, _LIBRARY_DEFAULTS["translation"],
-                                    *RANGES["translation"], step=0.05)),
+        html.Div("Augmentation, when ticked: largest rotation, zoom, shift, shear and "
+                 "stretch; elastic distortion in pixels; chances of thinner or thicker "
+                 "strokes, blur, fainter ink and black-and-white strokes.", className="hint"),
+        html.Div(className="row wrap", children=[
+            _field(label, _number(component, DEFAULTS[component], *RANGES[field], step=step))
+            for component, field, label, step in AUGMENTATION_FIELDS
         ]),
     ])
 
@@ -330,11 +330,13 @@ def runs_panel():
             _field(html.Span(["Target sparsity ", html.Span(id=ids.PRUNE_COUNT)]), dcc.Slider(
                 id=ids.PRUNE_SPARSITY, min=0.1, max=0.99, step=0.01, value=0.8,
                 marks={v: f"{round(100 * v)}%" for v in (0.1, 0.5, 0.8, 0.9, 0.99)})),
-            _field("Fine-tune epochs", _number(ids.PRUNE_EPOCHS, 2, 0, 50)),
+            _field("Fine-tune epochs", _number(ids.PRUNE_EPOCHS, None, 0, 50,
+                                               placeholder="auto")),
         ]),
         html.Div("Global magnitude pruning of the Conv2D and Dense kernels (the output layer "
-                 "stays dense), ramped up while fine-tuning at learning rate 1e-4 on the "
-                 "run's own data settings; the result is a new run linked to its parent.",
+                 "stays dense), ramped up while fine-tuning at a tenth of the run's learning "
+                 f"rate on its own data settings, for {FINE_TUNE_STEPS} steps unless you set "
+                 "the epochs; the result is a new run linked to its parent.",
                  className="hint"),
         html.Button("Prune & fine-tune", id=ids.PRUNE_START, n_clicks=0, className="primary"),
         html.H3("Compare the ticked runs"),

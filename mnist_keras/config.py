@@ -56,9 +56,11 @@ class TrainingConfig:
     """The settings of one training run.
 
     Defaults train the default CNN on all 60,000 MNIST training images (no
-    validation split) for 10 epochs, batch 128, with Adam starting at 1e-3
-    and decaying along a cosine to 1e-5: this reaches 99.3% test accuracy
-    (see the README's benchmarks). Creating a config validates every
+    validation split) for 10 epochs, batch 128, with Adam on a one-cycle
+    schedule: up from 3e-4 to 3e-3 over the first 20% of the steps, then down
+    along a cosine to 3e-5. Unlike a plain cosine from the start, this suits
+    short runs too: after 1 epoch 98.1% test accuracy, where a constant 1e-3
+    reaches 97.6% (see the README's benchmarks). Creating a config validates every
     setting; `check_sources()` checks the files it names (a layer spec, a
     parent model), which `train` does before writing anything. A config is
     immutable: `dataclasses.replace(config, epochs=3)` makes a changed copy.
@@ -74,11 +76,12 @@ class TrainingConfig:
             validation, 0-0.5. Defaults to 0 (train on all of them).
         batch_size: 1-512.
         epochs: 1-200.
-        learning_rate: initial learning rate, 1e-4 to 1.
+        learning_rate: the learning rate (the peak of one-cycle), 1e-4 to 1.
         optimizer: a name from `mnist_keras.registries.OPTIMIZERS`.
         schedule: a name from `mnist_keras.registries.SCHEDULES`: constant;
-            exponential (x0.9 per epoch); cosine (the default: to 1% over
-            the run); cosine-restarts (restarts after 1, 3, 7, ... epochs).
+            exponential (x0.9 per epoch); cosine (to 1% over the run);
+            cosine-restarts (restarts after 1, 3, 7, ... epochs); one-cycle
+            (the default: warm-up over 20% of the steps, then cosine to 1%).
         dropout: overrides the model's dropout rate (0-0.9), or None.
         conv_channels: overrides the model's conv filter counts, or None.
         augment: augment the training images (the settings below; the
@@ -135,9 +138,9 @@ class TrainingConfig:
     validation_split: float = 0.0
     batch_size: int = 128
     epochs: int = 10
-    learning_rate: float = 1e-3
+    learning_rate: float = 3e-3
     optimizer: str = "adam"
-    schedule: str = "cosine"
+    schedule: str = "one-cycle"
     dropout: Optional[float] = None
     conv_channels: Optional[tuple] = None
     augment: bool = False

@@ -34,15 +34,69 @@ class Evaluation:
     labels: np.ndarray
 
 
-def evaluate(model, x, y, num_classes=10, batch_size=512):
-    """Evaluates a classifier on images and integer labels.
+# Test-time augmentation: the image as it is and moved one pixel each way.
+TTA_SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))
+
+
+def shift_images(x, rows, columns):
+    """Images (N, H, W, C) moved by whole pixels, with zeros moved in.
+
+    >>> image = np.zeros((1, 3, 3, 1)); image[0, 1, 1, 0] = 1
+    >>> shift_images(image, 1, -1)[0, :, :, 0]
+    array([[0., 0., 0.],
+           [0., 0., 0.],
+           [1., 0., 0.]])
+    """
+    moved = np.zeros_like(x)
+    height, width = x.shape[1:3]
+    source = x[:, max(0, -rows):height - max(0, rows), max(0, -columns):width - max(0, columns)]
+    moved[:, max(0, rows):max(0, rows) + source.shape[1],
+          max(0, columns):max(0, columns) + source.shape[2]] = source
+    return moved
+
+
+def predict_probabilities(models, x, tta=False, batch_size=512):
+    """Class probabilities averaged over models and, with `tta`, over small shifts.
 
     Args:
-        model: a Keras model with softmax outputs.
+        models: a Keras model, or a sequence of them (an ensemble) with the
+            same classes.
+        x: inputs, float32 (N, 28, 28, 1).
+        tta: also average over the image moved one pixel up, down, left and
+            right (`TTA_SHIFTS`).
+        batch_size: inference batch size.
+
+    Returns:
+        (N, num_classes) float32 probabilities.
+    """
+    models = list(models) if isinstance(models, (list, tuple)) else [models]
+    if not models:
+        raise expected("at least one model", models=0)
+    shifts = TTA_SHIFTS if tta else TTA_SHIFTS[:1]
+    total = None
+    for model in models:
+        for rows, columns in shifts:
+            inputs = shift_images(x, rows, columns) if (rows or columns) else x
+            probabilities = np.asarray(model.predict(inputs, batch_size=batch_size, verbose=0),
+                                       np.float64)
+            if total is not None and probabilities.shape != total.shape:
+                raise expected("models with the same classes",
+                               classes=[total.shape[1], probabilities.shape[1]])
+            total = probabilities if total is None else total + probabilities
+    return (total / (len(models) * len(shifts))).astype(np.float32)
+
+
+def evaluate(model, x, y, num_classes=10, batch_size=512, tta=False):
+    """Evaluates a classifier, or an ensemble, on images and integer labels.
+
+    Args:
+        model: a Keras model with softmax outputs, or a sequence of them
+            whose probabilities are averaged (an ensemble).
         x: inputs, float32 (N, 28, 28, 1), scaled as in `scale_pixels`.
         y: integer labels (N,).
         num_classes: number of classes. Defaults to 10.
         batch_size: inference batch size. Defaults to 512.
+        tta: test-time augmentation (see `predict_probabilities`).
 
     Returns:
         An `Evaluation`.
@@ -59,7 +113,7 @@ def evaluate(model, x, y, num_classes=10, batch_size=512):
     y = np.asarray(y).astype(np.int64)
     if len(x) == 0 or len(x) != len(y):
         raise expected("as many labels as images, at least one", images=len(x), labels=len(y))
-    probabilities = np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+    probabilities = predict_probabilities(model, x, tta=tta, batch_size=batch_size)
     predictions = probabilities.argmax(axis=1)
     picked = np.clip(probabilities[np.arange(len(y)), y], 1e-7, 1.0)
     labels = np.arange(num_classes)

@@ -83,6 +83,8 @@ SCHEDULES = Registry("schedule", [
     ("constant", "the same learning rate for the whole run"),
     ("exponential", "multiplied by 0.9 after every epoch"),
     ("cosine", "decays along a cosine to 1% of the start by the last step"),
+    ("one-cycle", "warms up from a tenth of the rate over the first 20% of steps, then "
+                  "decays along a cosine to 1%: suits runs of one or two epochs"),
     ("cosine-restarts", "cosine cycles of 1, 2, 4, ... epochs, each peak 0.9x the last"),
 ])
 

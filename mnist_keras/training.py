@@ -54,7 +54,18 @@ def _schedule_builders():
             lr, decay_steps=steps * epochs, alpha=0.01),
         "cosine-restarts": lambda lr, steps, epochs: schedules.CosineDecayRestarts(
             lr, first_decay_steps=steps, t_mul=2.0, m_mul=0.9, alpha=0.01),
+        "one-cycle": _one_cycle,
     }
+
+
+def _one_cycle(learning_rate, steps_per_epoch, epochs):
+    # Keras' CosineDecay with a linear warm-up: from a tenth of the rate up to
+    # it over the first 20% of the steps, then down to 1% of it by the last.
+    total = steps_per_epoch * epochs
+    warmup = max(1, total // 5)
+    return keras.optimizers.schedules.CosineDecay(
+        learning_rate / 10, decay_steps=max(1, total - warmup), alpha=0.01,
+        warmup_target=learning_rate, warmup_steps=warmup)
 
 
 def make_schedule(name, learning_rate, steps_per_epoch, epochs):

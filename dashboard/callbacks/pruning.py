@@ -6,7 +6,6 @@ from dashboard import ids, loaded_models
 from dashboard.callbacks.runs import ticked
 from dashboard.layout import DEFAULTS
 from mnist_keras.errors import MnistKerasError
-from mnist_keras.fine_tuning import FINE_TUNE_EPOCHS
 from mnist_keras.runs import RunFormatError, run_in
 
 
@@ -71,8 +70,8 @@ def register(app, jobs, runs_dir):
             if len(names) != 1:
                 raise MnistKerasError(f"Expected one ticked run to prune. Received: "
                                       f"{len(names)}")
-            config = pruning_config(runs_dir, names[0], sparsity,
-                                    epochs if epochs is not None else FINE_TUNE_EPOCHS)
+            # Empty epochs: the library's choice, scaled to the parent's data.
+            config = pruning_config(runs_dir, names[0], sparsity, epochs)
             name = jobs.start(config, name_stem=f"{names[0]}-pruned{round(100 * sparsity)}")
         except MnistKerasError as error:
             return f"Not started: {error}", no_update

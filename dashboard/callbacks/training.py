@@ -5,9 +5,12 @@ from dash import Input, Output, State, ctx, no_update
 from dashboard import ids
 from dashboard.layout import CUSTOM_MODEL, spec_to_rows
 from dashboard.runs_view import run_options
+from dashboard.training_form import (AUGMENTATION_FIELDS, form_controls, form_values,
+                                     learning_rate_from_slider)
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.layer_specs import LAYER_SETTINGS, validate_spec
+from mnist_keras.recipes import RECIPES, recipe_config
 
 
 def rows_to_spec(rows):
@@ -36,16 +39,19 @@ SETTINGS = {
     "early_stopping": State(ids.EARLY_STOPPING, "value"),
     "reduce_lr": State(ids.REDUCE_LR, "value"),
     "label_smoothing": State(ids.LABEL_SMOOTHING, "value"),
-    "rotation": State(ids.ROTATION, "value"), "zoom": State(ids.ZOOM, "value"),
-    "translation": State(ids.TRANSLATION, "value"),
+    **{field: State(component, "value") for component, field, _, _ in AUGMENTATION_FIELDS},
 }
+_AUGMENTATION_DEFAULTS = {field: getattr(TrainingConfig(), field)
+                          for _, field, _, _ in AUGMENTATION_FIELDS}
 
 
 def build_config(*, model, rows, train_size, test_size, batch_size, epochs, log_lr, optimizer,
                  schedule, dropout, augment, seed, validation_split=0.1, early_stopping=None,
-                 reduce_lr=None, label_smoothing=0.0, rotation=15.0, zoom=0.1,
-                 translation=0.1):
+                 reduce_lr=None, label_smoothing=0.0, **augmentation):
     """The panel's values (as in `SETTINGS`) -> (TrainingConfig, layer spec or None).
+
+    `augmentation` holds the augmentation settings by field name (`rotation`,
+    `shear`, ...); those not given take the library's defaults.
 
     Raises:
         MnistKerasError: naming the first value that is missing or out of range.
@@ -54,20 +60,19 @@ def build_config(*, model, rows, train_size, test_size, batch_size, epochs, log_
     if model == CUSTOM_MODEL:
         spec = validate_spec(rows_to_spec(rows))
         model = "cnn"  # replaced by the spec file when the job starts
+    augmentation = {**_AUGMENTATION_DEFAULTS, **augmentation}
     required = (("batch_size", batch_size), ("epochs", epochs), ("seed", seed),
                 ("validation_split", validation_split), ("label_smoothing", label_smoothing),
-                ("rotation", rotation), ("zoom", zoom), ("translation", translation),
-                ("learning_rate", log_lr))
+                *augmentation.items(), ("learning_rate", log_lr))
     for name, value in required:
         if value is None:
             raise MnistKerasError(f"Expected a value for {name}. Received: {name}=empty")
     config = TrainingConfig(
         model=model, train_size=train_size, test_size=test_size, batch_size=batch_size,
-        epochs=epochs, learning_rate=round(10 ** log_lr, 6), optimizer=optimizer,
+        epochs=epochs, learning_rate=learning_rate_from_slider(log_lr), optimizer=optimizer,
         schedule=schedule, dropout=dropout, augment="on" in (augment or []), seed=seed,
         validation_split=validation_split, early_stopping_patience=early_stopping,
-        reduce_lr_patience=reduce_lr, label_smoothing=label_smoothing, rotation=rotation,
-        zoom=zoom, translation=translation,
+        reduce_lr_patience=reduce_lr, label_smoothing=label_smoothing, **augmentation,
     )
     return config, spec
 
@@ -101,6 +106,20 @@ def register(app, jobs, runs_dir):
         except MnistKerasError as error:
             return str(error), "spec-message error"
         return f"Valid: {len(spec)} layers, then the softmax output.", "spec-message ok"
+
+    @app.callback(
+        output=dict(values=[Output(control, "value") for control in form_controls()],
+                    hint=Output(ids.RECIPE_HINT, "children")),
+        inputs=dict(recipe=Input(ids.RECIPE, "value")),
+        prevent_initial_call=True,
+    )
+    def apply_recipe(recipe):
+        # Fills the form; every value stays editable before Train.
+        if recipe not in RECIPES:
+            return dict(values=[no_update] * len(form_controls()), hint=no_update)
+        values = form_values(recipe_config(recipe))
+        return dict(values=[values[control] for control in form_controls()],
+                    hint=RECIPES.describe(recipe))
 
     @app.callback(Output(ids.LEARNING_RATE_LABEL, "children"),
                   Input(ids.LEARNING_RATE, "value"))

@@ -1,7 +1,7 @@
 """`mnist-keras prune`: prune a trained model, fine-tune it, write the run."""
 
 from mnist_keras.cli.parsing import print_json, summary
-from mnist_keras.fine_tuning import FINE_TUNE_EPOCHS, FINE_TUNE_LEARNING_RATE
+from mnist_keras.fine_tuning import FINE_TUNE_LEARNING_RATE, FINE_TUNE_STEPS
 from mnist_keras.registries import DATASETS, PRUNING_SCHEDULES, PRUNING_SCOPES
 
 
@@ -11,9 +11,9 @@ def register(subparsers):
     parser.add_argument("model", help="the trained .keras model (its run folder is the parent)")
     parser.add_argument("--sparsity", type=float, required=True,
                         help="fraction of Conv2D/Dense kernel weights set to zero (0-0.99)")
-    parser.add_argument("--fine-tune-epochs", type=int, default=FINE_TUNE_EPOCHS,
-                        help=f"epochs of fine-tuning (default {FINE_TUNE_EPOCHS}; 0 prunes "
-                             "only)")
+    parser.add_argument("--fine-tune-epochs", type=int,
+                        help=f"epochs of fine-tuning (default: enough for {FINE_TUNE_STEPS} "
+                             "steps, 2 epochs of all of MNIST; 0 prunes only)")
     parser.add_argument("--run-dir", required=True, help="new folder for the pruned run")
     parser.add_argument("--scope", default="global", choices=PRUNING_SCOPES.names(),
                         help=PRUNING_SCOPES.help())
@@ -21,9 +21,9 @@ def register(subparsers):
                         help=PRUNING_SCHEDULES.help())
     parser.add_argument("--prune-output-layer", action="store_true",
                         help="also prune the classifier (left dense by default)")
-    parser.add_argument("--learning-rate", type=float, default=FINE_TUNE_LEARNING_RATE,
-                        help=f"fine-tuning learning rate (default {FINE_TUNE_LEARNING_RATE:g}, "
-                             "constant)")
+    parser.add_argument("--learning-rate", type=float,
+                        help="fine-tuning learning rate, constant (default: a tenth of the "
+                             f"parent run's; {FINE_TUNE_LEARNING_RATE:g} for an uploaded model)")
     help_inherited = " (default: the parent run's)"
     parser.add_argument("--batch-size", type=int, help="batch size" + help_inherited)
     parser.add_argument("--train-size", type=int, help="training images" + help_inherited)

@@ -1,59 +1,73 @@
 """`mnist-keras train`: train a model and write its run folder."""
 
+import argparse
 import dataclasses
 
 from mnist_keras.cli.parsing import print_json, summary
 from mnist_keras.config import TrainingConfig
+from mnist_keras.recipes import RECIPES, recipe_config
 from mnist_keras.registries import DATASETS, MODELS, OPTIMIZERS, SCHEDULES
 
 _DEFAULTS = {field.name: field.default for field in dataclasses.fields(TrainingConfig)}
+
+# Augmentation settings beyond --augment's rotation/zoom/shift, by option name.
+_AUGMENTATION_HELP = {
+    "rotation": "largest random rotation, degrees",
+    "zoom": "largest random zoom, as a fraction",
+    "translation": "largest random shift, as a fraction of the image",
+    "shear": "largest random shear (0.3 slants strokes by about 17 degrees)",
+    "stretch": "largest random change of aspect ratio, as a fraction",
+    "elastic": "elastic distortion strength, in pixels",
+    "stroke_width": "chance of thinning or thickening the strokes",
+    "blur": "chance of a slight blur",
+    "contrast": "chance of fainter ink",
+    "binarize": "chance of black-and-white strokes",
+}
+
+# Options whose value comes from the recipe unless given (dest -> type).
+_SETTINGS = {
+    "model": str, "dataset": str, "epochs": int, "batch_size": int, "learning_rate": float,
+    "optimizer": str, "schedule": str, "train_size": int, "test_size": int,
+    "validation_split": float, "dropout": float, "early_stopping_patience": int,
+    "reduce_lr_patience": int, "label_smoothing": float, "seed": int,
+    **{name: float for name in _AUGMENTATION_HELP},
+}
 
 
 def add_training_options(parser):
     """Adds every training setting as an option (also used by `sweep`).
 
-    Defaults are the library's (`TrainingConfig()`), so the command and the
-    library train the same recipe.
+    Settings not given come from `--recipe` (default: the library's defaults,
+    `TrainingConfig()`), so the command and the library train the same recipe.
     """
-    parser.add_argument("--model", default=_DEFAULTS["model"],
-                        help=f"{', '.join(MODELS)}, or a JSON layer-spec file "
-                             "(default: cnn)")
-    parser.add_argument("--dataset", default=_DEFAULTS["dataset"],
-                        help=f"{', '.join(DATASETS)} (default: mnist, bundled)")
+    parser.add_argument("--recipe", default="default", choices=RECIPES.names(),
+                        help=RECIPES.help().replace("%", "%%")  # argparse formats help
+                        + ". Options given beside it win.")
+    helps = {
+        "model": f"{', '.join(MODELS)}, or a JSON layer-spec file",
+        "dataset": f"{', '.join(DATASETS)} (mnist is bundled)",
+        "optimizer": " | ".join(OPTIMIZERS),
+        "schedule": " | ".join(SCHEDULES),
+        **_AUGMENTATION_HELP,
+    }
+    for name, kind in _SETTINGS.items():
+        default = _DEFAULTS[name]
+        text = helps.get(name, "")
+        if default is not None:
+            text = f"{text} (library default: {default})".strip()
+        parser.add_argument("--" + name.replace("_", "-"), type=kind, default=None,
+                            help=text or None)
     parser.add_argument("--data-dir",
                         help="folder with the four IDX files (default: bundled MNIST)")
-    parser.add_argument("--epochs", type=int, default=_DEFAULTS["epochs"])
-    parser.add_argument("--batch-size", type=int, default=_DEFAULTS["batch_size"])
-    parser.add_argument("--learning-rate", type=float, default=_DEFAULTS["learning_rate"])
-    parser.add_argument("--optimizer", default=_DEFAULTS["optimizer"],
-                        help=" | ".join(OPTIMIZERS) + " (default: adam)")
-    parser.add_argument("--schedule", default=_DEFAULTS["schedule"],
-                        help=" | ".join(SCHEDULES) + " (default: cosine, as the library)")
-    parser.add_argument("--train-size", type=int, default=_DEFAULTS["train_size"])
-    parser.add_argument("--test-size", type=int, default=_DEFAULTS["test_size"])
-    parser.add_argument("--validation-split", type=float,
-                        default=_DEFAULTS["validation_split"])
-    parser.add_argument("--dropout", type=float)
-    parser.add_argument("--augment", action="store_true",
-                        help="random rotation (15 deg), zoom (10%%) and translation (10%%)")
-    parser.add_argument("--early-stopping-patience", type=int)
-    parser.add_argument("--reduce-lr-patience", type=int)
-    parser.add_argument("--label-smoothing", type=float, default=_DEFAULTS["label_smoothing"])
-    parser.add_argument("--seed", type=int, default=_DEFAULTS["seed"])
+    parser.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
+                        help="random augmentation while training (settings above)")
 
 
 def config_from_args(args, **overrides):
-    """The `TrainingConfig` the training options describe (validated)."""
-    values = dict(
-        model=args.model, dataset=args.dataset, data_dir=args.data_dir, epochs=args.epochs,
-        batch_size=args.batch_size, learning_rate=args.learning_rate,
-        optimizer=args.optimizer, schedule=args.schedule, train_size=args.train_size,
-        test_size=args.test_size, validation_split=args.validation_split,
-        dropout=args.dropout, augment=args.augment,
-        early_stopping_patience=args.early_stopping_patience,
-        reduce_lr_patience=args.reduce_lr_patience, label_smoothing=args.label_smoothing,
-        seed=args.seed)
-    return TrainingConfig(**{**values, **overrides})
+    """The `TrainingConfig` the options describe: the recipe, then what was given."""
+    given = {name: getattr(args, name) for name in (*_SETTINGS, "augment", "data_dir")
+             if getattr(args, name) is not None}
+    return recipe_config(args.recipe, **{**given, **overrides})
 
 
 def register(subparsers):

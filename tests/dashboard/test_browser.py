@@ -83,6 +83,25 @@ def _wait_text(duo, element_id, text, timeout):
     duo.wait_for_contains_text(f"#{element_id}", text, timeout=timeout)
 
 
+def test_a_recipe_fills_the_form_and_stays_editable(dashboard):
+    from mnist_keras.recipes import RECIPES, recipe_config
+
+    duo = dashboard
+    duo.select_dcc_dropdown(f"#{ids.RECIPE}", value="fast")
+    fast = recipe_config("fast")
+    _until(duo, lambda: duo.find_element(f"#{ids.EPOCHS}").get_attribute("value")
+           == str(fast.epochs), timeout=10)
+    assert duo.find_element(f"#{ids.TRAIN_SIZE} input").get_attribute("value") == "60000"
+    assert float(duo.find_element(f"#{ids.LABEL_SMOOTHING}").get_attribute("value")) == \
+        fast.label_smoothing
+    _wait_text(duo, ids.RECIPE_HINT, RECIPES.describe("fast"), 10)
+    _wait_text(duo, ids.LEARNING_RATE_LABEL, f"{fast.learning_rate:.2g}", 10)
+    duo.select_dcc_dropdown(f"#{ids.RECIPE}", value="robust")
+    _until(duo, lambda: float(duo.find_element(f"#{ids.ELASTIC}").get_attribute("value") or 0)
+           == recipe_config("robust").elastic, timeout=10)
+    assert duo.find_element(f"#{ids.AUGMENT} input").is_selected()
+
+
 def test_page_renders_controls_device_and_dataset_preview(dashboard):
     duo = dashboard
     assert duo.driver.title == "mnist-keras"
@@ -91,7 +110,7 @@ def test_page_renders_controls_device_and_dataset_preview(dashboard):
     assert duo.find_element(f"#{ids.TEST_SIZE} input").get_attribute("value") == "1000"
     assert duo.find_element(f"#{ids.BATCH_SIZE}").get_attribute("value") == "128"
     assert duo.find_element(f"#{ids.EPOCHS}").get_attribute("value") == "10"
-    _wait_text(duo, ids.LEARNING_RATE_LABEL, "0.001", 10)
+    _wait_text(duo, ids.LEARNING_RATE_LABEL, "0.003", 10)
     duo.wait_for_element(f"#{ids.PREVIEW} img", timeout=10)
     first = [img.get_attribute("src") for img in duo.find_elements(f"#{ids.PREVIEW} img")]
     assert len(first) == 40
@@ -111,7 +130,14 @@ def test_short_training_streams_points_and_ends_with_results(dashboard, runs_dir
     _until(duo, lambda: duo.find_element(f"#{ids.TRAIN}").get_attribute("disabled"), timeout=10)
     assert duo.find_element(f"#{ids.EPOCHS}").get_attribute("disabled")
     _wait_text(duo, ids.PROGRESS_TEXT, "completed", 120)
-    _until(duo, lambda: _points(duo, ids.BATCH_GRAPH) == 2 * 29, timeout=10)  # 900/32 -> 29
+    # One point per batch record: Keras reports every `steps_per_execution`
+    # steps (several for this tiny model) and always the epoch's last step.
+    (run,) = os.listdir(runs_dir)
+    with open(runs_dir / run / "events.jsonl") as events:
+        records = [json.loads(line) for line in events]
+    batches = [r for r in records if r["type"] == "batch"]
+    assert [b["batch"] for b in batches if b["epoch"] == 1][-1] == 29  # 900/32 -> 29 steps
+    _until(duo, lambda: _points(duo, ids.BATCH_GRAPH) == len(batches), timeout=10)
     assert _points(duo, ids.EPOCH_GRAPH) == 2 and _points(duo, ids.EPOCH_GRAPH, trace=1) == 2
     assert _points(duo, ids.EPOCH_TIME_GRAPH) == 2
     assert "epoch 2/2 · batch 29/29" in duo.find_element(f"#{ids.PROGRESS_TEXT}").text
@@ -126,7 +152,6 @@ def test_short_training_streams_points_and_ends_with_results(dashboard, runs_dir
     assert "test accuracy" in duo.find_element(f"#{ids.RUN_SUMMARY}").text
     duo.wait_for_element(f"#{ids.MISTAKES} img", timeout=10)
     assert not duo.find_element(f"#{ids.TRAIN}").get_attribute("disabled")
-    (run,) = os.listdir(runs_dir)
     assert json.loads((runs_dir / run / "status.json").read_text())["status"] == "completed"
 
 
@@ -170,7 +195,9 @@ def test_invalid_layer_spec_shows_message_instead_of_training(dashboard, runs_di
     cell.click()
     duo.driver.switch_to.active_element.send_keys("40", Keys.ENTER)
     _wait_text(duo, ids.SPEC_MESSAGE, "layer 1 (Conv2D) kernel_size", 10)
-    duo.find_element(f"#{ids.TRAIN}").click()
+    train = duo.find_element(f"#{ids.TRAIN}")
+    # The table's cell editor may still cover the button: click it directly.
+    duo.driver.execute_script("arguments[0].click()", train)
     _wait_text(duo, ids.JOB_MESSAGE, "Not started: Expected layer 1 (Conv2D) kernel_size", 10)
     assert not runs_dir.exists() or os.listdir(runs_dir) == []
 

@@ -5,11 +5,12 @@ import time
 import numpy as np
 import pytest
 
-from dashboard import figures
+from dashboard import figures, ids
 from dashboard.callbacks.live import progress
 from dashboard.callbacks.training import build_config, rows_to_spec
 from dashboard.images import digit_data_uri
 from dashboard.layout import CUSTOM_MODEL, spec_to_rows
+from dashboard.training_form import AUGMENTATION_FIELDS
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.models import PRESETS
 from mnist_keras.runs import RunState, RunStatus
@@ -107,9 +108,33 @@ def test_panel_values_become_a_config():
 def test_advanced_values_reach_the_config():
     config, _ = build_config(**_values(validation_split=0.2, early_stopping=3, reduce_lr=None,
                                        label_smoothing=0.1, rotation=10.0, zoom=0.05,
-                                       translation=0.0))
+                                       translation=0.0, elastic=1.5, binarize=0.4))
     assert (config.validation_split, config.early_stopping_patience, config.label_smoothing,
             config.rotation, config.zoom, config.translation) == (0.2, 3, 0.1, 10.0, 0.05, 0.0)
+    assert (config.elastic, config.binarize, config.shear) == (1.5, 0.4, 0.0)
+
+
+def test_every_recipe_fills_the_form_and_the_form_gives_it_back():
+    # Choosing a recipe fills the controls; pressing Train with them unchanged
+    # trains exactly that recipe.
+    from dashboard.training_form import form_values
+    from mnist_keras.recipes import RECIPES, recipe_config
+
+    for name in RECIPES:
+        recipe = recipe_config(name)
+        values = form_values(recipe)
+        settings = dict(
+            model=values[ids.MODEL], rows=[], train_size=values[ids.TRAIN_SIZE],
+            test_size=values[ids.TEST_SIZE], batch_size=values[ids.BATCH_SIZE],
+            epochs=values[ids.EPOCHS], log_lr=values[ids.LEARNING_RATE],
+            optimizer=values[ids.OPTIMIZER], schedule=values[ids.SCHEDULE],
+            dropout=values[ids.DROPOUT], augment=values[ids.AUGMENT], seed=values[ids.SEED],
+            validation_split=values[ids.VALIDATION_SPLIT],
+            early_stopping=values[ids.EARLY_STOPPING], reduce_lr=values[ids.REDUCE_LR],
+            label_smoothing=values[ids.LABEL_SMOOTHING],
+            **{field: values[component] for component, field, _, _ in AUGMENTATION_FIELDS})
+        config, _ = build_config(**settings)
+        assert config == recipe, name
 
 
 def test_custom_model_brings_its_validated_spec():
@@ -125,6 +150,8 @@ def test_custom_model_brings_its_validated_spec():
     ({"epochs": 500}, "epochs as an integer in"),
     ({"dropout": 2.0}, "dropout as a number in"),
     ({"validation_split": None}, "Expected a value for validation_split"),
+    ({"shear": None}, "Expected a value for shear"),
+    ({"elastic": 9.0}, "elastic as a number in"),
 ])
 def test_bad_panel_values_are_reported(overrides, message):
     with pytest.raises(MnistKerasError, match=message):

@@ -59,6 +59,21 @@ def test_evaluate_reports_text_and_json(tmp_path, synthetic_data_dir, capsys):
     assert "on 500 test images" in out and "precision" in out
 
 
+def test_evaluate_averages_an_ensemble_with_tta(tmp_path, synthetic_data_dir, capsys):
+    main(_train_args(synthetic_data_dir, tmp_path / "a"))
+    main(_train_args(synthetic_data_dir, tmp_path / "b", "--seed", "1"))
+    capsys.readouterr()
+    models = [str(tmp_path / name / "model.keras") for name in "ab"]
+    assert main(["evaluate", *models, "--tta", "--data-dir", synthetic_data_dir,
+                 "--test-size", "300", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["models"] == models and result["tta"] is True
+    assert result["num_params"] == 2 * 109_386
+    assert main(["evaluate", *models, "--data-dir", synthetic_data_dir,
+                 "--test-size", "300"]) == 0
+    assert "an ensemble of 2 models" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("args, message", [
     (["train", "--run-dir", "x", "--batch-size", "0"],
      "error: Expected batch_size as an integer in [1, 512]. Received: batch_size=0"),
@@ -129,11 +144,26 @@ def test_predict_reports_unreadable_images_in_one_line(tmp_path, synthetic_data_
 def test_train_defaults_are_the_librarys():
     # Regression: the command trained with a constant learning rate by default
     # while the library (and the README's recipe) decays it along a cosine.
+    from mnist_keras.cli.train import config_from_args
+
     args = build_parser().parse_args(["train", "--run-dir", "x"])
-    library = TrainingConfig()
-    for name in ("schedule", "optimizer", "epochs", "batch_size", "learning_rate",
-                 "train_size", "test_size", "validation_split"):
-        assert getattr(args, name) == getattr(library, name), name
+    assert config_from_args(args) == TrainingConfig()
+
+
+def test_a_recipe_fills_the_settings_and_given_options_win():
+    from mnist_keras.cli.train import config_from_args
+    from mnist_keras.recipes import recipe_config
+
+    args = build_parser().parse_args(["train", "--run-dir", "x", "--recipe", "fast"])
+    assert config_from_args(args) == recipe_config("fast")
+    args = build_parser().parse_args(
+        ["train", "--run-dir", "x", "--recipe", "robust", "--epochs", "1", "--shear", "0",
+         "--no-augment", "--blur", "0.2"])
+    config = config_from_args(args)
+    assert (config.epochs, config.shear, config.augment, config.blur) == (1, 0.0, False, 0.2)
+    assert config.elastic == recipe_config("robust").elastic  # not given: the recipe's
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["train", "--run-dir", "x", "--recipe", "slow"])
 
 
 def test_help_answers_without_importing_keras():

@@ -9,8 +9,9 @@ from mnist_keras.errors import MnistKerasError
 def test_defaults_are_the_reference_recipe():
     config = TrainingConfig()
     assert (config.model, config.train_size, config.test_size) == ("cnn", 60_000, 10_000)
-    assert (config.batch_size, config.epochs, config.learning_rate) == (128, 10, 1e-3)
-    assert (config.optimizer, config.schedule, config.validation_split) == ("adam", "cosine", 0)
+    assert (config.batch_size, config.epochs, config.learning_rate) == (128, 10, 3e-3)
+    assert (config.optimizer, config.schedule, config.validation_split) == (
+        "adam", "one-cycle", 0)
 
 
 @pytest.mark.parametrize("name", sorted(RANGES))

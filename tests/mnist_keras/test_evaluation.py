@@ -52,3 +52,49 @@ def test_empty_or_mismatched_inputs_are_reported():
         evaluate(FixedModel([[1.0]]), np.zeros((2, 28, 28, 1)), [0])
     with pytest.raises(MnistKerasError):
         evaluate(FixedModel([[1.0]]), np.zeros((0, 28, 28, 1)), [])
+
+
+class ShiftSensitiveModel:
+    """Probability of class 0 = ink in the top-left pixel (so shifts change it)."""
+
+    def predict(self, x, batch_size=None, verbose=0):
+        corner = np.clip(x[:, 0, 0, 0], 0, 1)
+        return np.stack([corner, 1 - corner], axis=1)
+
+
+def test_shift_images_moves_pixels_and_fills_with_zeros():
+    from mnist_keras.evaluation import shift_images
+
+    image = np.arange(9, dtype=np.float32).reshape(1, 3, 3, 1) + 1
+    down = shift_images(image, 1, 0)[0, :, :, 0]
+    np.testing.assert_array_equal(down, [[0, 0, 0], [1, 2, 3], [4, 5, 6]])
+    left = shift_images(image, 0, -1)[0, :, :, 0]
+    np.testing.assert_array_equal(left, [[2, 3, 0], [5, 6, 0], [8, 9, 0]])
+    np.testing.assert_array_equal(shift_images(image, 0, 0), image)
+
+
+def test_an_ensemble_averages_its_members_probabilities():
+    from mnist_keras.evaluation import predict_probabilities
+
+    first = FixedModel([[0.9, 0.1], [0.2, 0.8]])
+    second = FixedModel([[0.3, 0.7], [0.4, 0.6]])
+    x = np.zeros((2, 28, 28, 1), np.float32)
+    np.testing.assert_allclose(predict_probabilities([first, second], x),
+                               [[0.6, 0.4], [0.3, 0.7]], rtol=1e-6)
+    result = evaluate([first, second], x, [0, 1], num_classes=2)
+    np.testing.assert_array_equal(result.predictions, [0, 1])
+    with pytest.raises(MnistKerasError, match="at least one model"):
+        predict_probabilities([], x)
+    with pytest.raises(MnistKerasError, match="same classes"):
+        predict_probabilities([first, FixedModel([[1, 0, 0], [1, 0, 0]])], x)
+
+
+def test_tta_averages_over_the_one_pixel_shifts():
+    from mnist_keras.evaluation import TTA_SHIFTS, predict_probabilities
+
+    x = np.zeros((1, 28, 28, 1), np.float32)
+    x[0, 0, 1, 0] = 1.0  # ink next to the corner: only the shift one pixel left puts it there
+    assert predict_probabilities(ShiftSensitiveModel(), x)[0, 0] == 0.0
+    averaged = predict_probabilities(ShiftSensitiveModel(), x, tta=True)
+    assert (0, -1) in TTA_SHIFTS
+    assert averaged[0, 0] == pytest.approx(1 / len(TTA_SHIFTS))

@@ -189,3 +189,18 @@ def test_prunable_weight_count_is_the_kernels_of_prunable_layers(cnn):
 
     assert prunable_weight_count(cnn) == sum(m.size for m in magnitude_masks(cnn, 0.5).values())
     assert prunable_weight_count(cnn, include_output=True) == prunable_weight_count(cnn) + 1280
+
+
+def test_the_pruning_recipe_fine_tunes_for_steps_at_a_tenth_of_the_parents_rate(parent):
+    from mnist_keras.fine_tuning import FINE_TUNE_STEPS, fine_tune_epochs_for, pruning_config
+
+    assert fine_tune_epochs_for(60_000, 128) == 2
+    assert fine_tune_epochs_for(4_950, 128) * 39 >= FINE_TUNE_STEPS  # 39 steps an epoch
+    assert fine_tune_epochs_for(100, 128) == 50  # capped
+    config = pruning_config(str(parent / "model.keras"), 0.8)
+    assert config.train_size == 1_200 and config.parent_run == "parent-run"
+    assert config.epochs == fine_tune_epochs_for(1_200, 128)
+    assert config.learning_rate == pytest.approx(1e-4)  # the parent trained at 1e-3
+    assert config.schedule == "constant" and config.sparsity == 0.8
+    assert pruning_config(str(parent / "model.keras"), 0.8, fine_tune_epochs=1,
+                          learning_rate=5e-4, train_size=6_000).epochs == 1
