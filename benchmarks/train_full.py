@@ -22,7 +22,6 @@ import keras  # noqa: E402
 import mnist_keras as mk  # noqa: E402
 
 
-
 class TestAccuracyEachEpoch(keras.callbacks.Callback):
     """Prints epoch time, samples/s and test accuracy after every epoch."""
 

@@ -29,8 +29,9 @@ RECIPES = Registry("recipe", [
 ])
 
 # Augmentation for what the drawing preprocessing cannot normalise away in real
-# handwriting: slant, shape, stroke width. No zoom or shift: preprocessing already scales and centres every
-# drawing, and training on shifted digits measurably cost MNIST accuracy.
+# handwriting: slant, shape, stroke width. No zoom or shift: preprocessing
+# already scales and centres every drawing, and training on shifted digits
+# measurably cost MNIST accuracy.
 _HANDWRITING = dict(augment=True, rotation=8.0, zoom=0.0, translation=0.0, shear=0.3,
                     elastic=1.0, stroke_width=0.3)
 

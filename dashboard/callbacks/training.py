@@ -5,8 +5,12 @@ from dash import Input, Output, State, ctx, no_update
 from dashboard import ids
 from dashboard.layout import CUSTOM_MODEL, spec_to_rows
 from dashboard.runs_view import run_options
-from dashboard.training_form import (AUGMENTATION_FIELDS, form_controls, form_values,
-                                     learning_rate_from_slider)
+from dashboard.training_form import (
+    AUGMENTATION_FIELDS,
+    form_controls,
+    form_values,
+    learning_rate_from_slider,
+)
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.layer_specs import LAYER_SETTINGS, validate_spec
