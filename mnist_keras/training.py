@@ -52,9 +52,9 @@ def _schedule_builders():
             lr, decay_steps=steps, decay_rate=0.9),
         "cosine": lambda lr, steps, epochs: schedules.CosineDecay(
             lr, decay_steps=steps * epochs, alpha=0.01),
+        "one-cycle": _one_cycle,
         "cosine-restarts": lambda lr, steps, epochs: schedules.CosineDecayRestarts(
             lr, first_decay_steps=steps, t_mul=2.0, m_mul=0.9, alpha=0.01),
-        "one-cycle": _one_cycle,
     }
 
 

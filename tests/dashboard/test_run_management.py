@@ -11,8 +11,11 @@ from dashboard import figures, loaded_models, run_actions
 from dashboard.callbacks.compare import comparison_rows
 from dashboard.callbacks.pruning import nonzero_after, pruning_config
 from dashboard.callbacks.runs import report_html, ticked
+from dashboard.ensemble import ensemble_rows
 from dashboard.report import line_chart_svg
+from mnist_keras.datasets import load_raw, scale_pixels
 from mnist_keras.errors import MnistKerasError
+from mnist_keras.evaluation import evaluate
 from mnist_keras.models import build_model
 from mnist_keras.runs import Run, RunIndex
 
@@ -154,7 +157,8 @@ def test_pruning_settings_come_from_the_parent(runs_dir):
     config = pruning_config(str(runs_dir), "small-cnn", 0.9, 1)
     parent = json.loads((runs_dir / "small-cnn" / "config.json").read_text())
     assert config.parent_run == "small-cnn" and config.sparsity == 0.9
-    assert config.train_size == parent["train_size"] and config.learning_rate == 1e-4
+    assert config.train_size == parent["train_size"]
+    assert config.learning_rate == pytest.approx(parent["learning_rate"] / 10)
     assert config.parent_model.endswith("model.keras")
     Run(runs_dir / "small-cnn").set_status("failed")
     with pytest.raises(MnistKerasError, match="finished run with a model"):
@@ -170,3 +174,30 @@ def test_nonzero_count_matches_pruning():
     already_zero = total - count_nonzero_params(model)  # fresh biases and BN betas
     prune(model, 0.8)
     assert count_nonzero_params(model) == left - already_zero
+
+
+def test_ensemble_rows_score_each_model_and_their_average(runs_dir):
+    shutil.copytree(runs_dir / "small-cnn", runs_dir / "twin")
+    _, _, images, labels = load_raw("mnist")
+    alone = evaluate(loaded_models.load(runs_dir, "small-cnn").model, scale_pixels(images), labels)
+    rows, count = ensemble_rows(runs_dir, ["small-cnn", "twin"])
+    assert count == 10_000 and [row["model"] for row in rows] == [
+        "small-cnn", "twin", "ensemble of 2"]
+    # Two copies of one model: each alone and together score what the model scores.
+    for row in rows:
+        assert row["accuracy"] == pytest.approx(alone.accuracy, abs=1e-9)
+        assert row["mistakes"] == len(alone.misclassified)
+    shifted, _ = ensemble_rows(runs_dir, ["small-cnn", "twin"], tta=True)
+    assert shifted[0]["accuracy"] != alone.accuracy  # five shifts averaged: other answers
+    assert shifted[0]["accuracy"] == shifted[2]["accuracy"]
+
+
+def test_ensemble_rows_refuse_too_few_runs_and_mixed_datasets(runs_dir):
+    with pytest.raises(MnistKerasError, match="Tick 2 to 4"):
+        ensemble_rows(runs_dir, ["small-cnn"])
+    shutil.copytree(runs_dir / "small-cnn", runs_dir / "other")
+    config = json.loads((runs_dir / "other" / "config.json").read_text())
+    config.update(dataset="fashion-mnist", data_dir=str(runs_dir))
+    (runs_dir / "other" / "config.json").write_text(json.dumps(config))
+    with pytest.raises(MnistKerasError, match=r"one dataset.*other \(fashion-mnist\)"):
+        ensemble_rows(runs_dir, ["small-cnn", "other"])

@@ -200,7 +200,8 @@ def test_the_pruning_recipe_fine_tunes_for_steps_at_a_tenth_of_the_parents_rate(
     config = pruning_config(str(parent / "model.keras"), 0.8)
     assert config.train_size == 1_200 and config.parent_run == "parent-run"
     assert config.epochs == fine_tune_epochs_for(1_200, 128)
-    assert config.learning_rate == pytest.approx(1e-4)  # the parent trained at 1e-3
+    # A tenth of the rate the parent trained at (the default peak, 3e-3).
+    assert config.learning_rate == pytest.approx(TrainingConfig().learning_rate / 10)
     assert config.schedule == "constant" and config.sparsity == 0.8
     assert pruning_config(str(parent / "model.keras"), 0.8, fine_tune_epochs=1,
                           learning_rate=5e-4, train_size=6_000).epochs == 1
