@@ -203,6 +203,15 @@ def prune(model, sparsity, layers=None, scope="global"):
     return masks
 
 
+def _sync_training_state(fit_model):
+    # Under JAX, `fit` keeps the weights outside the model's variables between
+    # steps; this writes them back, so the masks read and change the current
+    # weights, and the next step starts from the masked ones.
+    sync = getattr(fit_model, "jax_state_sync", None)
+    if sync is not None:
+        sync()
+
+
 class PruningCallback(keras.callbacks.Callback):
     """Prunes `model` on a sparsity schedule while it trains and keeps pruned weights at 0.
 
@@ -229,11 +238,13 @@ class PruningCallback(keras.callbacks.Callback):
     def on_train_batch_begin(self, batch, logs=None):
         prune_now, sparsity = self.schedule(self.step)
         if prune_now:
+            _sync_training_state(self.model)
             self.masks = magnitude_masks(self.pruned_model, sparsity, self.layer_names,
                                          self.scope)
             apply_masks(self.pruned_model, self.masks)
 
     def on_train_batch_end(self, batch, logs=None):
+        _sync_training_state(self.model)
         apply_masks(self.pruned_model, self.masks)
         self.step += 1
 
