@@ -109,6 +109,9 @@ COMPARE_CURVES = "compare-curves"
 COMPARE_TABLE = "compare-table"
 COMPARE_MATRICES = "compare-matrices"
 COMPARE_DIGITS = "compare-digits"
+ENSEMBLE_TTA = "ensemble-tta"
+ENSEMBLE_START = "ensemble-start"
+ENSEMBLE_RESULT = "ensemble-result"
 
 # Dataset preview
 PREVIEW = "preview"

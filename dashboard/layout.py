@@ -347,6 +347,17 @@ def runs_panel():
                              style_table={"overflowX": "auto"}),
         html.Div(id=ids.COMPARE_MATRICES, className="matrices"),
         html.Div(id=ids.COMPARE_DIGITS),
+        html.H3("Evaluate the ticked runs as an ensemble"),
+        html.Div("Averages the models' probabilities on the whole test set: the ensemble is "
+                 "often right where each model alone is not. Test-time augmentation also "
+                 "averages over each digit moved one pixel up, down, left and right "
+                 "(five times the work).", className="hint"),
+        html.Div(className="row ensemble-row", children=[
+            dcc.Checklist(id=ids.ENSEMBLE_TTA, options=[
+                {"label": " test-time augmentation", "value": "tta"}], value=[]),
+            html.Button("Evaluate as an ensemble", id=ids.ENSEMBLE_START, n_clicks=0),
+        ]),
+        dcc.Loading(html.Div(id=ids.ENSEMBLE_RESULT), type="dot"),
     ])
 
 

@@ -5,6 +5,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import figures, ids
 from dashboard.callbacks.drawing import mnist_test_results
 from dashboard.callbacks.runs import ticked
+from dashboard.ensemble import ensemble_rows
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import RunFormatError, run_in
 
@@ -99,3 +100,30 @@ def register(app, jobs, runs_dir):
                                             for name, _, _, history in runs})
         return dict(curves=curves, table=table, columns=columns, highlight=highlight,
                     matrices=matrices, digits=digits)
+
+    @app.callback(
+        Output(ids.ENSEMBLE_RESULT, "children"),
+        Input(ids.ENSEMBLE_START, "n_clicks"),
+        State(ids.ENSEMBLE_TTA, "value"), State(ids.RUNS_TABLE, "data"),
+        State(ids.RUNS_TABLE, "selected_rows"),
+        prevent_initial_call=True,
+        running=[(Output(ids.ENSEMBLE_START, "disabled"), True, False)],
+    )
+    def evaluate_ensemble(_, tta, rows, selected_rows):
+        training = jobs.running()
+        if training:
+            # Both would share the cores and each run at half speed, as two jobs would.
+            return html.Div(f"Wait until {training} has finished training (or cancel it).",
+                            className="job-message")
+        try:
+            results, images = ensemble_rows(runs_dir, ticked(rows, selected_rows), bool(tta))
+        except MnistKerasError as error:
+            return html.Div(str(error), className="job-message")
+        header = html.Tr([html.Th("model"), html.Th("test accuracy"), html.Th("mistakes")])
+        body = [html.Tr([html.Td(row["model"]), html.Td(f"{100 * row['accuracy']:.2f}%"),
+                         html.Td(f"{row['mistakes']:,}")],
+                        className="ensemble-total" if i == len(results) - 1 else None)
+                for i, row in enumerate(results)]
+        return [html.Table([html.Thead(header), html.Tbody(body)], className="ensemble-table"),
+                html.Div(f"On the {images:,} test images"
+                         f"{', each averaged over 5 shifts' if tta else ''}.", className="hint")]

@@ -82,6 +82,16 @@ def test_compare_two_runs(page):
     _until(duo, lambda: len(duo.find_elements(
         f"#{ids.COMPARE_DIGITS} .test-section")) == 2, timeout=20)
     assert len(duo.find_elements(f"#{ids.COMPARE_DIGITS} .tile")) == 40
+    # The two ticked runs as an ensemble: each alone, then together, on 10,000 test digits.
+    button = duo.find_element(f"#{ids.ENSEMBLE_START}")
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.click()
+    _until(duo, lambda: len(duo.find_elements(f"#{ids.ENSEMBLE_RESULT} tbody tr")) == 3,
+           timeout=60)
+    rows = [row.text for row in duo.find_elements(f"#{ids.ENSEMBLE_RESULT} tbody tr")]
+    assert rows[0].startswith("small-cnn") and rows[2].startswith("ensemble of 2")
+    assert "%" in rows[2] and "10,000 test images" in duo.find_element(
+        f"#{ids.ENSEMBLE_RESULT}").text
 
 
 def test_delete_asks_for_confirmation(page):
