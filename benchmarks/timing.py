@@ -1,7 +1,11 @@
-"""Timing helper shared by the latency benchmarks."""
+"""Timing helpers shared by the benchmarks."""
 
 import statistics
 import time
+
+import keras
+
+import mnist_keras as mk
 
 
 def time_calls(function, repeats):
@@ -17,3 +21,38 @@ def time_calls(function, repeats):
         function()
         times.append(1000 * (time.perf_counter() - started))
     return statistics.median(times), min(times), max(times)
+
+
+class TestAccuracyCurve(keras.callbacks.Callback):
+    """Evaluates on the test set after every epoch: the time-to-accuracy curve.
+
+    `curve` holds `(training seconds so far, test accuracy)` per epoch; the
+    evaluation itself is not counted as training time.
+    """
+
+    def __init__(self, data, label="", verbose=True):
+        super().__init__()
+        self.data, self.label, self.verbose = data, label, verbose
+        self.training_seconds = 0.0
+        self.curve = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        seconds = time.perf_counter() - self.started
+        self.training_seconds += seconds
+        accuracy = mk.evaluate(self.model, self.data.x_test, self.data.y_test).accuracy
+        self.curve.append((self.training_seconds, accuracy))
+        if self.verbose:
+            print(f"    {self.label} epoch {epoch + 1:3d}  {seconds:6.1f} s"
+                  f"  {self.training_seconds:6.0f} s so far"
+                  f"  {len(self.data.x_train) / seconds:7.0f} samples/s"
+                  f"  test_acc {accuracy:.4f}", flush=True)
+
+    def first_reaching(self, accuracy):
+        """`(seconds, epoch)` of the first epoch at `accuracy` or more, or None."""
+        for epoch, (seconds, reached) in enumerate(self.curve, 1):
+            if reached >= accuracy:
+                return seconds, epoch
+        return None

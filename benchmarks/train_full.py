@@ -18,35 +18,9 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
+from timing import TestAccuracyCurve  # noqa: E402
 
 import mnist_keras as mk  # noqa: E402
-
-
-class TestAccuracyEachEpoch(keras.callbacks.Callback):
-    """Prints epoch time, samples/s and test accuracy after every epoch."""
-
-    def __init__(self, data, train_samples):
-        super().__init__()
-        self.data = data
-        self.train_samples = train_samples
-        self.training_seconds = 0.0
-        self.curve = []  # (training seconds so far, test accuracy) per epoch
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.started = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        seconds = time.perf_counter() - self.started
-        self.training_seconds += seconds
-        evaluation = mk.evaluate(self.model, self.data.x_test, self.data.y_test)
-        self.curve.append((self.training_seconds, evaluation.accuracy))
-        print(
-            f"epoch {epoch + 1:3d}  {seconds:6.1f} s  {self.training_seconds:6.0f} s so far"
-            f"  {self.train_samples / seconds:7.0f} samples/s"
-            f"  val_acc {logs.get('val_accuracy', float('nan')):.4f}"
-            f"  test_acc {evaluation.accuracy:.4f}",
-            flush=True,
-        )
 
 
 def main(argv=None):
@@ -66,14 +40,13 @@ def main(argv=None):
     print(f"recipe {args.recipe}: {settings}; backend {keras.backend.backend()}; "
           f"{len(data.x_train)} training images", flush=True)
     started = time.perf_counter()
-    each_epoch = TestAccuracyEachEpoch(data, len(data.x_train))
+    each_epoch = TestAccuracyCurve(data, args.recipe)
     result = mk.train(config, data=data, callbacks=[each_epoch])
     total = time.perf_counter() - started
     print(f"final test accuracy {result.metrics.test_accuracy:.4f} after "
           f"{result.metrics.epochs_done} epochs, {total:.0f} s in all", flush=True)
-    reached = [(seconds, epoch) for epoch, (seconds, accuracy) in enumerate(each_epoch.curve, 1)
-               if accuracy >= 0.99]
-    print(f"time to 99%: {reached[0][0]:.0f} s of training (epoch {reached[0][1]})"
+    reached = each_epoch.first_reaching(0.99)
+    print(f"time to 99%: {reached[0]:.0f} s of training (epoch {reached[1]})"
           if reached else "time to 99%: not reached", flush=True)
     return 0
 
