@@ -5,24 +5,28 @@
 
 import atexit
 import os
+import signal
 import threading
 
 import dash
 
-from dashboard import layout
+from dashboard import layout, request_guard
 from dashboard.callbacks import register_all
 from dashboard.exported_sites import register_routes
 from dashboard.jobs import JobManager
+from dashboard.limits import MAX_REQUEST_BYTES
 from dashboard.runs_view import raw_images
 from mnist_keras.devices import describe_device
 from mnist_keras.runs import RunIndex
 
 
-def create_app(runs_dir="runs"):
+def create_app(runs_dir="runs", hosts=None):
     """Builds the dashboard for a runs folder.
 
     Args:
         runs_dir: where runs are written and read. Defaults to `runs`.
+        hosts: the host names requests may address (`request_guard.allowed_hosts`);
+            defaults to this machine's loopback names.
 
     Returns:
         A `dash.Dash` app; its `jobs` attribute is the `JobManager`.
@@ -43,16 +47,35 @@ def create_app(runs_dir="runs"):
     app.layout = layout.page(describe_device())
     register_all(app, jobs, runs_dir)
     register_routes(app.server, runs_dir)
+    request_guard.install(app.server, hosts or request_guard.allowed_hosts(),
+                          MAX_REQUEST_BYTES)
     # Read the bundled images now, in the background, so the first preview or
     # gallery does not wait for it.
     threading.Thread(target=raw_images, daemon=True).start()
     return app
 
 
-def main(host="127.0.0.1", port=8050, runs_dir="runs", debug=False):
-    """Serves the dashboard until interrupted; stops a running job on exit."""
-    app = create_app(runs_dir)
-    atexit.register(app.jobs.shutdown)
+def main(host="127.0.0.1", port=8050, runs_dir="runs", debug=False, allow_hosts=()):
+    """Serves the dashboard until interrupted; stops a running job on exit.
+
+    Requests must address `host`, a loopback name or one of `allow_hosts`.
+    """
+    app = create_app(runs_dir, request_guard.allowed_hosts(host, allow_hosts))
     print(f"mnist-keras dashboard on http://{host}:{port}/ (runs in {os.path.abspath(runs_dir)})",
           flush=True)
+    serve(app, host, port, debug)
+
+
+def serve(app, host, port, debug=False):
+    """Runs the server until Ctrl+C or SIGTERM, then cancels the running job.
+
+    SIGTERM (what `kill` and service managers send) becomes an ordinary exit,
+    so the job is cancelled and kept, not left training as an orphan.
+    """
+    atexit.register(app.jobs.shutdown)
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     app.run(host=host, port=port, debug=debug)
+
+
+def _exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)

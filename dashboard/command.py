@@ -17,6 +17,9 @@ def register(subparsers):
                         help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--runs-dir", default="runs", help="folder of runs (default: runs)")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="also serve requests addressed to NAME (for deliberate remote use "
+                             "with --host 0.0.0.0); repeatable")
     parser.set_defaults(handler=run, needs_keras=True,
                         requires_extra=("dashboard", ("dash", "dash_canvas", "plotly")))
 
@@ -28,4 +31,4 @@ def run(args):
         from dashboard.app import main as serve
     except ImportError as error:
         raise missing_extra("dashboard", error, EXTRA_MODULES) from None
-    serve(host=args.host, port=args.port, runs_dir=args.runs_dir)
+    serve(host=args.host, port=args.port, runs_dir=args.runs_dir, allow_hosts=args.allow_host)
