@@ -9,7 +9,9 @@ cores would only make both slow).
 A `JobManager` holds the child process handles and the queue. It lives on the
 app object (one per dashboard), not at module level; every change of its state
 happens under one lock, because Flask answers requests (two open tabs, a
-poll and a click) on several threads at once.
+poll and a click) on several threads at once. Checking that nothing trains and
+starting a job also hold a lock file in the runs folder, so two dashboards on
+one folder cannot both start one.
 """
 
 import dataclasses
@@ -18,10 +20,16 @@ import os
 import threading
 import time
 
+import filelock
+
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import Run, RunIndex, RunStatus
 
 STOP_FILE = "STOP"
+# Held while checking that no job runs and starting one, across processes.
+JOBS_LOCK_FILE = ".jobs.lock"
+# A run marked running by another dashboard gets its pid a moment later.
+STARTING_GRACE_SECONDS = 30
 
 
 def _train_in_child(config_dict, run_dir):
@@ -54,6 +62,10 @@ def _process_alive(pid):
     return True
 
 
+def _just_started(state):
+    return state.started is not None and time.time() - state.started < STARTING_GRACE_SECONDS
+
+
 class JobManager:
     """Starts, cancels and watches training jobs under one runs folder.
 
@@ -69,6 +81,7 @@ class JobManager:
         self._processes = {}
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.RLock()
+        self._folder_lock = filelock.FileLock(os.path.join(self.runs_dir, JOBS_LOCK_FILE))
         # Settings waiting to train after the current job, in order: (config, spec).
         self._queue = []
         self._queue_armed = False
@@ -97,7 +110,7 @@ class JobManager:
             MnistKerasError: if a job is already running, or the config names
                 a file that is missing.
         """
-        with self._lock:
+        with self._lock, self._folder_lock:
             running = self.running()
             if running:
                 raise MnistKerasError(
@@ -181,7 +194,8 @@ class JobManager:
                 if summary.status is not RunStatus.RUNNING:
                     continue
                 pid = summary.state.pid
-                if summary.name in self._processes or (pid and _process_alive(pid)):
+                if (summary.name in self._processes or (pid and _process_alive(pid))
+                        or (pid is None and _just_started(summary.state))):
                     current = summary.name
                 else:
                     self._mark_if_vanished(Run(summary.path), "the process is gone")
@@ -199,6 +213,8 @@ class JobManager:
             processes = dict(self._processes)
         for name, process in processes.items():
             self.cancel(name)
-            process.join(timeout=10)
+            # Time for a child still importing TensorFlow to reach its first
+            # batch, see the stop file and save what it has as cancelled.
+            process.join(timeout=60)
             if process.is_alive():
                 process.terminate()

@@ -60,7 +60,13 @@ def load(runs_dir, name):
     if not has_model(run):
         raise MnistKerasError(f"Run {name!r} has no trained model.")
     path = run.file("model.keras")
-    return _load_cached(path, os.path.getmtime(path))
+    # One load per file at a time: twenty tabs asking for a model at once wait
+    # for the first load instead of each reading the file.
+    with _loading_locks.setdefault(path, threading.Lock()):  # setdefault is atomic
+        return _load_cached(path, os.path.getmtime(path))
+
+
+_loading_locks = {}
 
 
 @functools.lru_cache(maxsize=8)

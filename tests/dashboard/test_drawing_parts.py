@@ -5,6 +5,7 @@ import io
 import json
 import os
 import shutil
+import threading
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from dashboard import drawing, figures, loaded_models
 from dashboard.callbacks import drawing as drawing_callbacks
 from dashboard.callbacks import inspection
 from dashboard.runs_view import run_options
+from mnist_keras import runs
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import Run, RunConfig, RunIndex
@@ -188,3 +190,29 @@ def test_test_on_mnist_marks_each_digit_and_bounds_the_count(runs_dir):
     (section,) = drawing_callbacks.mnist_test_results(str(runs_dir), ["small-cnn"], 10**6,
                                                       seed=1)
     assert "of 100 right" in str(section)
+
+
+def test_twenty_first_loads_at_once_read_the_file_once(runs_dir, monkeypatch):
+    loaded_models._load_cached.cache_clear()
+    reads = []
+    original = runs.load_model
+
+    def counting_load_model(path):
+        reads.append(path)
+        return original(path)
+
+    monkeypatch.setattr(runs, "load_model", counting_load_model)
+    barrier = threading.Barrier(20)
+    results = []
+
+    def first_visit():
+        barrier.wait()
+        results.append(loaded_models.load(str(runs_dir), "small-cnn"))
+
+    threads = [threading.Thread(target=first_visit) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(reads) == 1
+    assert len(results) == 20 and all(result is results[0] for result in results)

@@ -1,6 +1,10 @@
 import dataclasses
 import json
+import multiprocessing
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -19,6 +23,10 @@ def _wait_for(predicate, timeout=120):
             return True
         time.sleep(0.2)
     return False
+
+
+def _runs(folder):
+    return [name for name in os.listdir(folder) if not name.startswith(".")]
 
 
 @pytest.fixture
@@ -94,7 +102,7 @@ def test_a_missing_parent_model_is_refused_before_any_folder(tmp_path, quick_con
                                  sparsity=0.5)
     with pytest.raises(MnistKerasError, match="parent_model as an existing"):
         jobs.start(config)
-    assert not (tmp_path / "runs").exists() or os.listdir(tmp_path / "runs") == []
+    assert not (tmp_path / "runs").exists() or _runs(tmp_path / "runs") == []
 
 
 def test_the_queue_starts_exactly_one_job_from_many_threads(tmp_path, quick_config):
@@ -146,7 +154,7 @@ def test_many_train_presses_at_once_start_one_job(tmp_path, quick_config):
     for thread in threads:
         thread.join()
     names = [o for o in outcomes if isinstance(o, str)]
-    assert len(names) == 1 and len(os.listdir(tmp_path)) == 1
+    assert len(names) == 1 and len(_runs(tmp_path)) == 1
     assert all("one job at a time" in str(o) for o in outcomes if o not in names)
     jobs.shutdown()
 
@@ -175,3 +183,81 @@ def test_cancel_holds_the_queue(tmp_path, quick_config):
     assert _wait_for(lambda: jobs.running() is None)
     assert jobs.advance_queue() is None and len(jobs.queue) == 1
     jobs.shutdown()
+
+
+def _start_in_another_dashboard(runs_dir, config_dict, barrier, outcomes):
+    # One dashboard process: its own JobManager on the shared runs folder.
+    jobs = JobManager(runs_dir)
+    barrier.wait()
+    try:
+        name = jobs.start(TrainingConfig.from_dict(config_dict))
+    except MnistKerasError as error:
+        outcomes.put(str(error))
+        return
+    outcomes.put(name)
+    _wait_for(lambda: jobs.running() is None)  # the job dies with its dashboard
+
+
+def test_dashboards_sharing_a_runs_folder_start_one_job(tmp_path, quick_config):
+    context = multiprocessing.get_context("spawn")
+    barrier, outcomes = context.Barrier(4), context.Queue()
+    dashboards = [context.Process(target=_start_in_another_dashboard,
+                                  args=(str(tmp_path), quick_config.to_dict(), barrier, outcomes))
+                  for _ in range(4)]
+    for dashboard in dashboards:
+        dashboard.start()
+    results = [outcomes.get(timeout=120) for _ in dashboards]
+    for dashboard in dashboards:
+        dashboard.join(timeout=180)
+    started = [r for r in results if "one job at a time" not in r]
+    assert len(started) == 1 and _runs(tmp_path) == started
+    assert Run(tmp_path / started[0]).status == "completed"
+
+
+def test_a_run_another_dashboard_is_starting_counts_as_running(tmp_path):
+    starting = Run.create(tmp_path / "starting")
+    starting.set_status("running", phase="starting", started=time.time(), pid=None)
+    jobs = JobManager(tmp_path)
+    assert jobs.running() == "starting" and starting.status == "running"
+    starting.set_status("running", started=time.time() - 3600, pid=None)  # never got a pid
+    assert jobs.running() is None and starting.status == "failed"
+
+
+DASHBOARD_WITH_A_JOB = """
+import sys
+from dashboard.app import create_app, serve
+from mnist_keras.config import TrainingConfig
+
+if __name__ == "__main__":
+    app = create_app(sys.argv[1])
+    print(app.jobs.start(TrainingConfig(model="mlp", data_dir=sys.argv[2], train_size=1200,
+                                        test_size=1000, epochs=200, batch_size=64)), flush=True)
+    serve(app, "127.0.0.1", 0)
+"""
+
+
+def test_sigterm_stops_the_dashboard_and_cancels_its_job(tmp_path, synthetic_data_dir):
+    script = tmp_path / "dashboard_with_a_job.py"
+    script.write_text(DASHBOARD_WITH_A_JOB)
+    runs_dir = tmp_path / "runs"
+    dashboard = subprocess.Popen([sys.executable, str(script), str(runs_dir), synthetic_data_dir],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                 cwd=os.getcwd())
+    try:
+        run = Run(runs_dir / dashboard.stdout.readline().strip())
+        assert _wait_for(lambda: os.path.exists(run.file("events.jsonl")))  # training
+        child = run.state().pid
+        dashboard.send_signal(signal.SIGTERM)
+        dashboard.wait(timeout=120)
+    finally:
+        dashboard.kill()
+    assert run.status == "cancelled"  # what was trained is kept
+    assert _wait_for(lambda: not _alive(child), timeout=10)  # no orphan left training
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
