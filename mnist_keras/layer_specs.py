@@ -9,11 +9,26 @@ spec is refused in milliseconds with the offending layer named.
 
 import json
 import os
+import reprlib
 
 from mnist_keras.errors import MnistKerasError, expected
 from mnist_keras.registries import ACTIVATIONS
 
 INPUT_SHAPE = (28, 28, 1)
+# Bounds on what a spec may ask to build, checked before Keras allocates
+# anything: the presets have at most 9 layers and 1.7 million parameters.
+MAX_SPEC_LAYERS = 64
+MAX_SPEC_PARAMETERS = 20_000_000
+# The softmax head `build_model_from_spec` appends, counted in the bound.
+_HEAD_CLASSES = 10
+
+
+
+def _shown(value):
+    """A value from a spec as an error message shows it: short, however deep or long."""
+    short = reprlib.Repr()
+    short.maxlevel, short.maxstring, short.maxother, short.maxlist, short.maxdict = 3, 60, 60, 6, 6
+    return short.repr(value)
 
 # The layer types a spec may use, with the settings each accepts (and defaults).
 LAYER_SETTINGS = {
@@ -73,9 +88,9 @@ def load_spec(path):
             spec = json.load(f)
     except FileNotFoundError:
         raise expected("an existing layer-spec file", path=os.fspath(path)) from None
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:
         raise MnistKerasError(
-            f"Expected a JSON layer spec ({e}). Received: path={os.fspath(path)!r}"
+            f"Expected a JSON layer spec ({_shown(str(e))}). Received: path={os.fspath(path)!r}"
         ) from None
     if isinstance(spec, dict) and "layers" in spec:
         spec = spec["layers"]
@@ -107,9 +122,14 @@ def validate_spec(spec, input_shape=INPUT_SHAPE):
     mnist_keras.errors.MnistKerasError: Expected Conv2D before Flatten/...
     """
     if not isinstance(spec, list) or not spec:
-        raise expected("a non-empty list of layers", spec=spec)
-    height, width, _ = input_shape
+        raise MnistKerasError(f"Expected a non-empty list of layers. Received: spec={_shown(spec)}")
+    if len(spec) > MAX_SPEC_LAYERS:
+        raise MnistKerasError(f"Expected at most {MAX_SPEC_LAYERS} layers in a spec. "
+                              f"Received: {len(spec):,} layers")
+    height, width, channels = input_shape
     flat = False
+    features = 0  # inputs of the next Dense layer once flat
+    parameters = 0
     checked = []
     for position, layer in enumerate(spec, start=1):
         where = f"layer {position}"
@@ -117,7 +137,7 @@ def validate_spec(spec, input_shape=INPUT_SHAPE):
         if not isinstance(kind, str) or kind not in LAYER_SETTINGS:
             raise MnistKerasError(
                 f"Expected {where} to be an object with a type in {list(LAYER_SETTINGS)}. "
-                f"Received: {where}={layer!r}"
+                f"Received: {where}={_shown(layer)}"
             )
         where = f"layer {position} ({kind})"
         settings = dict(LAYER_SETTINGS[kind])
@@ -125,7 +145,7 @@ def validate_spec(spec, input_shape=INPUT_SHAPE):
         if unknown:
             raise MnistKerasError(
                 f"Expected {where} settings among {sorted(settings) or 'none'}. "
-                f"Received: {sorted(unknown)}"
+                f"Received: {_shown(sorted(unknown))}"
             )
         settings.update({k: v for k, v in layer.items() if k != "type"})
         _check_settings(where, kind, settings)
@@ -140,18 +160,41 @@ def validate_spec(spec, input_shape=INPUT_SHAPE):
                 width -= settings["kernel_size"] - 1
             height = -(-height // settings["strides"])
             width = -(-width // settings["strides"])
+            parameters += (settings["kernel_size"] ** 2 * channels + 1) * settings["filters"]
+            channels = settings["filters"]
         elif kind == "MaxPool":
             height //= settings["pool_size"]
             width //= settings["pool_size"]
+        elif kind == "BatchNorm":
+            parameters += 4 * (features if flat else channels)
+        elif kind == "Dense":
+            inputs = features if flat else channels
+            parameters += (inputs + 1) * settings["units"]
+            if flat:
+                features = settings["units"]
+            else:
+                channels = settings["units"]
         elif kind in ("Flatten", "GlobalAveragePooling"):
+            features = max(height, 1) * max(width, 1) * channels if kind == "Flatten" else channels
             flat = True
+        if parameters > MAX_SPEC_PARAMETERS:
+            _too_many_parameters(where, parameters)
         if height < 1 or width < 1:
             raise MnistKerasError(
                 f"Expected {where} to leave an image of at least 1x1. "
                 f"Received: an output of {height}x{width} (use padding 'same' or fewer poolings)"
             )
         checked.append({"type": kind, **settings})
+    # The softmax head on whatever the last layer leaves (flattened if need be).
+    parameters += ((features if flat else height * width * channels) + 1) * _HEAD_CLASSES
+    if parameters > MAX_SPEC_PARAMETERS:
+        _too_many_parameters("the output layer", parameters)
     return checked
+
+
+def _too_many_parameters(where, parameters):
+    raise MnistKerasError(f"Expected a model of at most {MAX_SPEC_PARAMETERS:,} parameters. "
+                          f"Received: {where} brings it to {parameters:,}")
 
 
 def _check_settings(where, kind, settings):
@@ -160,7 +203,7 @@ def _check_settings(where, kind, settings):
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise MnistKerasError(
                 f"Expected {where} {key} to be an integer in [{low}, {high}]. "
-                f"Received: {key}={value!r}"
+                f"Received: {key}={_shown(value)}"
             )
 
     if kind == "Conv2D":
@@ -170,7 +213,7 @@ def _check_settings(where, kind, settings):
         if settings["padding"] not in ("valid", "same"):
             raise MnistKerasError(
                 f"Expected {where} padding 'valid' or 'same'. "
-                f"Received: padding={settings['padding']!r}"
+                f"Received: padding={_shown(settings['padding'])}"
             )
     elif kind == "MaxPool":
         check_int("pool_size", 1, 28)
@@ -180,10 +223,12 @@ def _check_settings(where, kind, settings):
         rate = settings["rate"]
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 0.9:
             raise MnistKerasError(
-                f"Expected {where} rate in [0, 0.9]. Received: rate={rate!r}"
+                f"Expected {where} rate in [0, 0.9]. Received: rate={_shown(rate)}"
             )
-    if "activation" in settings and settings["activation"] not in ACTIVATIONS:
+    activation = settings.get("activation")
+    if "activation" in settings and (not isinstance(activation, str)
+                                     or activation not in ACTIVATIONS):
         raise MnistKerasError(
             f"Expected {where} activation in {list(ACTIVATIONS)}. "
-            f"Received: activation={settings['activation']!r}"
+            f"Received: activation={_shown(activation)}"
         )
