@@ -98,9 +98,11 @@ def _decode_upload(contents):
 def import_uploaded_model(runs_dir, contents, filename):
     """Validates an uploaded `.keras` file and adds it as a new, evaluated run.
 
-    The file is loaded in Keras safe mode (no code from it runs) and must map
-    28x28x1 images to 10 classes; it is evaluated on the 10,000 bundled MNIST
-    test images so it can be compared with trained runs. The run is written
+    The file is loaded in Keras safe mode (no code from it runs), first in a
+    watched child process (`model_probe`: bounded memory, time and
+    parameters), and must map 28x28x1 images to 10 classes; it is evaluated
+    on the 10,000 bundled MNIST test images so it can be compared with
+    trained runs. The run is written
     by the library's one writer of results, as a trained run is.
 
     Returns:
@@ -109,9 +111,15 @@ def import_uploaded_model(runs_dir, contents, filename):
     Raises:
         MnistKerasError: for anything else, with the reason.
     """
+    from dashboard.model_probe import probe_model_file
     from mnist_keras.datasets import load_dataset
     from mnist_keras.evaluation import evaluate
-    from mnist_keras.runs import check_digit_classifier, load_model, run_metrics
+    from mnist_keras.runs import (
+        check_digit_classifier,
+        check_model_archive,
+        load_model,
+        run_metrics,
+    )
 
     filename = os.path.basename(filename if isinstance(filename, str) else "model.keras")
     if not filename.endswith(".keras"):
@@ -121,6 +129,8 @@ def import_uploaded_model(runs_dir, contents, filename):
         path = os.path.join(folder, "model.keras")
         with open(path, "wb") as file:
             file.write(data)
+        check_model_archive(path)
+        probe_model_file(path)  # in a watched child first: see model_probe
         model = load_model(path)
         check_digit_classifier(model)
         test_set = load_dataset("mnist", train_size=1_000, test_size=10_000,

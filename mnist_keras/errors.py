@@ -25,5 +25,18 @@ def expected(what, **received):
     >>> str(expected("a batch size in [1, 512]", batch_size=0))
     'Expected a batch size in [1, 512]. Received: batch_size=0'
     """
-    parts = ", ".join(f"{name}={value!r}" for name, value in received.items())
+    parts = ", ".join(f"{name}={_shown(value)}" for name, value in received.items())
     return MnistKerasError(f"Expected {what}. Received: {parts}")
+
+
+# What a message shows of a value it received: enough to recognise it, never
+# a whole file or request echoed back.
+MAX_SHOWN_CHARS = 200
+
+
+def _shown(value):
+    try:
+        text = repr(value)
+    except RecursionError:
+        return f"<a deeply nested {type(value).__name__}>"
+    return text if len(text) <= MAX_SHOWN_CHARS else text[:MAX_SHOWN_CHARS] + "...(cut)"

@@ -29,11 +29,17 @@ from mnist_keras.runs.contract import (
     SparsityReport,
 )
 from mnist_keras.runs.index import RunIndex, RunSummary, summarize
-from mnist_keras.runs.model_files import check_digit_classifier, load_model
+from mnist_keras.runs.model_files import (
+    MAX_CONFIG_BYTES,
+    check_digit_classifier,
+    check_model_archive,
+    load_model,
+)
 from mnist_keras.runs.results import run_metrics
 from mnist_keras.runs.store import RUN_NAME_PATTERN, Run, list_runs, run_in
 
 __all__ = [
+    "MAX_CONFIG_BYTES",
     "RUN_NAME_PATTERN",
     "SCHEMA_VERSION",
     "ClassMetrics",
@@ -50,6 +56,7 @@ __all__ = [
     "RunSummary",
     "SparsityReport",
     "check_digit_classifier",
+    "check_model_archive",
     "list_runs",
     "load_model",
     "run_in",

@@ -1,8 +1,41 @@
 """Model files: load a `.keras` file safely; check a model is a digit classifier."""
 
 import os
+import zipfile
 
 from mnist_keras.errors import MnistKerasError, expected
+
+# A .keras file is a zip archive whose config.json describes the model; real
+# ones hold a few kilobytes of it. A bound on it keeps a forged file from
+# making the loader parse gigabytes of JSON.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def check_model_archive(path):
+    """Checks that `path` is a `.keras` zip archive with a config of a sane size.
+
+    Cheap (reads the archive's directory only), so it runs before Keras is
+    asked to load anything.
+
+    Raises:
+        MnistKerasError: for a file that is not a zip archive, has no
+            `config.json`, or declares one over `MAX_CONFIG_BYTES`.
+    """
+    shown = os.path.basename(os.fspath(path))[:100]
+    if not zipfile.is_zipfile(path):
+        raise expected("a .keras file (a zip archive written by Keras 3)", model=shown)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            config = next((info for info in archive.infolist()
+                           if info.filename == "config.json"), None)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise expected("a readable .keras archive", model=shown, reason=str(error)[:100]) \
+            from None
+    if config is None:
+        raise expected("a .keras archive with a config.json", model=shown)
+    if config.file_size > MAX_CONFIG_BYTES:
+        raise expected(f"a model config of at most {MAX_CONFIG_BYTES:,} bytes", model=shown,
+                       config_bytes=config.file_size)
 
 
 def load_model(path):
@@ -15,14 +48,15 @@ def load_model(path):
         The `keras.Model`, uncompiled.
 
     Raises:
-        MnistKerasError: if the file is missing, not a `.keras` archive, or
-            cannot be loaded safely.
+        MnistKerasError: if the file is missing, not a `.keras` archive (see
+            `check_model_archive`), or cannot be loaded safely.
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise expected("an existing .keras model file", model=path)
     if not path.endswith(".keras"):
         raise expected("a Keras 3 model file ending in .keras", model=path)
+    check_model_archive(path)
     import keras
 
     try:

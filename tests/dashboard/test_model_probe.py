@@ -1,0 +1,85 @@
+"""Uploaded model files: forged ones are refused without the dashboard loading them."""
+
+import json
+import zipfile
+
+import keras
+import pytest
+
+from dashboard import model_probe, run_actions
+from mnist_keras.errors import MnistKerasError
+from mnist_keras.models import build_model
+from mnist_keras.runs import MAX_CONFIG_BYTES, check_model_archive
+
+
+@pytest.fixture(scope="module")
+def mlp_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("models") / "mlp.keras"
+    build_model("mlp").save(path)
+    return path
+
+
+def _rewritten(source, target, change_config):
+    """A copy of a .keras archive whose config.json is changed by `change_config(text)`."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            if info.filename == "config.json":
+                data = change_config(data.decode()).encode()
+            copy.writestr(info, data)
+    return target
+
+
+def test_a_sound_model_is_probed_for_its_parameter_count(mlp_file):
+    assert model_probe.probe_model_file(mlp_file) == build_model("mlp").count_params()
+
+
+def test_a_small_file_declaring_a_huge_layer_is_stopped_by_memory(mlp_file, tmp_path):
+    # The small model's file, with a config that asks Keras for 1.6 billion weights (6 GiB).
+    config = json.loads(zipfile.ZipFile(mlp_file).read("config.json"))
+    dense = next(layer for layer in config["config"]["layers"]
+                 if layer["class_name"] == "Dense")
+    forged = _rewritten(mlp_file, tmp_path / "huge.keras", lambda text: text.replace(
+        f'"units": {dense["config"]["units"]}', '"units": 2000000', 1))
+    with pytest.raises(MnistKerasError, match="loads in at most 2 GiB"):
+        model_probe.probe_model_file(forged)
+
+
+def test_more_parameters_than_the_bound_are_refused(mlp_file, monkeypatch):
+    monkeypatch.setattr(model_probe, "MAX_UPLOAD_PARAMETERS", 1000)
+    with pytest.raises(MnistKerasError, match="at most 1,000 parameters"):
+        model_probe.probe_model_file(mlp_file)
+
+
+def test_a_model_that_is_no_digit_classifier_is_refused_by_the_probe(tmp_path):
+    path = tmp_path / "five.keras"
+    keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                      keras.layers.Dense(5)]).save(path)
+    with pytest.raises(MnistKerasError, match="to 10 classes"):
+        model_probe.probe_model_file(path)
+
+
+def test_archives_are_checked_before_keras_sees_them(mlp_file, tmp_path):
+    not_zip = tmp_path / "text.keras"
+    not_zip.write_text("not a zip")
+    with pytest.raises(MnistKerasError, match="a zip archive") as error:
+        check_model_archive(not_zip)
+    assert str(tmp_path) not in str(error.value)  # no temporary path shown
+    no_config = tmp_path / "empty.keras"
+    with zipfile.ZipFile(no_config, "w") as archive:
+        archive.writestr("other.txt", "x")
+    with pytest.raises(MnistKerasError, match="with a config.json"):
+        check_model_archive(no_config)
+    padded = _rewritten(mlp_file, tmp_path / "padded.keras",
+                        lambda text: text[:-1] + ', "pad": "' + "x" * MAX_CONFIG_BYTES + '"}')
+    with pytest.raises(MnistKerasError, match="config of at most 1,048,576 bytes"):
+        check_model_archive(padded)
+
+
+def test_an_upload_of_a_forged_file_adds_no_run(tmp_path):
+    runs_dir = tmp_path / "runs"
+    runs_dir.mkdir()
+    contents = "data:application/octet-stream;base64," + "bm90IGEgemlw"  # "not a zip"
+    with pytest.raises(MnistKerasError, match="a zip archive"):
+        run_actions.import_uploaded_model(runs_dir, contents, "forged.keras")
+    assert list(runs_dir.iterdir()) == []
