@@ -24,13 +24,17 @@ def run(args):
     from mnist_keras.datasets import load_dataset
     from mnist_keras.evaluation import evaluate
     from mnist_keras.pruning import count_nonzero_params
-    from mnist_keras.runs import load_model, run_metrics
+    from mnist_keras.runs import check_digit_classifier, load_model, run_metrics
 
     if args.test_size is not None and not 1 <= args.test_size <= 10_000:
         raise expected("test_size in [1, 10000]", test_size=args.test_size)
-    models = [load_model(path) for path in args.models]
+    if not 0 <= args.seed <= 2**31 - 1:
+        raise expected("seed in [0, 2147483647]", seed=args.seed)
     data = load_dataset(args.dataset, args.data_dir, train_size=1_000,
                         test_size=args.test_size, validation_split=0.0, seed=args.seed)
+    models = [load_model(path) for path in args.models]
+    for model in models:
+        check_digit_classifier(model, data.num_classes)
     result = evaluate(models, data.x_test, data.y_test, num_classes=data.num_classes,
                       tta=args.tta)
     what = f"an ensemble of {len(models)} models" if len(models) > 1 else "one model"

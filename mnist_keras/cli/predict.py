@@ -14,9 +14,10 @@ def register(subparsers):
 def run(args):
     from mnist_keras.prediction import predict_digits
     from mnist_keras.preprocessing import load_image
-    from mnist_keras.runs import load_model
+    from mnist_keras.runs import check_digit_classifier, load_model
 
     model = load_model(args.model)
+    check_digit_classifier(model)  # a digit for every image, never a 5-class guess
     images = [load_image(path) for path in args.images]
     results = []
     for path, prediction in zip(args.images, predict_digits(model, images)):

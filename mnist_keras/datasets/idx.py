@@ -7,6 +7,7 @@ Files may be gzip-compressed; the name decides (`.gz`).
 
 import gzip
 import struct
+import zlib
 
 import numpy as np
 
@@ -24,6 +25,8 @@ _DTYPES = {
 }
 _CODES = {dtype.newbyteorder("="): code for code, dtype in _DTYPES.items()}
 _CODES.update({dtype: code for code, dtype in _DTYPES.items()})
+# The most data one IDX file may announce: MNIST's largest is 47 MB.
+MAX_IDX_BYTES = 512 * 1024 * 1024
 
 
 def _open(path, mode):
@@ -56,50 +59,62 @@ def read_idx(path):
     """
     try:
         with _open(path, "rb") as f:
-            content = f.read()
+            shape, dtype, content = _read_checked(f, path)
     except FileNotFoundError:
         raise MnistKerasError(
             f"Expected an existing IDX file. Received: path={str(path)!r}"
         ) from None
-    except (OSError, EOFError, gzip.BadGzipFile) as e:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as e:
         raise MnistKerasError(
             f"Expected a readable IDX file ({e}). Received: path={str(path)!r}"
         ) from None
-    if len(content) < 4:
+    array = np.frombuffer(content, dtype=dtype).reshape(shape)
+    return array.astype(dtype.newbyteorder("="))
+
+
+def _read_checked(f, path):
+    """Reads the header, then exactly the bytes it announces (and one more, to see
+    trailing bytes): a small compressed file that inflates to gigabytes is
+    refused after reading its header, not after inflating it."""
+    head = f.read(4)
+    if len(head) < 4:
         raise MnistKerasError(
             f"Expected an IDX header of at least 4 bytes. "
-            f"Received: path={str(path)!r} with {len(content)} bytes"
+            f"Received: path={str(path)!r} with {len(head)} bytes"
         )
-    zero, type_code, ndim = struct.unpack(">HBB", content[:4])
+    zero, type_code, ndim = struct.unpack(">HBB", head)
     if zero != 0 or type_code not in _DTYPES or ndim == 0:
-        magic = content[:4].hex()
         raise MnistKerasError(
             "Expected an IDX magic number 0x0000TTDD (TT a known type code, "
-            f"DD >= 1 dimensions). Received: path={str(path)!r} with magic=0x{magic}"
+            f"DD >= 1 dimensions). Received: path={str(path)!r} with magic=0x{head.hex()}"
         )
-    header_size = 4 + 4 * ndim
-    if len(content) < header_size:
+    sizes = f.read(4 * ndim)
+    if len(sizes) < 4 * ndim:
         raise MnistKerasError(
             f"Expected {ndim} dimension sizes in the IDX header. "
-            f"Received: path={str(path)!r} truncated at {len(content)} bytes"
+            f"Received: path={str(path)!r} truncated at {4 + len(sizes)} bytes"
         )
-    shape = struct.unpack(f">{ndim}i", content[4:header_size])
+    shape = struct.unpack(f">{ndim}i", sizes)
     if any(size < 0 for size in shape):
         raise MnistKerasError(
             f"Expected non-negative IDX dimensions. Received: path={str(path)!r}, shape={shape}"
         )
     dtype = _DTYPES[type_code]
     expected_bytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    data_bytes = len(content) - header_size
-    if data_bytes != expected_bytes:
-        problem = "truncated" if data_bytes < expected_bytes else "has trailing bytes"
+    if expected_bytes > MAX_IDX_BYTES:
+        raise MnistKerasError(
+            f"Expected an IDX file of at most {MAX_IDX_BYTES:,} data bytes. "
+            f"Received: path={str(path)!r} announcing {expected_bytes:,} for shape {shape}"
+        )
+    data = f.read(expected_bytes + 1)
+    if len(data) != expected_bytes:
+        problem = "truncated" if len(data) < expected_bytes else "has trailing bytes"
+        shown = len(data) if len(data) < expected_bytes else f"more than {expected_bytes}"
         raise MnistKerasError(
             f"Expected {expected_bytes} data bytes for shape {shape}. "
-            f"Received: path={str(path)!r} with {data_bytes} bytes ({problem})"
+            f"Received: path={str(path)!r} with {shown} bytes ({problem})"
         )
-    array = np.frombuffer(content, dtype=dtype, offset=header_size).reshape(shape)
-    return array.astype(dtype.newbyteorder("="))
-
+    return shape, dtype, data
 
 def write_idx(path, array):
     """Writes an array as an IDX file, atomically (temp file, then rename).

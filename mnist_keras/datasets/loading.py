@@ -106,6 +106,11 @@ def load_raw(name="mnist", data_dir=None):
                 f"Expected {split} images of 3 dimensions and labels of 1. "
                 f"Received: images.shape={images.shape}, labels.shape={labels.shape}"
             )
+        if images.shape[1:] != (28, 28):
+            raise MnistKerasError(
+                f"Expected {split} images of 28x28 pixels (the models' input). "
+                f"Received: images.shape={images.shape}"
+            )
         if len(images) != len(labels):
             raise MnistKerasError(
                 f"Expected as many {split} labels as images. "
