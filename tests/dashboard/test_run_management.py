@@ -82,7 +82,7 @@ def test_a_valid_upload_becomes_an_evaluated_run(runs_dir, small_cnn_run):
 
 
 @pytest.mark.parametrize("contents, filename, message", [
-    ("data:x;base64,bm90IGEgemlw", "notes.keras", "loadable Keras 3 model"),
+    ("data:x;base64,bm90IGEgemlw", "notes.keras", "a zip archive written by Keras 3"),
     ("data:x;base64,bm90IGEgemlw", "notes.h5", "ending in .keras"),
     ("garbage without a comma", "m.keras", "unreadable data"),
     ("data:x;base64,***", "m.keras", "unreadable data"),

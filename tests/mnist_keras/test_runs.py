@@ -59,7 +59,7 @@ def test_model_with_code_is_refused_in_safe_mode(tmp_path):
 
 @pytest.mark.parametrize("content, name, message", [
     (None, "missing.keras", "existing .keras model file"),
-    (b"not a zip", "broken.keras", "loadable Keras 3 model"),
+    (b"not a zip", "broken.keras", "a zip archive written by Keras 3"),
     (b"x", "model.h5", "ending in .keras"),
 ])
 def test_bad_model_files_are_reported(tmp_path, content, name, message):
