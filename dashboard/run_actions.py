@@ -126,7 +126,8 @@ def import_uploaded_model(runs_dir, contents, filename):
         raise expected("a Keras 3 model file ending in .keras", file=filename[:100])
     data = _decode_upload(contents)
     with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "model.keras")
+        # Named as uploaded, so a refusal names the file the user chose.
+        path = os.path.join(folder, filename)
         with open(path, "wb") as file:
             file.write(data)
         check_model_archive(path)

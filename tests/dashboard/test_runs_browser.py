@@ -120,7 +120,8 @@ def test_upload_a_valid_and_an_invalid_model(page, tmp_path, small_cnn_run):
     not_a_model = tmp_path / "notes.keras"
     not_a_model.write_text("not a zip archive")
     duo.find_element(f"#{ids.UPLOAD} input[type='file']").send_keys(str(not_a_model))
-    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Not added: Expected a loadable Keras",
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Not added: Expected a .keras file (a zip "
+                               "archive written by Keras 3). Received: model='notes.keras'",
                                timeout=30)
     inputs = keras.Input((32, 32, 3))
     wrong = keras.Model(inputs, keras.layers.Dense(10)(keras.layers.Flatten()(inputs)))
