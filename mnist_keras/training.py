@@ -16,6 +16,7 @@ from mnist_keras.augmentation import build_augmentation
 from mnist_keras.callbacks import MetricsRecorder, StopSignal
 from mnist_keras.config import TrainingConfig
 from mnist_keras.datasets import load_dataset
+from mnist_keras.errors import expected
 from mnist_keras.evaluation import evaluate
 from mnist_keras.models import build_model
 from mnist_keras.pipeline import steps_per_execution_for, targets, training_data
@@ -231,6 +232,11 @@ def _initial_model(config, data):
     if config.parent_model:
         model = load_model(config.parent_model)
         check_digit_classifier(model, data.num_classes)
+        if config.sparsity and not prunable_layers(model, config.prune_output_layer):
+            # Otherwise the run would "complete" at 0% sparsity.
+            raise expected("a parent model with a Conv2D or Dense layer besides its output "
+                           "layer (or prune_output_layer=True)",
+                           layers=[type(layer).__name__ for layer in model.layers][:20])
         return model
     return build_model(config.model, num_classes=data.num_classes,
                        conv_channels=config.conv_channels, dropout=config.dropout)

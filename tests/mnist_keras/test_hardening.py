@@ -143,3 +143,18 @@ def test_any_train_argument_is_refused_in_one_line_and_leaves_no_folder(
     assert status == 2 and "Traceback" not in err
     assert len(err.splitlines()[-1]) < 600
     assert not run_dir.exists()
+
+
+def test_pruning_a_model_with_nothing_to_prune_is_refused_before_any_folder(
+        tmp_path, synthetic_data_dir, capsys):
+    # Its only Dense layer is the output layer, which pruning leaves dense by default:
+    # this used to "complete" at 0% sparsity.
+    path = tmp_path / "linear.keras"
+    keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                      keras.layers.Dense(10, activation="softmax")]).save(path)
+    args = ["prune", str(path), "--sparsity", "0.5", "--run-dir", str(tmp_path / "pruned"),
+            "--data-dir", synthetic_data_dir, "--train-size", "1200", "--test-size", "1000"]
+    assert main(args) == 2
+    assert "besides its output layer" in capsys.readouterr().err
+    assert not (tmp_path / "pruned").exists()
+    assert main(args + ["--prune-output-layer", "--fine-tune-epochs", "0"]) == 0
