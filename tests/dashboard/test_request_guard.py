@@ -114,3 +114,36 @@ def test_allowed_hosts_add_the_bound_address_but_not_a_wildcard():
     assert "192.168.1.5" in request_guard.allowed_hosts("192.168.1.5")
     assert request_guard.allowed_hosts("0.0.0.0") == request_guard.LOOPBACK_NAMES
     assert "lab-pc" in request_guard.allowed_hosts("0.0.0.0", [" Lab-PC "])
+
+
+def _forged_callback(app_callbacks, output_id, inputs):
+    """The body the page would send for the callback writing `output_id`, with `inputs`."""
+    key = next(k for k in app_callbacks if f"{output_id}." in k)
+    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+               for part in key.strip(".").split("...")]
+    return json.dumps({"output": key, "outputs": outputs, "inputs": inputs,
+                       "changedPropIds": [f"{inputs[-1]['id']}.{inputs[-1]['property']}"],
+                       "state": []}).encode()
+
+
+def test_a_forged_run_name_never_reaches_outside_the_runs_folder(tmp_path):
+    from dashboard import ids
+
+    runs_dir = tmp_path / "runs"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "config.json").write_text('{"secret": "NOT-A-RUN-OF-THIS-DASHBOARD"}')
+    (outside / "status.json").write_text('{"status": "completed"}')
+    app = create_app(runs_dir)
+    client = app.server.test_client()
+    client.get("/")  # registers the callbacks
+    for forged in ("../outside", str(outside), "..", "a/../../outside", ["x"], {"a": 1}):
+        body = _forged_callback(app.callback_map, ids.RUN_SUMMARY, [
+            {"id": ids.RESULTS_KEY, "property": "data", "value": 1},
+            {"id": ids.RUN_SELECT, "property": "value", "value": forged}])
+        answer = client.post("/_dash-update-component", data=body,
+                             headers={"Content-Type": "application/json"})
+        text = answer.get_data(as_text=True)
+        assert answer.status_code == 200 and "NOT-A-RUN" not in text
+        assert "Expected a run name" in text
+    app.jobs.shutdown()
