@@ -1,6 +1,6 @@
 """How well models read digits that are not MNIST look-alikes: a table per style.
 
-    python benchmarks/robustness.py [--per-style 400] [--epochs 3] [--recipes plain,robust]
+    python benchmarks/robustness.py [--per-style 400] [--epochs 3] [--recipes default,robust]
     python benchmarks/robustness.py --model runs/x/model.keras   # evaluate a saved model
 
 MNIST *test* digits (never trained on) are re-rendered in nine styles
@@ -62,9 +62,8 @@ def accuracy(model, pages, labels):
     return float(np.mean([p.label == label for p, label in zip(predictions, labels)]))
 
 
-RECIPES = {
-    "plain": {},
-}
+# The library's defaults against the recipe built for real handwriting.
+COMPARED_RECIPES = ("default", "robust")
 
 
 def report(name, model, pages, uci, seconds=None):
@@ -86,7 +85,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-style", type=int, default=400)
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--recipes", default=",".join(RECIPES))
+    parser.add_argument("--recipes", default=",".join(COMPARED_RECIPES),
+                        help=f"recipes from {mk.RECIPES.names()}, comma-separated")
     parser.add_argument("--model", action="append", default=[],
                         help="evaluate a saved .keras model instead of training")
     parser.add_argument("--seed", type=int, default=0)
@@ -102,7 +102,7 @@ def main(argv=None):
     if args.model:
         return 0
     for name in args.recipes.split(","):
-        config = mk.TrainingConfig(epochs=args.epochs, seed=args.seed, **RECIPES[name])
+        config = mk.recipe_config(name, epochs=args.epochs, seed=args.seed)
         started = time.perf_counter()
         result = mk.train(config)
         report(f"recipe {name}: {config.epochs} epochs", result.model, pages, uci,

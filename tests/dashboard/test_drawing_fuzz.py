@@ -46,7 +46,7 @@ def _within_bounds(strokes):
             assert abs(x) <= 2 * drawing.CANVAS_SIZE and abs(y) <= 2 * drawing.CANVAS_SIZE
 
 
-@settings(max_examples=300, deadline=2000)
+@settings(max_examples=150, deadline=2000)
 @given(st.one_of(fabric_objects.map(lambda objects: json.dumps({"objects": objects})),
                  json_values.map(json.dumps), st.text(max_size=200)))
 def test_any_canvas_json_gives_bounded_strokes(data):
@@ -56,7 +56,7 @@ def test_any_canvas_json_gives_bounded_strokes(data):
     assert image.shape == (280, 280) and image.dtype == np.uint8
 
 
-@settings(max_examples=300, deadline=2000)
+@settings(max_examples=150, deadline=2000)
 @given(store_strokes)
 def test_any_stored_strokes_render_within_bounds(strokes):
     _within_bounds(drawing.bounded_strokes(strokes))

@@ -18,7 +18,7 @@ from mnist_keras.errors import MAX_SHOWN_CHARS, MnistKerasError, expected
 from tests.conftest import write_dataset
 
 
-@settings(max_examples=300, deadline=1000)
+@settings(max_examples=150, deadline=1000)
 @given(type_code=st.sampled_from([0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E, 0x00, 0xFF]),
        shape=st.lists(st.integers(-2, 40), min_size=0, max_size=4),
        extra=st.integers(-50, 50), zero=st.sampled_from([0, 0, 1]),
@@ -124,7 +124,7 @@ TRAIN_OPTIONS = ["--epochs", "--batch-size", "--learning-rate", "--optimizer", "
                  "--dataset", "--test-size", "--early-stopping-patience"]
 
 
-@settings(max_examples=150, deadline=5000,
+@settings(max_examples=60, deadline=5000,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(option=st.sampled_from(TRAIN_OPTIONS),
        value=st.one_of(st.text(max_size=300), st.integers(-10**20, 10**20).map(str),

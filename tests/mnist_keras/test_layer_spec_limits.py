@@ -27,7 +27,7 @@ layers = st.one_of(
         st.sampled_from(["type", "units", "x"]), inner, max_size=3), max_leaves=12))
 
 
-@settings(max_examples=400, deadline=1000)
+@settings(max_examples=200, deadline=1000)
 @given(st.one_of(st.lists(layers, max_size=12), values))
 def test_any_spec_is_checked_or_refused_in_one_short_line(spec):
     try:
