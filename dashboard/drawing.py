@@ -97,14 +97,17 @@ def strokes_from_json(json_data):
     if not isinstance(objects, list):
         return []
     paths = [item for item in objects if isinstance(item, dict) and item.get("type") == "path"]
-    strokes = []
+    strokes, points_left = [], MAX_POINTS
     for item in paths[:MAX_STROKES]:
+        if points_left <= 0:
+            break  # the rest would be dropped: not worth flattening
         commands = item.get("path")
         try:
             points = _path_points(commands if isinstance(commands, list) else [])
         except (TypeError, ValueError, OverflowError):
             continue
         strokes.append({"points": points, "width": item.get("strokeWidth") or LINE_WIDTH})
+        points_left -= len(points)
     return bounded_strokes(strokes)
 
 
