@@ -11,6 +11,11 @@ import pytest  # noqa: E402
 from mnist_keras.datasets import write_idx  # noqa: E402
 
 
+def run_folders(runs_dir):
+    """The run folders' names in `runs_dir`, sorted: hidden files (the job lock) left out."""
+    return sorted(name for name in os.listdir(runs_dir) if not name.startswith("."))
+
+
 def make_digits(count, seed=0, num_classes=10):
     """Synthetic 28x28 uint8 images: class k is a bright horizontal bar at row 2k+4.
 

@@ -5,7 +5,6 @@ seconds, most of it the training child importing TensorFlow.
 """
 
 import json
-import os
 import time
 
 import pytest
@@ -16,6 +15,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard import ids
 from dashboard.app import create_app
+from tests.conftest import run_folders
 
 pytestmark = pytest.mark.browser
 
@@ -132,7 +132,7 @@ def test_short_training_streams_points_and_ends_with_results(dashboard, runs_dir
     _wait_text(duo, ids.PROGRESS_TEXT, "completed", 120)
     # One point per batch record: Keras reports every `steps_per_execution`
     # steps (several for this tiny model) and always the epoch's last step.
-    (run,) = os.listdir(runs_dir)
+    (run,) = run_folders(runs_dir)
     with open(runs_dir / run / "events.jsonl") as events:
         records = [json.loads(line) for line in events]
     batches = [r for r in records if r["type"] == "batch"]
@@ -163,7 +163,7 @@ def test_cancel_stops_and_keeps_a_cancelled_run(dashboard, runs_dir):
     duo.find_element(f"#{ids.CANCEL}").click()
     _wait_text(duo, ids.JOB_MESSAGE, "Cancelling", 10)
     _wait_text(duo, ids.PROGRESS_TEXT, "cancelled", 60)
-    (run,) = os.listdir(runs_dir)
+    (run,) = run_folders(runs_dir)
     status = json.loads((runs_dir / run / "status.json").read_text())
     assert status["status"] == "cancelled"
     assert (runs_dir / run / "model.keras").exists()
@@ -199,7 +199,7 @@ def test_invalid_layer_spec_shows_message_instead_of_training(dashboard, runs_di
     # The table's cell editor may still cover the button: click it directly.
     duo.driver.execute_script("arguments[0].click()", train)
     _wait_text(duo, ids.JOB_MESSAGE, "Not started: Expected layer 1 (Conv2D) kernel_size", 10)
-    assert not runs_dir.exists() or os.listdir(runs_dir) == []
+    assert not runs_dir.exists() or run_folders(runs_dir) == []
 
 
 def test_finished_runs_are_listed_after_a_restart(dash_duo, runs_dir, synthetic_data_dir):

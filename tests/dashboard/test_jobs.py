@@ -14,6 +14,7 @@ from dashboard.jobs import JobManager
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import Run
+from tests.conftest import run_folders
 
 
 def _wait_for(predicate, timeout=120):
@@ -23,10 +24,6 @@ def _wait_for(predicate, timeout=120):
             return True
         time.sleep(0.2)
     return False
-
-
-def _runs(folder):
-    return [name for name in os.listdir(folder) if not name.startswith(".")]
 
 
 @pytest.fixture
@@ -102,7 +99,7 @@ def test_a_missing_parent_model_is_refused_before_any_folder(tmp_path, quick_con
                                  sparsity=0.5)
     with pytest.raises(MnistKerasError, match="parent_model as an existing"):
         jobs.start(config)
-    assert not (tmp_path / "runs").exists() or _runs(tmp_path / "runs") == []
+    assert not (tmp_path / "runs").exists() or run_folders(tmp_path / "runs") == []
 
 
 def test_the_queue_starts_exactly_one_job_from_many_threads(tmp_path, quick_config):
@@ -154,7 +151,7 @@ def test_many_train_presses_at_once_start_one_job(tmp_path, quick_config):
     for thread in threads:
         thread.join()
     names = [o for o in outcomes if isinstance(o, str)]
-    assert len(names) == 1 and len(_runs(tmp_path)) == 1
+    assert len(names) == 1 and len(run_folders(tmp_path)) == 1
     assert all("one job at a time" in str(o) for o in outcomes if o not in names)
     jobs.shutdown()
 
@@ -210,7 +207,7 @@ def test_dashboards_sharing_a_runs_folder_start_one_job(tmp_path, quick_config):
     for dashboard in dashboards:
         dashboard.join(timeout=180)
     started = [r for r in results if "one job at a time" not in r]
-    assert len(started) == 1 and _runs(tmp_path) == started
+    assert len(started) == 1 and run_folders(tmp_path) == started
     assert Run(tmp_path / started[0]).status == "completed"
 
 
