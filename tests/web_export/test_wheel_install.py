@@ -42,7 +42,9 @@ def installed(tmp_path_factory):
 
 def test_a_plain_install_has_the_library_and_names_missing_extras(installed):
     folder, wheel, bin_dir = installed
-    install = _run([f"{bin_dir}/pip", "install", "--quiet", wheel], cwd=folder)
+    # --no-compile: byte-compiling TensorFlow's files is most of an install's time
+    # here, and Python compiles what it imports anyway.
+    install = _run([f"{bin_dir}/pip", "install", "--quiet", "--no-compile", wheel], cwd=folder)
     assert install.returncode == 0, install.stderr[-3000:]
     listed = _run([f"{bin_dir}/pip", "list", "--format=freeze"], cwd=folder).stdout.lower()
     packages = {line.split("==")[0] for line in listed.split()}
@@ -63,7 +65,8 @@ def test_a_plain_install_has_the_library_and_names_missing_extras(installed):
 def test_with_the_export_extra_a_page_exports_and_runs_without_npm(
         installed, small_cnn_run, browser, serve):
     folder, wheel, bin_dir = installed
-    install = _run([f"{bin_dir}/pip", "install", "--quiet", f"{wheel}[export]"], cwd=folder)
+    install = _run([f"{bin_dir}/pip", "install", "--quiet", "--no-compile", f"{wheel}[export]"],
+                   cwd=folder)
     assert install.returncode == 0, install.stderr[-3000:]
     away = folder / "elsewhere"  # no node_modules here, nor in any parent
     away.mkdir()
