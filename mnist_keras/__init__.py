@@ -55,6 +55,8 @@ _EXPORTS = {
     "TTA_SHIFTS": "evaluation",
     "predict_probabilities": "evaluation",
     "shift_images": "evaluation",
+    "command_line": "reproduce",
+    "python_snippet": "reproduce",
     "RECIPES": "recipes",
     "recipe_config": "recipes",
     "recipe_settings": "recipes",
