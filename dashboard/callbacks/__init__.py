@@ -6,13 +6,16 @@ from dashboard.callbacks import (
     drawing,
     inspection,
     live,
+    page,
     pruning,
     results,
     runs,
+    share,
     training,
 )
 
-FEATURES = (training, live, results, runs, pruning, compare, drawing, inspection, dataset)
+FEATURES = (training, live, results, runs, pruning, compare, drawing, inspection, dataset,
+            page, share)
 
 
 def register_all(app, jobs, runs_dir):

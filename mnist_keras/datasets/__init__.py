@@ -14,6 +14,8 @@ _EXPORTS = {
     "load_dataset": "loading",
     "load_raw": "loading",
     "read_dataset": "loading",
+    "DatasetSummary": "loading",
+    "dataset_summary": "loading",
     "folder_layout": "folders",
     "read_image_folder": "folders",
     "FOLDER_DATASETS": "names",

@@ -6,13 +6,14 @@ full test set.
 """
 
 import dataclasses
+import math
 import os
 from importlib import resources
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from mnist_keras.datasets.folders import read_image_folder
+from mnist_keras.datasets.folders import TEST_FRACTION, folder_layout, read_image_folder
 from mnist_keras.datasets.idx import read_idx
 from mnist_keras.datasets.names import BUNDLED, CLASS_NAMES, FOLDER_DATASETS
 from mnist_keras.datasets.scaling import scale_pixels
@@ -142,6 +143,51 @@ def read_dataset(name="mnist", data_dir=None):
         arrays["test_labels"].astype(np.int64),
         class_names,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class DatasetSummary:
+    """What a dataset holds: its class names and how many images each split has."""
+
+    name: str
+    class_names: tuple
+    train_images: int
+    test_images: int
+
+    def describe(self):
+        """One line for people: `3 classes (bar, column, square): 72 training, ...`."""
+        names = ", ".join(self.class_names[:12]) + (", ..." if len(self.class_names) > 12
+                                                    else "")
+        return (f"{len(self.class_names)} classes ({names}): {self.train_images:,} training "
+                f"and {self.test_images:,} test images")
+
+
+def dataset_summary(name="mnist", data_dir=None):
+    """Checks a dataset and says what it holds, decoding no image of a folder.
+
+    Args:
+        name: a dataset name (see `load_raw`).
+        data_dir: its folder; None for the bundled MNIST.
+
+    Returns:
+        A `DatasetSummary`.
+
+    Raises:
+        MnistKerasError: for anything `load_raw` would refuse (for an image
+            folder: what `folder_layout` checks).
+    """
+    if name == "images":
+        if not isinstance(data_dir, str) or not os.path.isdir(data_dir):
+            raise expected("an existing folder of images by class", data_dir=data_dir)
+        layout = folder_layout(data_dir)
+        counts = layout["counts"]
+        if "all" in counts:
+            test = math.ceil(TEST_FRACTION * counts["all"])
+            counts = {"train": counts["all"] - test, "test": test}
+        return DatasetSummary(name, tuple(layout["class_names"]), counts["train"],
+                              counts["test"])
+    train_images, _, test_images, _, class_names = read_dataset(name, data_dir)
+    return DatasetSummary(name, tuple(class_names), len(train_images), len(test_images))
 
 
 CLASS_NAMES_FILE = "classes.txt"

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from mnist_keras.config import TrainingConfig
-from mnist_keras.datasets import folder_layout, load_dataset, read_dataset, write_idx
+from mnist_keras.datasets import (
+    dataset_summary,
+    folder_layout,
+    load_dataset,
+    read_dataset,
+    write_idx,
+)
 from mnist_keras.datasets.folders import MAX_CLASSES
 from mnist_keras.errors import MnistKerasError
 from tests.conftest import SHAPE_CLASSES, make_digits, write_dataset, write_image_folder
@@ -29,6 +35,18 @@ def test_a_folder_of_images_by_class_loads_light_on_dark_with_its_class_names(im
     assert set(np.bincount(test_labels)) == {6} and set(np.bincount(train_labels)) == {24}
     again = read_dataset("images", image_folder)
     np.testing.assert_array_equal(again[3], test_labels)
+
+
+def test_a_summary_counts_a_folder_without_decoding_it(image_folder, tmp_path):
+    summary = dataset_summary("images", image_folder)
+    assert summary.class_names == SHAPE_CLASSES
+    assert (summary.train_images, summary.test_images) == (72, 18)
+    assert summary.describe() == ("3 classes (bar, column, square): 72 training and 18 test "
+                                  "images")
+    mnist = dataset_summary()
+    assert (mnist.train_images, mnist.test_images, len(mnist.class_names)) == (60_000, 10_000, 10)
+    with pytest.raises(MnistKerasError, match="existing folder"):
+        dataset_summary("images", str(tmp_path / "nowhere"))
 
 
 def test_train_and_test_folders_are_used_as_given(tmp_path):
