@@ -498,8 +498,7 @@ def lessons_panel():
         html.Ul(className="lessons", children=[
             html.Li([dcc.Link(lesson.title, href=lesson.link, className="lesson-link",
                               refresh=False),
-                     html.Span(" " + lesson.watch.split(":")[0].split(".")[0] + ".",
-                               className="hint")])
+                     html.Span(" " + lesson.summary, className="hint")])
             for lesson in LESSONS]),
     ])
 

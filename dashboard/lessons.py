@@ -17,6 +17,7 @@ class Lesson:
     Attributes:
         key: the name in the lesson's link.
         title: what it teaches, in a few words.
+        summary: the question it answers, in a sentence (the lesson list).
         recipe: the recipe its settings start from.
         settings: `TrainingConfig` settings that replace the recipe's.
         watch: what to look at while and after it trains.
@@ -25,6 +26,7 @@ class Lesson:
 
     key: str
     title: str
+    summary: str
     recipe: str
     settings: dict
     watch: str
@@ -43,6 +45,7 @@ LESSONS = (
     Lesson(
         key="overfitting",
         title="Overfitting: few images, no dropout",
+        summary="What does a network do when it can memorise its training images?",
         recipe="quick",
         settings=dict(train_size=1_000, validation_split=0.2, dropout=0.0, epochs=30),
         watch="In Training progress, per epoch: the training accuracy climbs towards 100% "
@@ -56,6 +59,7 @@ LESSONS = (
     Lesson(
         key="learning-rate",
         title="A learning rate too high",
+        summary="Why does a bigger step not mean faster learning?",
         recipe="quick",
         settings=dict(learning_rate=0.5, schedule="constant", epochs=5),
         watch="Per batch, the loss jumps up instead of falling and the accuracy stays "
@@ -67,9 +71,12 @@ LESSONS = (
     Lesson(
         key="prune-or-small",
         title="Start big and prune, or start small?",
+        summary="Is a pruned big network better than a small one trained from scratch?",
         recipe="quick",
         settings=dict(model="cnn", train_size=10_000, epochs=5),
-        watch="This trains the 225,930-parameter reference CNN. Note its test accuracy.",
+        watch="This trains the 225,930-parameter reference CNN on 10,000 images. Note its "
+              "test accuracy and, in Inside the model, where its parameters sit: most of "
+              "them in the first Dense layer.",
         then="Tick the finished run, prune it to 80% (Prune & fine-tune) and note the "
              "non-zero parameters and accuracy; then choose cnn-compact (44,174 "
              "parameters) as the architecture and train it with the same settings. "
@@ -78,6 +85,7 @@ LESSONS = (
     Lesson(
         key="augmentation",
         title="What augmentation buys on drawn digits",
+        summary="Does training on distorted digits help with digits people draw?",
         recipe="quick",
         settings=dict(augment=True, rotation=12.0, zoom=0.1, translation=0.0, shear=0.3,
                       epochs=10),
@@ -90,6 +98,7 @@ LESSONS = (
     Lesson(
         key="batch-size",
         title="Small batches or large ones",
+        summary="How does the number of images per update change training?",
         recipe="quick",
         settings=dict(batch_size=16, epochs=5),
         watch="With 16 images per update, the per-batch loss is noisy and each epoch "

@@ -25,7 +25,7 @@ def _summary(config, metrics, state):
         training = config.training
         items.append(f"model {config.model_label}, {training.train_size:,} training / "
                      f"{training.test_size:,} test images, batch {training.batch_size}, "
-                     f"lr {training.learning_rate}, {training.optimizer}")
+                     f"lr {training.learning_rate:.2g}, {training.optimizer}")
     elif config:
         items.append(f"model uploaded ({config.source_file})")
     if metrics and metrics.parent_run:
