@@ -211,7 +211,8 @@ def probability_figure(probabilities, class_names=None):
     data = [{"type": "bar", "x": labels, "y": [float(p) for p in probabilities],
              "marker": {"color": colors},
              "hovertemplate": "%{x}: %{y:.1%}<extra></extra>"}]
-    layout = _layout("", 200, xaxis={"type": "category", "title": {"text": "digit"}},
+    what = "digit" if labels == [str(d) for d in range(10)] else "class"
+    layout = _layout("", 200, xaxis={"type": "category", "title": {"text": what}},
                      yaxis={"range": [0, 1], "tickformat": ".0%"}, showlegend=False)
     layout["margin"] = {"l": 45, "r": 10, "t": 10, "b": 40}
     return {"data": data, "layout": layout}
