@@ -39,6 +39,7 @@ _EXPORTS = {
     "CLASS_NAMES": "datasets",
     "PIXEL_SCALE": "datasets",
     "Dataset": "datasets",
+    "dataset_summary": "datasets",
     "load_dataset": "datasets",
     "read_idx": "datasets",
     "scale_pixels": "datasets",
