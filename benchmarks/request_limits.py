@@ -9,6 +9,7 @@ memory grew. The dashboard runs in this process on a real HTTP server on
 its cost is the child's, reported separately.
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -30,7 +31,6 @@ from mnist_keras.datasets import read_idx  # noqa: E402
 from mnist_keras.errors import MnistKerasError  # noqa: E402
 from mnist_keras.layer_specs import validate_spec  # noqa: E402
 from mnist_keras.preprocessing import EmptyDrawingError, preprocess_drawing  # noqa: E402
-from mnist_keras.runs import check_digit_classifier  # noqa: E402,F401
 
 
 def rss_mb():
@@ -210,11 +210,9 @@ def main():
     def press_train():
         from mnist_keras.config import TrainingConfig
 
-        try:
+        with contextlib.suppress(MnistKerasError):  # a refused press: one job at a time
             starts.append(app.jobs.start(TrainingConfig(model="mlp", train_size=1000,
                                                         test_size=1000, epochs=1)))
-        except MnistKerasError:
-            pass
 
     def four_presses():
         threads = [threading.Thread(target=press_train) for _ in range(4)]
