@@ -6,7 +6,7 @@ import dataclasses
 from mnist_keras.cli.parsing import print_json, summary
 from mnist_keras.config import TrainingConfig
 from mnist_keras.recipes import RECIPES, recipe_config
-from mnist_keras.registries import DATASETS, MODELS, OPTIMIZERS, SCHEDULES
+from mnist_keras.registries import DATASETS, DISTRIBUTIONS, MODELS, OPTIMIZERS, SCHEDULES
 
 _DEFAULTS = {field.name: field.default for field in dataclasses.fields(TrainingConfig)}
 
@@ -31,6 +31,7 @@ _SETTINGS = {
     "validation_split": float, "dropout": float, "early_stopping_patience": int,
     "reduce_lr_patience": int, "label_smoothing": float, "seed": int,
     **{name: float for name in _AUGMENTATION_HELP},
+    "distribute": str,
 }
 
 
@@ -49,6 +50,7 @@ def add_training_options(parser):
         "optimizer": " | ".join(OPTIMIZERS),
         "schedule": " | ".join(SCHEDULES),
         **_AUGMENTATION_HELP,
+        "distribute": DISTRIBUTIONS.help(),
     }
     for name, kind in _SETTINGS.items():
         default = _DEFAULTS[name]
