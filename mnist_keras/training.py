@@ -161,13 +161,13 @@ def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
 
     Data loading, model building, fitting (with the live metric recorder,
     early stopping, plateau and stop callbacks), evaluation on the test set
-    and saving happen here, on the devices `config.distribute` names. Everything that can be refused (the files the
-    config names, the data, the model) is checked before the run folder is
-    created, so a mistake leaves no folder behind. With `run_dir`, the
-    folder's status.json says `running` while training, then `completed`,
-    `cancelled` (a `StopSignal` in `callbacks` fired: what was trained is
-    kept and evaluated) or `failed` (with the error; the exception is
-    re-raised).
+    and saving happen here, on the devices `config.distribute` names.
+    Everything that can be refused (the files the config names, the data,
+    the model) is checked before the run folder is created, so a mistake
+    leaves no folder behind. With `run_dir`, the folder's status.json says
+    `running` while training, then `completed`, `cancelled` (a `StopSignal`
+    in `callbacks` fired: what was trained is kept and evaluated) or
+    `failed` (with the error; the exception is re-raised).
 
     Args:
         config: a `TrainingConfig`. Defaults to `TrainingConfig()`.

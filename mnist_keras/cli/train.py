@@ -25,7 +25,7 @@ _AUGMENTATION_HELP = {
 }
 
 # Options whose value comes from the recipe unless given (dest -> type).
-_SETTINGS = {
+SETTINGS = {
     "model": str, "dataset": str, "epochs": int, "batch_size": int, "learning_rate": float,
     "optimizer": str, "schedule": str, "train_size": int, "test_size": int,
     "validation_split": float, "dropout": float, "early_stopping_patience": int,
@@ -52,7 +52,7 @@ def add_training_options(parser):
         **_AUGMENTATION_HELP,
         "distribute": DISTRIBUTIONS.help(),
     }
-    for name, kind in _SETTINGS.items():
+    for name, kind in SETTINGS.items():
         default = _DEFAULTS[name]
         text = helps.get(name, "")
         if default is not None:
@@ -67,7 +67,7 @@ def add_training_options(parser):
 
 def config_from_args(args, **overrides):
     """The `TrainingConfig` the options describe: the recipe, then what was given."""
-    given = {name: getattr(args, name) for name in (*_SETTINGS, "augment", "data_dir")
+    given = {name: getattr(args, name) for name in (*SETTINGS, "augment", "data_dir")
              if getattr(args, name) is not None}
     return recipe_config(args.recipe, **{**given, **overrides})
 
