@@ -3,7 +3,7 @@
 from dash import dash_table, dcc, html
 from dash_canvas import DashCanvas
 
-from dashboard import drawing, figures, ids
+from dashboard import drawing, figures, ids, sweeps_layout
 from dashboard.limits import MAX_UPLOAD_BYTES
 from dashboard.training_form import AUGMENTATION_FIELDS, DEFAULT_RECIPE, form_values
 from mnist_keras.config import RANGES
@@ -382,7 +382,8 @@ def page(device):
         html.Div(className="columns", children=[
             training_panel(device),
             html.Div(className="main", children=[live_panel(), results_panel(),
-                                                 runs_panel(), drawing_panel(),
-                                                 inspection_panel(), dataset_panel()]),
+                                                 runs_panel(), sweeps_layout.sweeps_panel(),
+                                                 drawing_panel(), inspection_panel(),
+                                                 dataset_panel()]),
         ]),
     ])

@@ -9,10 +9,12 @@ from dashboard.callbacks import (
     pruning,
     results,
     runs,
+    sweeps,
     training,
 )
 
-FEATURES = (training, live, results, runs, pruning, compare, drawing, inspection, dataset)
+FEATURES = (training, live, results, runs, pruning, compare, drawing, inspection, dataset,
+            sweeps)
 
 
 def register_all(app, jobs, runs_dir):

@@ -18,6 +18,7 @@ from mnist_keras.sweeps.storage import display_url, open_storage, storage_url
 from mnist_keras.sweeps.trials import study_names, trial_rows, trials_csv
 from mnist_keras.sweeps.worker import (
     SweepResult,
+    check_sweep,
     run_sweep,
     study_definition,
     sweep_stop_file,
@@ -26,6 +27,7 @@ from mnist_keras.sweeps.worker import (
 __all__ = [
     "SearchSpace",
     "SweepResult",
+    "check_sweep",
     "default_space",
     "display_url",
     "open_storage",

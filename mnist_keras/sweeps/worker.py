@@ -44,6 +44,7 @@ MAX_RETRIES = 1
 _MACHINE_SETTINGS = ("data_dir", "distribute")
 # What a study records of its sweep, in its user attributes.
 DEFINITION_ATTRIBUTE = "mnist_keras"
+TARGET_ATTRIBUTE = "mnist_keras_trials"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -326,6 +327,35 @@ def _quiet_log(_message):
     pass
 
 
+def check_sweep(study, trials, config=None, space=None, sampler="tpe", pruner="median",
+                heartbeat_seconds=30, max_failures=3):
+    """Checks a sweep's arguments as `run_sweep` does, before any work.
+
+    For a caller that starts workers elsewhere (the dashboard's child
+    processes) and wants a refusal now, in one line, rather than in a log.
+
+    Returns:
+        `(config, space)`: the fixed settings and the `SearchSpace`, with the
+        defaults filled in.
+
+    Raises:
+        MnistKerasError: naming the first argument refused.
+    """
+    _check_arguments(study, trials, heartbeat_seconds, sampler, pruner, max_failures)
+    config = config or TrainingConfig(train_size=5_500, test_size=1_000, validation_split=0.1)
+    if config.validation_split == 0:
+        raise expected("a validation_split above 0 (trials are chosen by validation "
+                       "accuracy, never by the test set)", validation_split=0)
+    if config.parent_model is not None or config.sparsity is not None:
+        raise expected("a sweep over training from scratch (no parent model or sparsity)",
+                       parent_model=config.parent_model, sparsity=config.sparsity)
+    space = default_space(config) if space is None else (
+        space if isinstance(space, SearchSpace) else SearchSpace(space))
+    space.check_with(config)
+    config.check_sources()
+    return config, space
+
+
 def run_sweep(study, trials, runs_dir="runs", config=None, space=None, storage=None,
               sampler="tpe", pruner="median", heartbeat_seconds=30, stop_file=None,
               max_failures=3, log: Optional[Callable[[str], None]] = None):
@@ -379,19 +409,9 @@ def run_sweep(study, trials, runs_dir="runs", config=None, space=None, storage=N
 
     from mnist_keras.datasets import load_dataset
 
-    _check_arguments(study, trials, heartbeat_seconds, sampler, pruner, max_failures)
+    config, space = check_sweep(study, trials, config, space, sampler, pruner,
+                                heartbeat_seconds, max_failures)
     log = log or _quiet_log
-    config = config or TrainingConfig(train_size=5_500, test_size=1_000, validation_split=0.1)
-    if config.validation_split == 0:
-        raise expected("a validation_split above 0 (trials are chosen by validation "
-                       "accuracy, never by the test set)", validation_split=0)
-    if config.parent_model is not None or config.sparsity is not None:
-        raise expected("a sweep over training from scratch (no parent model or sparsity)",
-                       parent_model=config.parent_model, sparsity=config.sparsity)
-    space = default_space(config) if space is None else (
-        space if isinstance(space, SearchSpace) else SearchSpace(space))
-    space.check_with(config)
-    config.check_sources()
     url = storage_url(storage, runs_dir)
     shown = display_url(url)
     # Every trial trains on the same images: the data is loaded once per worker.
@@ -408,6 +428,8 @@ def run_sweep(study, trials, runs_dir="runs", config=None, space=None, storage=N
             raise expected(f"a study that maximises {OBJECTIVE}", study=study,
                            direction=handle.direction.name.lower())
         _adopt_definition(handle, config, space)
+        # The latest worker's target, for viewers' "5 of 8 finished".
+        handle.set_user_attr(TARGET_ATTRIBUTE, trials)
     except (MnistKerasError, KeyboardInterrupt):
         raise
     except Exception as error:
