@@ -107,6 +107,9 @@ def test_sweeps_panel_shows_studies_starts_a_sweep_and_opens_its_trials(page):
     box.click()
     duo.wait_for_contains_text(f"#{ids.SWEEP_OPEN_MESSAGE}", f"Opened {first_run}", timeout=10)
     duo.wait_for_contains_text(f"#{ids.RUN_SELECT}", first_run, timeout=10)
+    duo.wait_for_contains_text(f"#{ids.RUN_SUMMARY}", "trial 0 of sweep from-panel: complete",
+                               timeout=10)
+    assert "best epoch 1: val_accuracy" in duo.find_element(f"#{ids.RUN_SUMMARY}").text
     _until(duo, lambda: first_run in duo.find_element(f"#{ids.PREDICT_RUNS}").text, timeout=10)
     ticked = _js(duo, f"""return Array.from(document.querySelectorAll(
         '#{ids.RUNS_TABLE} tbody tr')).filter(r => r.querySelector('input:checked'))

@@ -126,3 +126,18 @@ def test_a_custom_layer_table_is_not_swept():
     with pytest.raises(MnistKerasError, match="a named model to sweep"):
         sweep_config(settings)
     assert sweep_config({**settings, "model": "mlp"}).model == "mlp"
+
+
+def test_a_pruned_trials_run_says_so_in_the_runs_table(tmp_path):
+    from dashboard.run_actions import table_rows
+    from mnist_keras.runs import Run, RunConfig, RunIndex, RunMetrics
+
+    run = Run.create(tmp_path / "lr-trial-3")
+    run.write_config(RunConfig.for_training(TrainingConfig(validation_split=0.1)))
+    run.write_json("metrics.json", RunMetrics(
+        test_accuracy=0.5, test_loss=1.0, num_params=10, nonzero_params=10,
+        class_names=("0", "1"), confusion_matrix=((1, 0), (1, 0)), per_class=(),
+        stopped_early="pruned").to_dict())
+    run.set_status("completed")
+    (row,) = table_rows(RunIndex(tmp_path))
+    assert row["status"] == "completed (pruned)"

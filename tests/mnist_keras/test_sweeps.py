@@ -13,7 +13,7 @@ import pytest
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.recipes import RECIPES, recipe_config
-from mnist_keras.runs import RunStatus, list_runs
+from mnist_keras.runs import RunIndex, RunStatus, list_runs
 from mnist_keras.sweeps import (
     SearchSpace,
     default_space,
@@ -204,6 +204,7 @@ def test_a_sweep_in_process_links_trials_and_runs_both_ways(pruned_sweep, synthe
         assert settings.optimizer == trial.params["optimizer"] and settings.epochs == 2
         assert link.value == trial.value == trial.user_attrs["final_val_accuracy"]
     assert study_definition(study)["space"] == SearchSpace(space).to_dict()
+    assert {s.stopped_early for s in RunIndex(runs_dir).refresh()} == {"pruned"}
     assert any("trial 2: pruned" in line for line in lines)
 
 
