@@ -89,7 +89,7 @@ def sweeps_panel():
             html.Div(className="row", children=[
                 _field("Study name", dcc.Input(
                     id=ids.SWEEP_NAME, value="sweep", debounce=False, className="number",
-                    maxLength=64),
+                    maxLength=36),
                     "A new name starts a study; an existing one continues it. Letters, "
                     "digits, '.', '_', '-'."),
                 _field("Trials", _number(ids.SWEEP_TRIALS, DEFAULT_TRIALS, 1, MAX_TRIALS),

@@ -35,7 +35,9 @@ from mnist_keras.runs import Run, RunStatus, TrialLink
 from mnist_keras.sweeps.space import SearchSpace, default_space
 from mnist_keras.sweeps.storage import display_url, open_storage, storage_error, storage_url
 
-STUDY_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# 36 characters at most: a trial's run is named `{study}-trial-{N}-{time}`, and run
+# names keep the first 50 characters of their stem.
+STUDY_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$")
 MAX_TRIALS = 10_000
 OBJECTIVE = "val_accuracy"
 # A trial whose worker died is run again this many times, then left failed.
@@ -88,7 +90,7 @@ def sweep_stop_file(runs_dir, study):
 
 def _check_arguments(study, trials, heartbeat_seconds, sampler, pruner, max_failures):
     if not isinstance(study, str) or not STUDY_NAME_PATTERN.match(study):
-        raise expected("a study name of 1-64 letters, digits, '.', '_' or '-'", study=study)
+        raise expected("a study name of 1-36 letters, digits, '.', '_' or '-'", study=study)
     for name, value, low, high in (("trials", trials, 1, MAX_TRIALS),
                                    ("heartbeat_seconds", heartbeat_seconds, 1, 3_600),
                                    ("max_failures", max_failures, 1, 1_000)):
@@ -366,7 +368,7 @@ def run_sweep(study, trials, runs_dir="runs", config=None, space=None, storage=N
     a run folder under `runs_dir` (see the module docstring).
 
     Args:
-        study: the study's name (1-64 letters, digits, '.', '_' or '-');
+        study: the study's name (1-36 letters, digits, '.', '_' or '-');
             created on first use.
         trials: how many finished (completed or pruned) trials the study
             should have, 1-10,000. A study that has them already runs none.

@@ -26,8 +26,8 @@ if backend == "tensorflow":
 import mnist_keras as mk
 
 data_dir, folder = sys.argv[1], sys.argv[2]
-settings = dict(model="simple", data_dir=data_dir, train_size=1200, test_size=1000,
-                validation_split=0.1, batch_size=64, epochs=2, distribute="mirrored")
+settings = dict(model="mlp", data_dir=data_dir, train_size=1200, test_size=1000,
+                validation_split=0.1, batch_size=64, epochs=1, distribute="mirrored")
 result = mk.train(mk.TrainingConfig(**settings), run_dir=os.path.join(folder, "run"))
 refused = None
 try:  # every batch is split evenly: one of 77 cannot be, over 2 devices
@@ -62,7 +62,7 @@ def test_mirrored_training_on_two_cpu_devices_under_tensorflow(tmp_path, synthet
     measured = _train_in_child("tensorflow", synthetic_data_dir, tmp_path)
     assert measured["replicas"] == 2 and measured["saved_replicas"] == 2
     assert measured["status"] == "completed" and measured["distribute"] == "mirrored"
-    assert measured["accuracy"] > 0.9  # learns as well as on one device
+    assert measured["accuracy"] > 0.9  # the synthetic bars, learnt in one epoch
     assert measured["reloaded"] == measured["accuracy"]  # the saved model is a plain one
     assert "split evenly over the 2 devices" in measured["refused"]
     assert "batch_size=77" in measured["refused"] and not measured["odd_folder"]

@@ -78,25 +78,29 @@ def _batches(run):
 
 def test_two_workers_share_a_study_and_a_killed_one_loses_only_its_trial(
         tmp_path, synthetic_data_dir):
-    runs_dir, trials = tmp_path / "runs", 6
-    logs = [tmp_path / "a.log", tmp_path / "b.log"]
-    a = _worker("shared", None, runs_dir, synthetic_data_dir, trials, 3, logs[0])
-    b = _worker("shared", None, runs_dir, synthetic_data_dir, trials, 3, logs[1])
-    killed = None
+    runs_dir, trials = tmp_path / "runs", 5
+    logs = {}
+    for name in ("a", "b"):
+        logs[name] = tmp_path / f"{name}.log"
+    a = _worker("shared", None, runs_dir, synthetic_data_dir, trials, 2, logs["a"])
+    b = _worker("shared", None, runs_dir, synthetic_data_dir, trials, 2, logs["b"])
+    killed = survivor = None
     try:
         deadline = time.monotonic() + 180
-        while killed is None and time.monotonic() < deadline and b.poll() is None:
+        while killed is None and time.monotonic() < deadline and None in (a.poll(), b.poll()):
             states = [(run, run.state()) for run in list_runs(runs_dir)]
-            done_by_a = [r for r, s in states if s.pid == a.pid and s.status.is_finished]
-            training = [r for r, s in states if s.pid == a.pid
-                        and s.status is RunStatus.RUNNING and _batches(r)]
-            if done_by_a and training:  # a has finished a trial and is mid-way in another
-                a.send_signal(signal.SIGKILL)
-                a.wait(timeout=30)
-                killed = training[0]
+            # Kill a worker in the middle of a trial once the other is at work too.
+            for victim, other in ((a, b), (b, a)):
+                training = [r for r, s in states if s.pid == victim.pid
+                            and s.status is RunStatus.RUNNING and _batches(r)]
+                if training and any(s.pid == other.pid for _, s in states):
+                    victim.send_signal(signal.SIGKILL)
+                    victim.wait(timeout=30)
+                    killed, survivor = training[0], other
+                    break
             time.sleep(0.1)
-        assert killed is not None, "worker a never reached the middle of a second trial"
-        _wait(b, logs[1])
+        assert killed is not None, "the workers never trained at the same time"
+        _wait(survivor, logs["a" if survivor is a else "b"])
     finally:
         for process in (a, b):
             if process.poll() is None:
@@ -104,9 +108,9 @@ def test_two_workers_share_a_study_and_a_killed_one_loses_only_its_trial(
     url = storage_url(None, runs_dir)
     study = optuna.load_study(study_name="shared", storage=url)
     completed, runs = _check_each_trial_finished_once_and_linked(study, runs_dir, trials)
-    # Both workers trained trials, at the same time.
+    # Both workers trained at the same time (the kill came then); the survivor finished.
     workers = {runs[t.user_attrs["run"]].state().pid for t in completed}
-    assert workers == {a.pid, b.pid}
+    assert survivor.pid in workers and workers <= {a.pid, b.pid}
     # The killed trial ended failed, its run says why, and it was retried once.
     (lost,) = [t for t in study.trials if t.state is FAIL]
     assert lost.user_attrs["run"] == killed.name
@@ -118,7 +122,7 @@ def test_two_workers_share_a_study_and_a_killed_one_loses_only_its_trial(
     assert len(runs) == trials + 1  # every finished run kept, the lost one too
     # The study stays usable: one more trial, in this process.
     config = recipe_config("default", model="mlp", train_size=1200, test_size=1000,
-                           batch_size=64, epochs=3, validation_split=0.1,
+                           batch_size=64, epochs=2, validation_split=0.1,
                            data_dir=synthetic_data_dir)
     more = run_sweep("shared", trials + 1, runs_dir=runs_dir, config=config,
                      space=default_space(config).without({"batch_size"}),
@@ -194,7 +198,7 @@ def postgres_url():
 
 def test_two_workers_share_a_study_on_a_postgresql_server(tmp_path, synthetic_data_dir,
                                                          postgres_url):
-    runs_dir, trials = tmp_path / "runs", 4
+    runs_dir, trials = tmp_path / "runs", 3
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     workers = [_worker("on-postgres", postgres_url, runs_dir, synthetic_data_dir, trials, 1,
                        log) for log in logs]
@@ -203,7 +207,10 @@ def test_two_workers_share_a_study_on_a_postgresql_server(tmp_path, synthetic_da
     study = optuna.load_study(study_name="on-postgres", storage=postgres_url)
     completed, runs = _check_each_trial_finished_once_and_linked(study, runs_dir, trials)
     assert len(runs) == trials and not [t for t in study.trials if t.state is FAIL]
-    assert {runs[t.user_attrs["run"]].state().pid for t in completed} == \
+    # Which worker trains how many depends on which loads TensorFlow first; both joined.
+    assert {runs[t.user_attrs["run"]].state().pid for t in completed} <= \
         {worker.pid for worker in workers}
+    for log in logs:
+        assert f"on-postgres: {trials} finished trials in postgresql://postgres@127.0.0.1" in \
+            log.read_text()
     assert Run(runs[completed[0].user_attrs["run"]].path).trial().storage == postgres_url
-    assert "finished trials in postgresql://postgres@127.0.0.1" in logs[0].read_text()
