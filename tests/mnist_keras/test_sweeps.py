@@ -240,3 +240,21 @@ def test_a_stop_file_cancels_the_trial_and_the_worker(tmp_path, synthetic_data_d
     assert run.metrics() is not None  # what it learned is kept and evaluated
     study = optuna.load_study(study_name="stopped", storage=storage_url(None, tmp_path))
     assert [t.state for t in study.trials] == [optuna.trial.TrialState.FAIL]
+
+
+def test_a_trial_beyond_the_asked_number_is_not_trained():
+    # Two workers asking for the last trial at once both get one: the later one
+    # sees enough trials ahead of it and gives its trial back unrun.
+    from mnist_keras.sweeps.worker import _Objective, _StudyFull
+
+    study = optuna.create_study(direction="maximize")
+    first, second = study.ask(), study.ask()
+    objective = _Objective(study_name="s", storage_shown="memory", trials=1, config=None,
+                           space=None, runs_dir="unused", data=None, stop_file=None,
+                           log=print)
+    assert objective._retry_of(first) is None  # nothing ahead of it: it trains
+    with pytest.raises(_StudyFull, match="already has 1 trials"):
+        objective._retry_of(second)
+    assert study.trials[1].user_attrs == {"surplus": True}
+    rows = trial_rows(study.get_trials())
+    assert rows[1]["note"] == "not run: the study already had its trials"
