@@ -419,7 +419,19 @@ def run_sweep(study, trials, runs_dir="runs", config=None, space=None, storage=N
     # Every trial trains on the same images: the data is loaded once per worker.
     data = load_dataset(config.dataset, config.data_dir, config.train_size, config.test_size,
                         config.validation_split, config.seed)
+    verbosity = optuna.logging.get_verbosity()
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # the log lines below say it once
+    try:
+        return _work(study, trials, runs_dir, config, space, url, shown, data, sampler, pruner,
+                     heartbeat_seconds, stop_file, max_failures, log)
+    finally:
+        optuna.logging.set_verbosity(verbosity)
+
+
+def _work(study, trials, runs_dir, config, space, url, shown, data, sampler, pruner,
+          heartbeat_seconds, stop_file, max_failures, log):
+    import optuna
+
     backend = open_storage(url, heartbeat_seconds, _stale_trial_handler())
     try:
         handle = optuna.create_study(study_name=study, storage=backend, direction="maximize",
