@@ -72,6 +72,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/pruning.py")
     session.run("python", "benchmarks/pruning_recovery.py")
     session.run("python", "benchmarks/train_speed.py")
+    session.run("python", "benchmarks/sweeps.py")
     session.run("python", "benchmarks/robustness.py")
     session.install("matplotlib")  # the time-to-accuracy plot
     session.run("python", "benchmarks/recipes.py", "--best", "3")

@@ -17,20 +17,24 @@ from dashboard.exported_sites import register_routes
 from dashboard.jobs import JobManager
 from dashboard.limits import MAX_REQUEST_BYTES
 from dashboard.runs_view import raw_images
+from dashboard.sweep_views import SweepBrowser
 from mnist_keras.devices import describe_device
 from mnist_keras.runs import RunIndex
 
 
-def create_app(runs_dir="runs", hosts=None):
+def create_app(runs_dir="runs", hosts=None, sweep_storages=()):
     """Builds the dashboard for a runs folder.
 
     Args:
         runs_dir: where runs are written and read. Defaults to `runs`.
         hosts: the host names requests may address (`request_guard.allowed_hosts`);
             defaults to this machine's loopback names.
+        sweep_storages: Optuna storage URLs the Sweeps panel may show besides
+            the runs folder's `sweeps.db` (a PostgreSQL server, ...).
 
     Returns:
-        A `dash.Dash` app; its `jobs` attribute is the `JobManager`.
+        A `dash.Dash` app; its `jobs` attribute is the `JobManager`, its
+        `sweeps` attribute the Sweeps panel's `SweepBrowser`.
 
     A script that serves the app must create it under
     `if __name__ == "__main__":`: training children are started with spawn,
@@ -51,6 +55,7 @@ def create_app(runs_dir="runs", hosts=None):
                                 "content": "width=device-width, initial-scale=1"}])
     jobs = JobManager(runs_dir, RunIndex(runs_dir))
     app.jobs = jobs
+    app.sweeps = SweepBrowser(runs_dir, sweep_storages)
     app.layout = layout.page(describe_device())
     register_all(app, jobs, runs_dir)
     register_routes(app.server, runs_dir)
@@ -62,12 +67,13 @@ def create_app(runs_dir="runs", hosts=None):
     return app
 
 
-def main(host="127.0.0.1", port=8050, runs_dir="runs", debug=False, allow_hosts=()):
+def main(host="127.0.0.1", port=8050, runs_dir="runs", debug=False, allow_hosts=(),
+         sweep_storages=()):
     """Serves the dashboard until interrupted; stops a running job on exit.
 
     Requests must address `host`, a loopback name or one of `allow_hosts`.
     """
-    app = create_app(runs_dir, request_guard.allowed_hosts(host, allow_hosts))
+    app = create_app(runs_dir, request_guard.allowed_hosts(host, allow_hosts), sweep_storages)
     print(f"mnist-keras dashboard on http://{host}:{port}/ (runs in {os.path.abspath(runs_dir)})",
           flush=True)
     serve(app, host, port, debug)

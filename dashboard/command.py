@@ -20,6 +20,9 @@ def register(subparsers):
     parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                         help="also serve requests addressed to NAME (for deliberate remote use "
                              "with --host 0.0.0.0); repeatable")
+    parser.add_argument("--sweep-storage", action="append", default=[], metavar="URL",
+                        help="also show the sweeps of this Optuna storage (a database URL "
+                             "such as postgresql://user@host/db); repeatable")
     parser.set_defaults(handler=run, needs_keras=True,
                         requires_extra=("dashboard", ("dash", "dash_canvas", "plotly")))
 
@@ -31,4 +34,5 @@ def run(args):
         from dashboard.app import main as serve
     except ImportError as error:
         raise missing_extra("dashboard", error, EXTRA_MODULES) from None
-    serve(host=args.host, port=args.port, runs_dir=args.runs_dir, allow_hosts=args.allow_host)
+    serve(host=args.host, port=args.port, runs_dir=args.runs_dir, allow_hosts=args.allow_host,
+          sweep_storages=args.sweep_storage)

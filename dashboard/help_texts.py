@@ -102,6 +102,19 @@ SETTINGS = {
     ids.ENSEMBLE_TTA: "Also average each model over the digit moved one pixel up, down, "
                       "left and right: a little more accurate, five times the work.",
     ids.THEME_SWITCH: "Dark or light colours. The page starts with your system's setting.",
+    ids.SWEEP_STORAGE: "The database that keeps the studies: the runs folder's own file, or "
+                       "a server that workers on several machines share.",
+    ids.SWEEP_STUDY: "A study is one search: its trials, the settings each tried and how "
+                     "well each did. Pick one to see it below.",
+    ids.SWEEP_NAME: "A new name starts a new study; the name of an existing study adds trials "
+                    "to it, keeping what it learned.",
+    ids.SWEEP_TRIALS: "How many finished trials the study should have. Optuna learns from "
+                      "each one: 10-30 trials usually find good settings; more rarely help.",
+    ids.SWEEP_WORKERS: "Trials trained at the same time on this computer, one per core at "
+                       "most. On two cores one worker is about as fast as two.",
+    ids.SWEEP_PRUNER: "How weak trials are stopped early, after an epoch that is clearly worse "
+                      "than earlier trials at the same epoch: median is a safe choice; none "
+                      "trains every trial to the end.",
 }
 
 PANELS = {
@@ -124,6 +137,8 @@ PANELS = {
     "lessons": "Guided experiments: each one loads its settings and tells you what to "
                "watch. A teacher can share a lesson's link.",
     "data": "Random training images with their labels: what the model learns from.",
+    "sweeps": "A sweep trains many runs with different settings and shows which settings "
+              "matter: Optuna picks each trial's settings from how the earlier ones did.",
 }
 
 

@@ -11,7 +11,9 @@ app object (one per dashboard), not at module level; every change of its state
 happens under one lock, because Flask answers requests (two open tabs, a
 poll and a click) on several threads at once. Checking that nothing trains and
 starting a job also hold a lock file in the runs folder, so two dashboards on
-one folder cannot both start one.
+one folder cannot both start one. A sweep started from the Sweeps panel
+(`start_sweep`, see `dashboard/sweep_jobs.py`) is a job too: while its workers
+live, nothing else starts.
 """
 
 import dataclasses
@@ -22,7 +24,8 @@ import time
 
 import filelock
 
-from mnist_keras.errors import MnistKerasError
+from dashboard.sweep_jobs import SweepJob, run_sweep_in_child, sweep_log_file
+from mnist_keras.errors import MnistKerasError, expected
 from mnist_keras.runs import Run, RunIndex, RunStatus
 
 STOP_FILE = "STOP"
@@ -85,6 +88,8 @@ class JobManager:
         # Settings waiting to train after the current job, in order: (config, spec).
         self._queue = []
         self._queue_armed = False
+        # The sweep started from this dashboard, while its workers live.
+        self._sweep = None
 
     @property
     def queue(self):
@@ -111,11 +116,7 @@ class JobManager:
                 a file that is missing.
         """
         with self._lock, self._folder_lock:
-            running = self.running()
-            if running:
-                raise MnistKerasError(
-                    "Expected no training in progress (one job at a time: cancel it or wait). "
-                    f"Received: running={running!r}")
+            self._refuse_if_busy()
             if not spec:
                 config.check_sources()  # a missing parent or spec: refused, no folder
             stem = name_stem or ("custom" if spec else
@@ -138,6 +139,88 @@ class JobManager:
             self._queue_armed = True
             return run.name
 
+    def _refuse_if_busy(self):
+        running = self.running() or (self._live_sweep() and self._live_sweep().label)
+        if running:
+            raise MnistKerasError(
+                "Expected no training in progress (one job at a time: cancel it or wait). "
+                f"Received: running={running!r}")
+
+    def _live_sweep(self):
+        # The sweep job while any of its workers lives; reaps it once all ended.
+        with self._lock:
+            if self._sweep is None:
+                return None
+            if self._sweep.alive():
+                return self._sweep
+            for process in self._sweep.processes:
+                process.join()
+            self._sweep = None
+            return None
+
+    def sweep(self):
+        """The running `SweepJob` started here, or None."""
+        return self._live_sweep()
+
+    def start_sweep(self, study, config, space, trials, workers=1, storage=None,
+                    pruner="median"):
+        """Starts `workers` processes that run trials of `study` (see `mnist_keras.run_sweep`).
+
+        Args:
+            study: the study's name (new, or one to continue with the same settings).
+            config: the fixed settings (a `TrainingConfig` with a validation split).
+            space: a `SearchSpace` or its dict.
+            trials: finished trials the study should reach.
+            workers: processes on this machine, 1 to the number of CPU cores.
+            storage: an Optuna storage URL; None is the runs folder's `sweeps.db`.
+            pruner: a name from `mnist_keras.PRUNERS`.
+
+        Returns:
+            The job's label, `sweep NAME`.
+
+        Raises:
+            MnistKerasError: if a job is running, or an argument is refused
+                (checked here, before any process starts).
+        """
+        from mnist_keras.sweeps import check_sweep, sweep_stop_file
+
+        with self._lock, self._folder_lock:
+            self._refuse_if_busy()
+            cores = os.cpu_count() or 1
+            if not isinstance(workers, int) or isinstance(workers, bool) \
+                    or not 1 <= workers <= cores:
+                raise expected(f"workers as an integer in [1, {cores}] (one per CPU core at "
+                               "most)", workers=workers)
+            config, space = check_sweep(study, trials, config, space, pruner=pruner)
+            stop_file = sweep_stop_file(self.runs_dir, study)
+            if os.path.exists(stop_file):
+                os.remove(stop_file)
+            arguments = dict(study=study, trials=trials, runs_dir=self.runs_dir,
+                             config=config.to_dict(), space=space.to_dict(), storage=storage,
+                             pruner=pruner, stop_file=stop_file)
+            log = sweep_log_file(self.runs_dir, study)
+            processes = [self._context.Process(target=run_sweep_in_child,
+                                               args=(arguments, log),
+                                               name=f"sweep-{study}-{number}", daemon=True)
+                         for number in range(workers)]
+            for process in processes:
+                process.start()
+            self._sweep = SweepJob(study, storage, processes, stop_file)
+            return self._sweep.label
+
+    def stop_sweep(self):
+        """Asks the running sweep's workers to stop after their current batch.
+
+        Returns:
+            The stopped job's label, or None when no sweep runs here.
+        """
+        sweep = self._live_sweep()
+        if sweep is None:
+            return None
+        with open(sweep.stop_file, "w"):
+            pass
+        return sweep.label
+
     def enqueue(self, config, spec=None):
         """Adds settings to train after the current (or next started) job. Returns the count."""
         with self._lock:
@@ -158,7 +241,7 @@ class JobManager:
             if not self._queue:
                 self._queue_armed = False
                 return None
-            if not self._queue_armed or self.running():
+            if not self._queue_armed or self.running() or self._live_sweep():
                 return None
             config, spec = self._queue.pop(0)
             return self.start(config, spec=spec)
@@ -167,9 +250,11 @@ class JobManager:
         """Asks the job to stop after its current batch; what was trained is kept.
 
         The queue waits: a cancel stops the chain until Train is pressed again.
+        A sweep started here stops too (all its workers, after their batch).
         """
         with self._lock:
             self._queue_armed = False
+            self.stop_sweep()
             run = Run(os.path.join(self.runs_dir, name))
             if run.status is RunStatus.RUNNING:
                 with open(run.file(STOP_FILE), "w"):
@@ -194,7 +279,8 @@ class JobManager:
                     self._mark_if_vanished(Run(os.path.join(self.runs_dir, name)),
                                            f"exit code {process.exitcode}")
             current = None
-            for summary in self.index.refresh():
+            summaries = self.index.refresh()
+            for summary in summaries:
                 if summary.status is not RunStatus.RUNNING:
                     continue
                 pid = summary.state.pid
@@ -203,6 +289,12 @@ class JobManager:
                     current = summary.name
                 else:
                     self._mark_if_vanished(Run(summary.path), "the process is gone")
+            sweep = self._live_sweep()
+            if current is None and sweep is not None:
+                # Between two trials: the sweep's newest run stands for the job.
+                trial_runs = [summary.name for summary in summaries
+                              if summary.name.startswith(sweep.trial_prefix())]
+                current = trial_runs[-1] if trial_runs else None
             return current
 
     @staticmethod
@@ -212,9 +304,10 @@ class JobManager:
                            error=f"The training process ended unexpectedly ({how}).")
 
     def shutdown(self):
-        """Stops running jobs (used when the dashboard exits)."""
+        """Stops running jobs, sweeps included (used when the dashboard exits)."""
         with self._lock:
             processes = dict(self._processes)
+            sweep = self._sweep
         for name, process in processes.items():
             self.cancel(name)
             # Time for a child still importing TensorFlow to reach its first
@@ -222,3 +315,9 @@ class JobManager:
             process.join(timeout=60)
             if process.is_alive():
                 process.terminate()
+        if sweep is not None:
+            self.stop_sweep()
+            for process in sweep.processes:
+                process.join(timeout=60)
+                if process.is_alive():
+                    process.terminate()

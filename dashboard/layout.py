@@ -11,7 +11,16 @@ import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 from dash_canvas import DashCanvas
 
-from dashboard import drawing, figures, help_texts, ids
+from dashboard import drawing, figures, help_texts, ids, sweeps_layout
+from dashboard.components import (
+    GRAPH_CONFIG,
+    button,
+    code_block,
+    field,
+    help_tip,
+    number,
+    panel,
+)
 from dashboard.lessons import LESSONS
 from dashboard.limits import MAX_UPLOAD_BYTES
 from dashboard.training_form import AUGMENTATION_FIELDS, DEFAULT_RECIPE, form_values
@@ -37,65 +46,6 @@ _TEXT_COLUMNS = ("type", "padding", "activation")
 def spec_to_rows(spec):
     """Layer-spec dicts -> DataTable rows (one column per setting)."""
     return [{column: layer.get(column) for column in LAYER_COLUMNS} for layer in spec]
-
-
-def help_tip(target, text):
-    """A tooltip on `target` (an element id): on hover, and on keyboard focus."""
-    return dbc.Tooltip(text, target=target, placement="top", trigger="hover focus",
-                       className="help-tip")
-
-
-def _field(label, control, hint=None, help_id=None):
-    """A labelled control; its label shows the control's help text on hover or focus.
-
-    `help_id` names the help text (`help_texts.SETTINGS`); it defaults to the
-    control's own id.
-    """
-    help_id = help_id or getattr(control, "id", None)
-    text = help_texts.setting_help(help_id) if isinstance(help_id, str) else None
-    label_children = [label]
-    extra = []
-    if text:
-        label_id = f"label-{help_id}"
-        label_children.append(html.Span("?", className="help-badge", **{"aria-hidden": "true"}))
-        extra.append(help_tip(label_id, text))
-        label = html.Label(label_children, id=label_id, className="field-label has-help",
-                           tabIndex=0, htmlFor=help_id, **{"aria-description": text})
-    else:
-        label = html.Label(label_children, className="field-label")
-    children = [label, control, *extra]
-    if hint:
-        children.append(html.Div(hint, className="hint"))
-    return html.Div(children, className="field")
-
-
-def _number(id_, value, low, high, step=1, placeholder=None):
-    # No min/max on the input itself: a browser empties an out-of-range number
-    # field, and "600" would reach the server as "empty". The settings' own
-    # check then says what the range is ("Expected batch_size as an integer in
-    # [1, 512]. Received: batch_size=600").
-    return dcc.Input(id=id_, type="number", value=value, step=step,
-                     placeholder=placeholder if placeholder else f"{low:g}-{high:g}",
-                     debounce=True, className="number")
-
-
-def panel(key, title, children, className="panel wide"):
-    """A panel (a card) with a title whose help text shows on hover or focus."""
-    heading_id = f"heading-{key}"
-    return html.Section(id=f"section-{key}", className=f"{className} card", children=[
-        html.H2([title, html.Span("?", className="help-badge", **{"aria-hidden": "true"})],
-                id=heading_id, tabIndex=0, className="panel-title has-help"),
-        help_tip(heading_id, help_texts.PANELS[key]),
-        *children,
-    ])
-
-
-def button(label, id_, kind="secondary", small=False, **props):
-    """A Bootstrap button: `primary`, `secondary` (outlined) or `danger` (outlined)."""
-    style = {"primary": "btn-primary", "secondary": "btn-outline-secondary",
-             "danger": "btn-outline-danger"}[kind]
-    size = " btn-sm" if small else ""
-    return html.Button(label, id=id_, n_clicks=0, className=f"btn {style}{size}", **props)
 
 
 def layer_builder():
@@ -138,37 +88,37 @@ def training_panel(device):
     low_test, high_test = RANGES["test_size"]
     return panel("train", "Train", className="panel settings", children=[
         html.Div(id=ids.LESSON_CARD),
-        _field("Recipe", dcc.Dropdown(
+        field("Recipe", dcc.Dropdown(
             id=ids.RECIPE, value=DEFAULT_RECIPE, clearable=False,
             options=[{"label": name, "value": name, "title": RECIPES.describe(name)}
                      for name in RECIPES]),
                html.Span(RECIPES.describe(DEFAULT_RECIPE), id=ids.RECIPE_HINT)),
-        _field("Architecture", dcc.Dropdown(
+        field("Architecture", dcc.Dropdown(
             id=ids.MODEL, value=DEFAULTS[ids.MODEL], clearable=False,
             options=[{"label": name, "value": name, "title": MODELS.describe(name)}
                      for name in MODELS]
             + [{"label": "custom (layer builder)", "value": CUSTOM_MODEL}])),
         layer_builder(),
         data_settings(),
-        _field("Training images", dcc.Slider(
+        field("Training images", dcc.Slider(
             id=ids.TRAIN_SIZE, min=low_train, max=high_train, step=100,
             value=DEFAULTS[ids.TRAIN_SIZE],
             marks={v: f"{v // 1000}k" for v in (10_000, 20_000, 30_000, 40_000, 50_000,
                                                   60_000)},
             tooltip={"placement": "bottom", "always_visible": False})),
-        _field("Test images", dcc.Slider(
+        field("Test images", dcc.Slider(
             id=ids.TEST_SIZE, min=low_test, max=high_test, step=100,
             value=DEFAULTS[ids.TEST_SIZE],
             marks={v: f"{v // 1000}k" for v in (1_000, 4_000, 7_000, 10_000)},
             tooltip={"placement": "bottom", "always_visible": False})),
         html.Div(className="field-row", children=[
-            _field("Batch size", _number(ids.BATCH_SIZE, DEFAULTS[ids.BATCH_SIZE],
+            field("Batch size", number(ids.BATCH_SIZE, DEFAULTS[ids.BATCH_SIZE],
                                          *RANGES["batch_size"])),
-            _field("Epochs", _number(ids.EPOCHS, DEFAULTS[ids.EPOCHS], *RANGES["epochs"])),
-            _field("Seed", _number(ids.SEED, DEFAULTS[ids.SEED], *RANGES["seed"],
+            field("Epochs", number(ids.EPOCHS, DEFAULTS[ids.EPOCHS], *RANGES["epochs"])),
+            field("Seed", number(ids.SEED, DEFAULTS[ids.SEED], *RANGES["seed"],
                                    placeholder="0")),
         ]),
-        _field(html.Span(["Learning rate ", html.Span(id=ids.LEARNING_RATE_LABEL,
+        field(html.Span(["Learning rate ", html.Span(id=ids.LEARNING_RATE_LABEL,
                                                       className="value")]),
                dcc.Slider(id=ids.LEARNING_RATE, min=-4, max=0, step=0.01,
                           value=DEFAULTS[ids.LEARNING_RATE], allow_direct_input=False,
@@ -177,19 +127,19 @@ def training_panel(device):
                           tooltip={"placement": "bottom", "transform": "powerOfTen"}),
                help_id=ids.LEARNING_RATE),
         html.Div(className="field-row", children=[
-            _field("Optimizer", dcc.Dropdown(
+            field("Optimizer", dcc.Dropdown(
                 id=ids.OPTIMIZER, value=DEFAULTS[ids.OPTIMIZER], clearable=False,
                 options=[{"label": o, "value": o, "title": OPTIMIZERS.describe(o)}
                          for o in OPTIMIZERS])),
-            _field("Schedule", dcc.Dropdown(
+            field("Schedule", dcc.Dropdown(
                 id=ids.SCHEDULE, value=DEFAULTS[ids.SCHEDULE], clearable=False,
                 options=[{"label": s, "value": s, "title": SCHEDULES.describe(s)}
                          for s in SCHEDULES])),
         ]),
         html.Div(className="field-row", children=[
-            _field("Dropout", _number(ids.DROPOUT, DEFAULTS[ids.DROPOUT], *RANGES["dropout"],
+            field("Dropout", number(ids.DROPOUT, DEFAULTS[ids.DROPOUT], *RANGES["dropout"],
                                       step=0.05, placeholder="model's own")),
-            _field("Augmentation", dcc.Checklist(id=ids.AUGMENT, value=DEFAULTS[ids.AUGMENT],
+            field("Augmentation", dcc.Checklist(id=ids.AUGMENT, value=DEFAULTS[ids.AUGMENT],
                                                  options=augment_options())),
         ]),
         advanced_settings(),
@@ -211,12 +161,12 @@ def training_panel(device):
 def data_settings():
     """The dataset: the bundled MNIST, another IDX set, or a folder of one's own images."""
     return html.Div(className="data-settings", children=[
-        _field("Dataset", dcc.Dropdown(
+        field("Dataset", dcc.Dropdown(
             id=ids.DATASET, value="mnist", clearable=False,
             options=[{"label": name, "value": name, "title": DATASETS.describe(name)}
                      for name in DATASETS])),
         html.Div(id=ids.DATA_DIR_BOX, style={"display": "none"}, children=[
-            _field("Data folder", dcc.Input(
+            field("Data folder", dcc.Input(
                 id=ids.DATA_DIR, type="text", value="", debounce=True,
                 placeholder="/path/to/folder", className="wide-input")),
         ]),
@@ -243,35 +193,23 @@ def share_settings():
     ])
 
 
-def code_block(title, id_):
-    """A titled block of code with a copy button."""
-    return html.Div(className="code-block", children=[
-        html.Div(className="code-title", children=[
-            html.Span(f"Copy as {title.lower()}"),
-            dcc.Clipboard(target_id=id_, title=f"copy the {title.lower()} lines",
-                          className="copy-button"),
-        ]),
-        html.Pre(id=id_, className="code"),
-    ])
-
-
 def advanced_settings():
     """Less common settings, folded away: validation, stopping, smoothing, augmentation."""
     return html.Details(className="advanced", children=[
         html.Summary("More settings"),
         html.Div(className="field-row", children=[
-            _field("Validation split", _number(ids.VALIDATION_SPLIT, DEFAULTS[ids.VALIDATION_SPLIT],
+            field("Validation split", number(ids.VALIDATION_SPLIT, DEFAULTS[ids.VALIDATION_SPLIT],
                                                *RANGES["validation_split"], step=0.05)),
-            _field("Label smoothing", _number(ids.LABEL_SMOOTHING,
+            field("Label smoothing", number(ids.LABEL_SMOOTHING,
                                               DEFAULTS[ids.LABEL_SMOOTHING],
                                               *RANGES["label_smoothing"], step=0.05)),
         ]),
         html.Div(className="field-row", children=[
-            _field("Early stopping patience", _number(
+            field("Early stopping patience", number(
                 ids.EARLY_STOPPING, DEFAULTS[ids.EARLY_STOPPING],
                 *RANGES["early_stopping_patience"],
                 placeholder="off"), "epochs without validation improvement"),
-            _field("Halve LR after", _number(
+            field("Halve LR after", number(
                 ids.REDUCE_LR, DEFAULTS[ids.REDUCE_LR], *RANGES["reduce_lr_patience"],
                 placeholder="off"),
                 "epochs on a plateau (constant schedule)"),
@@ -280,14 +218,10 @@ def advanced_settings():
                  "stretch; elastic distortion in pixels; chances of thinner or thicker "
                  "strokes, blur, fainter ink and black-and-white strokes.", className="hint"),
         html.Div(className="field-row wrap", children=[
-            _field(label, _number(component, DEFAULTS[component], *RANGES[field], step=step))
+            field(label, number(component, DEFAULTS[component], *RANGES[field], step=step))
             for component, field, label, step in AUGMENTATION_FIELDS
         ]),
     ])
-
-
-# Plotly's toolbar appears on hover only, so it never covers a chart's title.
-GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": "hover", "responsive": True}
 
 
 def live_panel():
@@ -363,7 +297,7 @@ def drawing_panel():
                 ]),
             ]),
             html.Div(className="predict-column", children=[
-                _field(f"Models (finished runs, up to {MAX_PREDICT_RUNS} side by side)",
+                field(f"Models (finished runs, up to {MAX_PREDICT_RUNS} side by side)",
                        dcc.Dropdown(id=ids.PREDICT_RUNS, multi=True, options=[], value=None,
                                     placeholder="Select a finished run")),
                 html.Div(id=ids.PREDICTIONS, className="predictions"),
@@ -371,7 +305,7 @@ def drawing_panel():
         ]),
         html.H3("Test on test digits"),
         html.Div(className="field-row test-row", children=[
-            _field("How many", _number(ids.TEST_COUNT, TEST_COUNT_DEFAULT, 1,
+            field("How many", number(ids.TEST_COUNT, TEST_COUNT_DEFAULT, 1,
                                        TEST_COUNT_MAX)),
             button("Test on test digits", ids.TEST_DIGITS, small=True),
         ]),
@@ -386,7 +320,7 @@ def drawing_panel():
 def inspection_panel():
     """The network diagram, layer table, activation flow, feature maps and weights."""
     return panel("inside", "Inside the model", [
-        _field("Model to inspect", dcc.Dropdown(id=ids.INSPECT_RUN, options=[],
+        field("Model to inspect", dcc.Dropdown(id=ids.INSPECT_RUN, options=[],
                                                 clearable=False,
                                                 placeholder="Select a model above")),
         dcc.Store(id=ids.FOCUSED_LAYER),
@@ -408,7 +342,7 @@ def inspection_panel():
         html.H3("Feature maps of the drawing"),
         html.Div(id=ids.FEATURE_MAPS, className="feature-maps"),
         html.H3("Weights", id="weights-heading"),
-        _field("Layer", dcc.Dropdown(id=ids.WEIGHT_LAYER, options=[], clearable=False,
+        field("Layer", dcc.Dropdown(id=ids.WEIGHT_LAYER, options=[], clearable=False,
                                      placeholder="Select a layer")),
         dcc.Graph(id=ids.WEIGHT_GRAPH, config=GRAPH_CONFIG,
                   figure=figures.empty_figure("Select a model to see its weights.")),
@@ -440,7 +374,7 @@ def runs_panel():
             button("Report (HTML)", ids.REPORT, small=True),
         ]),
         html.Div(className="field-row actions", children=[
-            _field("Export weights", dcc.Dropdown(
+            field("Export weights", dcc.Dropdown(
                 id=ids.EXPORT_QUANTIZE, value="none", clearable=False,
                 options=[{"label": f"TF.js weights: {WEIGHT_NAMES[q]}", "value": q,
                           "title": QUANTIZATIONS.describe(q)} for q in QUANTIZATIONS]),
@@ -457,11 +391,11 @@ def runs_panel():
         html.Div(id=ids.RUNS_MESSAGE, className="job-message", role="status"),
         html.H3("Prune & fine-tune the ticked run"),
         html.Div(className="field-row", children=[
-            _field(html.Span(["Target sparsity ", html.Span(id=ids.PRUNE_COUNT)]), dcc.Slider(
+            field(html.Span(["Target sparsity ", html.Span(id=ids.PRUNE_COUNT)]), dcc.Slider(
                 id=ids.PRUNE_SPARSITY, min=0.1, max=0.99, step=0.01, value=0.8,
                 marks={v: f"{round(100 * v)}%" for v in (0.1, 0.5, 0.8, 0.9, 0.99)}),
                 help_id=ids.PRUNE_SPARSITY),
-            _field("Fine-tune epochs", _number(ids.PRUNE_EPOCHS, None, 0, 50,
+            field("Fine-tune epochs", number(ids.PRUNE_EPOCHS, None, 0, 50,
                                                placeholder="auto")),
         ]),
         html.Div("Global magnitude pruning of the Conv2D and Dense kernels (the output layer "
@@ -484,7 +418,7 @@ def runs_panel():
                  "averages over each digit moved one pixel up, down, left and right "
                  "(five times the work).", className="hint"),
         html.Div(className="field-row ensemble-row", children=[
-            _field("Test-time augmentation", dcc.Checklist(id=ids.ENSEMBLE_TTA, options=[
+            field("Test-time augmentation", dcc.Checklist(id=ids.ENSEMBLE_TTA, options=[
                 {"label": " on", "value": "tta"}], value=[])),
             button("Evaluate as an ensemble", ids.ENSEMBLE_START),
         ]),
@@ -523,8 +457,8 @@ def dataset_panel():
 
 # The sections the navigation links to, in the page's order.
 SECTIONS = (("train", "Train"), ("progress", "Progress"), ("results", "Results"),
-            ("runs", "Runs"), ("draw", "Draw"), ("inside", "Inside"), ("lessons", "Lessons"),
-            ("data", "Data"))
+            ("runs", "Runs"), ("sweeps", "Sweeps"), ("draw", "Draw"), ("inside", "Inside"),
+            ("lessons", "Lessons"), ("data", "Data"))
 
 
 def navigation():
@@ -557,8 +491,9 @@ def page(device):
         html.Div(className="columns", children=[
             training_panel(device),
             html.Div(className="main", children=[live_panel(), results_panel(),
-                                                 runs_panel(), drawing_panel(),
-                                                 inspection_panel(), lessons_panel(),
+                                                 runs_panel(), sweeps_layout.sweeps_panel(),
+                                                 drawing_panel(), inspection_panel(),
+                                                 lessons_panel(),
                                                  dataset_panel()]),
         ]),
     ])

@@ -39,7 +39,8 @@ def table_rows(index):
             "accuracy": (f"{100 * run.test_accuracy:.2f}%" if run.test_accuracy is not None
                          else ""),
             "duration": duration(run.train_seconds),
-            "status": run.status.value,
+            # A sweep's pruned trial completed what it was let train: say so.
+            "status": run.status.value + (" (pruned)" if run.stopped_early == "pruned" else ""),
             "parent": run.parent_run or "",
         })
     return rows

@@ -14,6 +14,7 @@ from mnist_keras.errors import expected
 from mnist_keras.layer_specs import load_spec, validate_spec
 from mnist_keras.registries import (
     DATASETS,
+    DISTRIBUTIONS,
     MODELS,
     OPTIMIZERS,
     PRUNING_SCHEDULES,
@@ -123,6 +124,10 @@ class TrainingConfig:
             steps, tfmot's PolynomialDecay) or `"constant"` (one shot at the
             first step).
         prune_output_layer: also prune the classifier. Defaults to False.
+        distribute: `"none"` (one device) or `"mirrored"` (data-parallel over
+            every GPU, or every logical CPU device where there is no GPU:
+            TensorFlow's `MirroredStrategy`, Keras' `DataParallel` under JAX).
+            `batch_size` stays the global batch, split between the devices.
 
     Raises:
         MnistKerasError: naming the first setting that is out of range.
@@ -172,6 +177,7 @@ class TrainingConfig:
     pruning_scope: str = "global"
     pruning_schedule: str = "polynomial"
     prune_output_layer: bool = False
+    distribute: str = "none"
 
     def __post_init__(self):
         self.validate()
@@ -198,7 +204,8 @@ class TrainingConfig:
                 object.__setattr__(self, name, int(value))
         for registry, name in ((OPTIMIZERS, "optimizer"), (SCHEDULES, "schedule"),
                                (DATASETS, "dataset"), (PRUNING_SCOPES, "pruning_scope"),
-                               (PRUNING_SCHEDULES, "pruning_schedule")):
+                               (PRUNING_SCHEDULES, "pruning_schedule"),
+                               (DISTRIBUTIONS, "distribute")):
             registry.check(getattr(self, name), name)
         if self.dataset not in BUNDLED and not self.data_dir:
             raise expected(f"data_dir: the folder of the {self.dataset} data (only "

@@ -118,6 +118,25 @@ PRUNING_SCHEDULES = Registry("pruning_schedule", [
     ("constant", "pruned to the target at once, then fine-tuned"),
 ])
 
+DISTRIBUTIONS = Registry("distribute", [
+    ("none", "train on one device (the first GPU, or the CPU)"),
+    ("mirrored", "data-parallel: a copy of the model on every GPU (or logical CPU device), "
+                 "each batch split between them, gradients summed"),
+])
+
+# How a sweep proposes the next trial's settings (Optuna samplers).
+SAMPLERS = Registry("sampler", [
+    ("tpe", "Tree-structured Parzen Estimator: random at first, then near the best trials"),
+    ("random", "independent random draws from the search space"),
+])
+
+# How a sweep stops weak trials early from their epoch metrics (Optuna pruners).
+PRUNERS = Registry("pruner", [
+    ("median", "stop a trial whose epoch is worse than the median of earlier trials there"),
+    ("hyperband", "successive halving over epochs, several brackets (Hyperband)"),
+    ("none", "let every trial train all its epochs"),
+])
+
 # Activations a layer spec may name (all of them also run in TensorFlow.js).
 ACTIVATIONS = Registry("activation", [
     ("relu", "max(0, x): the usual choice"),

@@ -16,6 +16,7 @@ from mnist_keras.augmentation import build_augmentation
 from mnist_keras.callbacks import MetricsRecorder, StopSignal
 from mnist_keras.config import TrainingConfig
 from mnist_keras.datasets import load_dataset
+from mnist_keras.distribution import placement
 from mnist_keras.errors import expected
 from mnist_keras.evaluation import evaluate
 from mnist_keras.models import build_model
@@ -29,6 +30,7 @@ from mnist_keras.pruning import (
 )
 from mnist_keras.registries import OPTIMIZERS, SCHEDULES
 from mnist_keras.runs import (
+    BestEpoch,
     Run,
     RunConfig,
     RunHistory,
@@ -43,6 +45,8 @@ from mnist_keras.sinks import JsonlSink, MemorySink, subsample
 # history.json keeps at most this many batch records (evenly subsampled); the
 # full stream stays in events.jsonl.
 MAX_HISTORY_BATCHES = 2_000
+# Test images evaluated per batch (`evaluate`'s default).
+EVALUATION_BATCH_SIZE = 512
 
 
 def _schedule_builders():
@@ -157,13 +161,13 @@ def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
 
     Data loading, model building, fitting (with the live metric recorder,
     early stopping, plateau and stop callbacks), evaluation on the test set
-    and saving happen here. Everything that can be refused (the files the
-    config names, the data, the model) is checked before the run folder is
-    created, so a mistake leaves no folder behind. With `run_dir`, the
-    folder's status.json says `running` while training, then `completed`,
-    `cancelled` (a `StopSignal` in `callbacks` fired: what was trained is
-    kept and evaluated) or `failed` (with the error; the exception is
-    re-raised).
+    and saving happen here, on the devices `config.distribute` names.
+    Everything that can be refused (the files the config names, the data,
+    the model) is checked before the run folder is created, so a mistake
+    leaves no folder behind. With `run_dir`, the folder's status.json says
+    `running` while training, then `completed`, `cancelled` (a `StopSignal`
+    in `callbacks` fired: what was trained is kept and evaluated) or
+    `failed` (with the error; the exception is re-raised).
 
     Args:
         config: a `TrainingConfig`. Defaults to `TrainingConfig()`.
@@ -171,6 +175,9 @@ def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
             It must not already hold a run (a dashboard job's folder that
             holds only its status is taken over).
         callbacks: extra Keras callbacks, e.g. a `StopSignal` or `ProgressBar`.
+            One that stops training and says why in a `stop_reason`
+            attribute (a sweep's pruning reporter: `"pruned"`) has that
+            reason recorded as the metrics' `stopped_early`.
         data: a `Dataset` to use instead of loading `config.dataset`.
         verbose: passed to `model.fit`. Defaults to False (silent).
 
@@ -191,17 +198,26 @@ def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
     run, sinks = None, [MemorySink()]
     try:
         config.check_sources()
+        where = placement(config.distribute)
         keras.utils.set_random_seed(config.seed)
         if data is None:
             data = load_dataset(config.dataset, config.data_dir, config.train_size,
                                 config.test_size, config.validation_split, config.seed)
-        model = _initial_model(config, data)
-        if run_dir is not None:
-            run = Run.create(run_dir)
-            run.write_config(RunConfig.for_training(config))
-            run.set_status(RunStatus.RUNNING, phase="training")
-            sinks.append(JsonlSink(run.file("events.jsonl")))
-        return _fit_and_save(config, model, data, run, sinks, callbacks, verbose)
+        # Weights, optimizer state and the input pipeline belong to the devices
+        # the strategy spreads them over, so all of them are made in its scope.
+        where.check_split(config.batch_size, training=(len(data.x_train), config.batch_size),
+                          validation=(len(data.x_val), config.batch_size),
+                          test=(len(data.x_test), EVALUATION_BATCH_SIZE))
+        with where.scope:
+            model = _initial_model(config, data)
+            if run_dir is not None:
+                run = Run.create(run_dir)
+                run.write_config(RunConfig.for_training(config))
+                run.set_status(RunStatus.RUNNING, phase="training")
+                sinks.append(JsonlSink(run.file("events.jsonl")))
+            replicas = where.replicas if config.distribute != "none" else None
+            return _fit_and_save(config, model, data, run, sinks, callbacks, verbose,
+                                 replicas)
     except BaseException as error:
         failed = run or job_run
         if failed:
@@ -242,7 +258,22 @@ def _initial_model(config, data):
                        conv_channels=config.conv_channels, dropout=config.dropout)
 
 
-def _fit_and_save(config, model, data, run, sinks, callbacks, verbose):
+def _stop_reason(config, callbacks, fit_callbacks, epochs_done, cancelled):
+    # Why training ended before its last epoch, for the metrics; a cancel is
+    # the run's status instead.
+    if cancelled or epochs_done >= config.epochs:
+        return None
+    for callback in callbacks:
+        reason = getattr(callback, "stop_reason", None)
+        if reason:
+            return str(reason)
+    if any(isinstance(c, keras.callbacks.EarlyStopping) and c.stopped_epoch
+           for c in fit_callbacks):
+        return "early_stopping"
+    return None
+
+
+def _fit_and_save(config, model, data, run, sinks, callbacks, verbose, replicas=None):
     fit_model = model
     if config.augment:
         augmentation = build_augmentation(
@@ -259,8 +290,11 @@ def _fit_and_save(config, model, data, run, sinks, callbacks, verbose):
     sparse = not config.label_smoothing
     loss = (keras.losses.SparseCategoricalCrossentropy() if sparse else
             keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing))
-    # Pruning re-applies its masks after every single optimizer step.
-    steps_per_execution = 1 if config.sparsity is not None else \
+    # Pruning re-applies its masks after every single optimizer step. Under
+    # TensorFlow's MirroredStrategy, Keras 3.15's loop of several steps per
+    # call fails to build ("You must feed a value for placeholder tensor"),
+    # so distributed runs take one step per call.
+    steps_per_execution = 1 if config.sparsity is not None or replicas else \
         steps_per_execution_for(model, config.batch_size)
     fit_model.compile(
         optimizer=make_optimizer(config.optimizer, schedule, config.momentum,
@@ -313,13 +347,19 @@ def _fit_and_save(config, model, data, run, sinks, callbacks, verbose):
         batches=tuple(subsample([r for r in records if r["type"] == "batch"],
                                 MAX_HISTORY_BATCHES)),
     )
-    evaluation = evaluate(model, data.x_test, data.y_test, num_classes=data.num_classes)
+    evaluation = evaluate(model, data.x_test, data.y_test, num_classes=data.num_classes,
+                          batch_size=EVALUATION_BATCH_SIZE)
     metrics = run_metrics(
         evaluation, model, class_names=data.class_names, dataset=data.name,
         test_indices=data.test_indices, train_seconds=train_seconds,
         epochs_done=len(history.epochs),
         parent_run=config.parent_run if config.parent_model else None,
-        sparsity=sparsity_report(model, pruning.layer_names) if pruning else None)
+        sparsity=sparsity_report(model, pruning.layer_names) if pruning else None,
+        best_epoch=BestEpoch.of(history.epochs,
+                                "val_accuracy" if has_validation else "accuracy"),
+        stopped_early=_stop_reason(config, callbacks, fit_callbacks, len(history.epochs),
+                                   cancelled),
+        replicas=replicas)
     if run:
         run.save_results(model, metrics, history, status)
     return TrainingResult(model=model, status=status, history=history, metrics=metrics,

@@ -11,11 +11,12 @@ from dashboard.callbacks import (
     results,
     runs,
     share,
+    sweeps,
     training,
 )
 
 FEATURES = (training, live, results, runs, pruning, compare, drawing, inspection, dataset,
-            page, share)
+            page, share, sweeps)
 
 
 def register_all(app, jobs, runs_dir):

@@ -12,7 +12,7 @@ from mnist_keras.runs import RunStatus, run_in
 MAX_MISTAKES = 48
 
 
-def _summary(config, metrics, state):
+def _summary(config, metrics, state, trial=None):
     items = [f"status: {state.status}"]
     if metrics:
         items += [f"test accuracy {100 * metrics.test_accuracy:.2f}%",
@@ -33,6 +33,15 @@ def _summary(config, metrics, state):
                      f"{100 * metrics.sparsity.sparsity:.1f}% of the kernels zero, "
                      f"{metrics.nonzero_params:,} parameters non-zero"
                      if metrics.sparsity else f"fine-tuned from {metrics.parent_run}")
+    if metrics and metrics.best_epoch:
+        best = metrics.best_epoch
+        items.append(f"best epoch {best.epoch}: {best.monitor} {best.value:.4f}")
+    if metrics and metrics.stopped_early:
+        items.append({"pruned": "stopped early by the sweep's pruner",
+                      "early_stopping": "stopped early: no validation improvement"}.get(
+                          metrics.stopped_early, f"stopped early: {metrics.stopped_early}"))
+    if trial:
+        items.append(f"trial {trial.trial} of sweep {trial.study}: {trial.state}")
     if state.status is RunStatus.FAILED:
         items.append(f"error: {state.error}")
     return [html.Span(item, className="chip") for item in items]
@@ -82,7 +91,7 @@ def register(app, jobs, runs_dir):
                         per_class=[], mistakes=[])
         try:
             run = run_in(runs_dir, selected)
-            config, metrics = run.config(), run.metrics()
+            config, metrics, trial = run.config(), run.metrics(), run.trial()
         except MnistKerasError as error:
             return dict(summary=[], matrix=figures.empty_figure(str(error)), per_class=[],
                         mistakes=[])
@@ -90,11 +99,11 @@ def register(app, jobs, runs_dir):
         if not metrics:
             message = {RunStatus.RUNNING: "Results appear when training ends.",
                        RunStatus.FAILED: "This run failed before it was evaluated."}
-            return dict(summary=_summary(config, metrics, state),
+            return dict(summary=_summary(config, metrics, state, trial),
                         matrix=figures.empty_figure(message.get(state.status, "No results.")),
                         per_class=[], mistakes=[])
         title = f"Confusion matrix · accuracy {100 * metrics.test_accuracy:.2f}%"
-        return dict(summary=_summary(config, metrics, state),
+        return dict(summary=_summary(config, metrics, state, trial),
                     matrix=figures.confusion_matrix_figure(metrics.confusion_matrix,
                                                            metrics.class_names, title),
                     per_class=per_class_rows(metrics), mistakes=mistakes_gallery(metrics, config))

@@ -6,7 +6,7 @@ import dataclasses
 from mnist_keras.cli.parsing import print_json, summary
 from mnist_keras.config import TrainingConfig
 from mnist_keras.recipes import RECIPES, recipe_config
-from mnist_keras.registries import DATASETS, MODELS, OPTIMIZERS, SCHEDULES
+from mnist_keras.registries import DATASETS, DISTRIBUTIONS, MODELS, OPTIMIZERS, SCHEDULES
 
 _DEFAULTS = {field.name: field.default for field in dataclasses.fields(TrainingConfig)}
 
@@ -25,12 +25,13 @@ _AUGMENTATION_HELP = {
 }
 
 # Options whose value comes from the recipe unless given (dest -> type).
-_SETTINGS = {
+SETTINGS = {
     "model": str, "dataset": str, "epochs": int, "batch_size": int, "learning_rate": float,
     "optimizer": str, "schedule": str, "train_size": int, "test_size": int,
     "validation_split": float, "dropout": float, "early_stopping_patience": int,
     "reduce_lr_patience": int, "label_smoothing": float, "seed": int,
     **{name: float for name in _AUGMENTATION_HELP},
+    "distribute": str,
 }
 
 
@@ -49,8 +50,9 @@ def add_training_options(parser):
         "optimizer": " | ".join(OPTIMIZERS),
         "schedule": " | ".join(SCHEDULES),
         **_AUGMENTATION_HELP,
+        "distribute": DISTRIBUTIONS.help(),
     }
-    for name, kind in _SETTINGS.items():
+    for name, kind in SETTINGS.items():
         default = _DEFAULTS[name]
         text = helps.get(name, "")
         if default is not None:
@@ -65,7 +67,7 @@ def add_training_options(parser):
 
 def config_from_args(args, **overrides):
     """The `TrainingConfig` the options describe: the recipe, then what was given."""
-    given = {name: getattr(args, name) for name in (*_SETTINGS, "augment", "data_dir")
+    given = {name: getattr(args, name) for name in (*SETTINGS, "augment", "data_dir")
              if getattr(args, name) is not None}
     return recipe_config(args.recipe, **{**given, **overrides})
 

@@ -8,6 +8,7 @@ RUN_DIR/history.json   RunHistory: per-epoch records and subsampled batch record
 RUN_DIR/metrics.json   RunMetrics: test accuracy and loss, parameters, class names,
                        confusion matrix, per-class table, mistakes, pruning report
 RUN_DIR/model.keras    the trained model (Keras 3 native format)
+RUN_DIR/trial.json     TrialLink: the sweep study and trial the run belongs to (sweeps only)
 ```
 
 Every JSON file is versioned (`schema_version`) and written atomically; see
@@ -17,6 +18,8 @@ model is saved or loaded.
 
 from mnist_keras.runs.contract import (
     SCHEMA_VERSION,
+    TRIAL_STATES,
+    BestEpoch,
     ClassMetrics,
     LayerSparsity,
     Mistake,
@@ -27,6 +30,7 @@ from mnist_keras.runs.contract import (
     RunState,
     RunStatus,
     SparsityReport,
+    TrialLink,
 )
 from mnist_keras.runs.index import RunIndex, RunSummary, summarize
 from mnist_keras.runs.model_files import (
@@ -42,6 +46,8 @@ __all__ = [
     "MAX_CONFIG_BYTES",
     "RUN_NAME_PATTERN",
     "SCHEMA_VERSION",
+    "TRIAL_STATES",
+    "BestEpoch",
     "ClassMetrics",
     "LayerSparsity",
     "Mistake",
@@ -55,6 +61,7 @@ __all__ = [
     "RunStatus",
     "RunSummary",
     "SparsityReport",
+    "TrialLink",
     "check_digit_classifier",
     "check_model_archive",
     "list_runs",

@@ -15,8 +15,11 @@ status.json    RunState:  {"schema_version", "status", "started", "updated", "fi
 metrics.json   RunMetrics: {"schema_version", "test_accuracy", "test_loss", "num_params",
                             "nonzero_params", "class_names", "confusion_matrix", "per_class",
                             "misclassified", "dataset", "train_seconds", "epochs_done",
-                            "parent_run", "sparsity"}
+                            "parent_run", "sparsity", "best_epoch", "stopped_early",
+                            "replicas"}
 history.json   RunHistory: {"schema_version", "epochs": [...], "batches": [...]}
+trial.json     TrialLink:  {"schema_version", "study", "storage", "trial", "state", "value",
+                            "objective", "pruned_epoch", "retry_of"} (a sweep's trial)
 ```
 """
 
@@ -257,6 +260,47 @@ class SparsityReport:
 
 
 @dataclasses.dataclass(frozen=True)
+class BestEpoch:
+    """The epoch whose monitored metric was best, with that epoch's figures.
+
+    With early stopping or a pruned sweep trial the last epoch is rarely the
+    best one; this is the one to compare runs by.
+
+    Attributes:
+        epoch: 1-based.
+        monitor: the metric that chose it: `"val_accuracy"` with a
+            validation split, else `"accuracy"` (training).
+        value: its value at that epoch.
+        loss, accuracy, val_loss, val_accuracy: the epoch's record (None
+            where not measured).
+    """
+
+    epoch: int
+    monitor: str
+    value: float
+    loss: Optional[float] = None
+    accuracy: Optional[float] = None
+    val_loss: Optional[float] = None
+    val_accuracy: Optional[float] = None
+
+    @classmethod
+    def of(cls, epochs, monitor):
+        """The best of `epochs` (epoch records) by `monitor` (higher is better), or None."""
+        scored = [r for r in epochs if isinstance(r.get(monitor), (int, float))]
+        if not scored:
+            return None
+        # The first of equal values: the earliest epoch that reached it.
+        best = max(scored, key=lambda r: (r[monitor], -r["epoch"]))
+        return cls(epoch=int(best["epoch"]), monitor=monitor, value=float(best[monitor]),
+                   **{key: float(best[key]) for key in ("loss", "accuracy", "val_loss",
+                                                        "val_accuracy") if key in best})
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(**_known(cls, data))
+
+
+@dataclasses.dataclass(frozen=True)
 class RunMetrics:
     """metrics.json: the trained model evaluated on its test set.
 
@@ -272,6 +316,12 @@ class RunMetrics:
         epochs_done: epochs trained (fewer than asked after a cancel or early stop).
         parent_run: the run it was pruned or fine-tuned from.
         sparsity: a `SparsityReport` for a pruned run.
+        best_epoch: the `BestEpoch` (None for an upload or a run with no epoch).
+        stopped_early: why training ended before its last epoch, if it did:
+            `"early_stopping"` (no validation improvement) or `"pruned"` (a
+            sweep's pruner judged the trial weak); None otherwise (a cancel
+            shows in the run's status instead).
+        replicas: how many devices trained data-parallel (`distribute`), or None.
     """
 
     test_accuracy: float
@@ -287,6 +337,9 @@ class RunMetrics:
     epochs_done: int = 0
     parent_run: Optional[str] = None
     sparsity: Optional[SparsityReport] = None
+    best_epoch: Optional[BestEpoch] = None
+    stopped_early: Optional[str] = None
+    replicas: Optional[int] = None
 
     @property
     def test_size(self):
@@ -320,6 +373,8 @@ class RunMetrics:
             values["class_names"] = tuple(str(name) for name in names)
             if values.get("sparsity") is not None:
                 values["sparsity"] = SparsityReport.from_dict(values["sparsity"])
+            if values.get("best_epoch") is not None:
+                values["best_epoch"] = BestEpoch.from_dict(values["best_epoch"])
             return cls(**values)
         except (TypeError, ValueError, AttributeError) as error:
             where = f"{run_name}/metrics.json" if run_name else "metrics.json"
@@ -355,3 +410,54 @@ class RunHistory:
                                  f"Received: {type(epochs).__name__}, {type(batches).__name__}")
         return cls(tuple(r for r in epochs if isinstance(r, dict)),
                    tuple(r for r in batches if isinstance(r, dict)))
+
+
+TRIAL_STATES = ("running", "complete", "pruned", "failed", "cancelled")
+
+
+@dataclasses.dataclass(frozen=True)
+class TrialLink:
+    """trial.json: the sweep trial a run belongs to (see `mnist_keras.sweeps`).
+
+    The Optuna trial records the run the other way round, as its user
+    attributes `run` (the folder's name) and `run_dir` (its path).
+
+    Attributes:
+        study: the study's name.
+        storage: where the study lives (an Optuna storage URL, password hidden).
+        trial: the trial's number in the study (0-based, as Optuna counts).
+        state: `"running"`, then `"complete"`, `"pruned"` (stopped early by the
+            sweep's pruner; the run keeps what it learned), `"failed"` or
+            `"cancelled"`.
+        value: the trial's objective value (best `objective` over its epochs).
+        objective: the metric the sweep maximises (`"val_accuracy"`).
+        pruned_epoch: the epoch after which the pruner stopped it.
+        retry_of: the number of the trial this one retries (its worker died).
+        error: why it failed, in one line.
+    """
+
+    study: str
+    storage: str
+    trial: int
+    state: str = "running"
+    value: Optional[float] = None
+    objective: str = "val_accuracy"
+    pruned_epoch: Optional[int] = None
+    retry_of: Optional[int] = None
+    error: Optional[str] = None
+
+    def to_dict(self):
+        return _versioned(dataclasses.asdict(self))
+
+    @classmethod
+    def from_dict(cls, data, run_name=None):
+        values = _known(cls, check_version(data, "trial.json", run_name))
+        try:
+            link = cls(**values)
+        except TypeError as error:
+            where = f"{run_name}/trial.json" if run_name else "trial.json"
+            raise RunFormatError(f"Expected a sweep trial in {where}. Received: "
+                                 f"{str(error)[:200]}") from None
+        if link.state not in TRIAL_STATES:
+            link = dataclasses.replace(link, state="unknown")
+        return link

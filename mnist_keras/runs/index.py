@@ -35,6 +35,7 @@ class RunSummary:
         class_names: the model's class names (None until evaluated).
         has_model: a finished run with a saved model.
         problem: why a file could not be read (damaged, or a newer format).
+        stopped_early: `"early_stopping"` or `"pruned"` (by a sweep), from its metrics.
     """
 
     name: str
@@ -50,6 +51,7 @@ class RunSummary:
     class_names: Optional[tuple] = None
     has_model: bool = False
     problem: Optional[str] = None
+    stopped_early: Optional[str] = None
 
     @property
     def status(self):
@@ -78,7 +80,7 @@ def summarize(run):
         values = {"test_accuracy": metrics.test_accuracy, "num_params": metrics.num_params,
                   "nonzero_params": metrics.nonzero_params,
                   "train_seconds": metrics.train_seconds, "epochs_done": metrics.epochs_done,
-                  "class_names": metrics.class_names}
+                  "class_names": metrics.class_names, "stopped_early": metrics.stopped_early}
     parent = (metrics.parent_run if metrics else None) or (config.parent_run if config else None)
     return RunSummary(
         name=run.name, path=run.path, state=state, config=config, parent_run=parent,

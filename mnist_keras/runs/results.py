@@ -2,11 +2,18 @@
 
 import numpy as np
 
-from mnist_keras.runs.contract import ClassMetrics, Mistake, RunMetrics, SparsityReport
+from mnist_keras.runs.contract import (
+    BestEpoch,
+    ClassMetrics,
+    Mistake,
+    RunMetrics,
+    SparsityReport,
+)
 
 
 def run_metrics(evaluation, model, class_names, dataset, test_indices=None,
-                train_seconds=None, epochs_done=0, parent_run=None, sparsity=None):
+                train_seconds=None, epochs_done=0, parent_run=None, sparsity=None,
+                best_epoch=None, stopped_early=None, replicas=None):
     """The `RunMetrics` of a model evaluated with `mnist_keras.evaluate`.
 
     Args:
@@ -20,6 +27,9 @@ def run_metrics(evaluation, model, class_names, dataset, test_indices=None,
         epochs_done: epochs trained.
         parent_run: the run this one was pruned or fine-tuned from.
         sparsity: a `sparsity_report` dict of a pruned model.
+        best_epoch: a `BestEpoch`, or None.
+        stopped_early: `"early_stopping"`, `"pruned"` or None.
+        replicas: devices trained on data-parallel, or None.
 
     Returns:
         A `RunMetrics`.
@@ -48,4 +58,8 @@ def run_metrics(evaluation, model, class_names, dataset, test_indices=None,
         epochs_done=int(epochs_done),
         parent_run=parent_run,
         sparsity=None if sparsity is None else SparsityReport.from_dict(sparsity),
+        best_epoch=best_epoch if best_epoch is None or isinstance(best_epoch, BestEpoch)
+        else BestEpoch.from_dict(best_epoch),
+        stopped_early=stopped_early,
+        replicas=None if replicas is None else int(replicas),
     )

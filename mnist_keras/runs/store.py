@@ -19,6 +19,7 @@ from mnist_keras.runs.contract import (
     RunMetrics,
     RunState,
     RunStatus,
+    TrialLink,
 )
 
 RUN_FILES = ("config.json", "status.json")
@@ -153,6 +154,18 @@ class Run:
     def history(self):
         """The `RunHistory` (empty until training ends)."""
         return self._read("history.json", RunHistory) or RunHistory()
+
+    def trial(self):
+        """The `TrialLink` of a sweep's run, or None for a run outside any sweep.
+
+        Raises:
+            RunFormatError: for a damaged file or one from a newer release.
+        """
+        return self._read("trial.json", TrialLink)
+
+    def write_trial(self, link):
+        """Writes the `TrialLink` (a sweep writes it when the trial starts and ends)."""
+        self.write_json("trial.json", link.to_dict())
 
     def write_config(self, config):
         """Writes the `RunConfig`."""

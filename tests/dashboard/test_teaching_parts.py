@@ -5,7 +5,7 @@ import json
 import pytest
 from dash import dcc
 
-from dashboard import help_texts, ids, layout
+from dashboard import components, help_texts, ids, layout
 from dashboard.callbacks.training import SETTINGS, build_config, data_folder, plural
 from dashboard.figures import batch_figure, epoch_figure, epoch_ticks
 from dashboard.lessons import LESSONS, lesson
@@ -74,7 +74,7 @@ def test_a_batch_size_out_of_range_is_named_with_its_range():
     with pytest.raises(MnistKerasError, match=r"batch_size as an integer in \[1, 512\]. "
                                               r"Received: batch_size=600"):
         build_config(**_form_settings(batch_size=600))
-    number = layout._number(ids.BATCH_SIZE, 128, 1, 512)
+    number = components.number(ids.BATCH_SIZE, 128, 1, 512)
     assert isinstance(number, dcc.Input) and getattr(number, "max", None) is None
 
 

@@ -87,6 +87,17 @@ def test_evaluate_averages_an_ensemble_with_tta(tmp_path, synthetic_data_dir, ca
     (["prune", "missing.keras", "--sparsity", "0.5", "--run-dir", "x"],
      "Expected parent_model as an existing .keras file"),
     (["prune", "m.keras", "--run-dir", "x"], "the following arguments are required: --sparsity"),
+    (["sweep", "--study", "s", "--trials", "2", "--runs-dir", "x", "--space", "missing.yaml"],
+     "Expected an existing search space file. Received: space='missing.yaml'"),
+    (["sweep", "--study", "s", "--trials", "0", "--runs-dir", "x"],
+     "Expected trials as an integer in [1, 10,000]"),
+    (["sweep", "--study", "s", "--trials", "2", "--runs-dir", "x", "--storage", "notes.txt"],
+     "Expected a database URL (postgresql://user@host/db) or a SQLite file"),
+    (["sweep", "--study", "s", "--trials", "2", "--runs-dir", "x", "--distribute", "ring"],
+     "Expected distribute in ['none', 'mirrored']"),
+    (["sweep", "--study", "s", "--trials", "2", "--runs-dir", "x", "--learning-rate", "0.01",
+      "--dropout", "0.1", "--label-smoothing", "0", "--optimizer", "adam",
+      "--batch-size", "32"], "Expected at least one setting left to search"),
 ])
 def test_mistakes_exit_2_with_one_line(args, message, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -97,6 +108,17 @@ def test_mistakes_exit_2_with_one_line(args, message, capsys, tmp_path, monkeypa
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert not (tmp_path / "x").exists()  # a refused run leaves nothing behind
+
+
+def test_sweep_options_fix_settings_and_a_space_file_may_not_repeat_them(tmp_path, capsys):
+    (tmp_path / "space.json").write_text('{"batch_size": [32, 64], "dropout": '
+                                         '{"low": 0.1, "high": 0.3}}')
+    code = main(["sweep", "--study", "s", "--trials", "2", "--runs-dir", str(tmp_path / "x"),
+                 "--space", str(tmp_path / "space.json"), "--batch-size", "128"])
+    err = capsys.readouterr().err
+    assert code == 2 and "either fixed by an option or searched by the space, not both. " \
+        "Received: batch_size=128" in err
+    assert not (tmp_path / "x").exists()
 
 
 def test_command_prints_one_line_without_tensorflow_chatter(tmp_path):
@@ -178,7 +200,7 @@ def test_help_answers_without_importing_keras():
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                timeout=120)
     assert completed.stdout.strip().endswith("IMPORTED []"), completed.stdout[-300:]
-    assert "{train,evaluate,predict,prune,dashboard,export}" in completed.stdout
+    assert "{train,evaluate,predict,prune,sweep,dashboard,export}" in completed.stdout
     assert "--quantize {none,float16,uint8}" in completed.stdout
 
 

@@ -54,7 +54,9 @@ def test_extras_keep_dash_and_tensorflowjs_out_of_a_plain_install():
             extras.setdefault(extra.group(1), set()).add(name)
         else:
             core.add(name)
-    assert {"tensorflow", "keras", "numpy"} <= core
-    assert not core & {"dash", "dash-canvas", "plotly", "tensorflowjs", "ydf", "setuptools"}
+    assert {"tensorflow", "keras", "numpy", "optuna"} <= core  # `sweep` is a library command
+    assert not core & {"dash", "dash-canvas", "plotly", "tensorflowjs", "ydf", "setuptools",
+                       "psycopg"}
+    assert {"psycopg"} <= extras["postgres"] and "psycopg" in extras["test"]
     assert {"dash", "dash-canvas", "plotly"} <= extras["dashboard"]
     assert {"tensorflowjs", "ydf"} <= extras["export"]

@@ -15,6 +15,7 @@ from mnist_keras.runs import (
     RunMetrics,
     RunState,
     RunStatus,
+    TrialLink,
     run_in,
 )
 from mnist_keras.training import train
@@ -76,6 +77,20 @@ def test_a_newer_format_is_refused_with_a_reason(trained, cls, name):
     with pytest.raises(RunFormatError, match=f"{name} in run format version "
                                              f"{SCHEMA_VERSION} or older.*upgrade"):
         cls.from_dict(data)
+
+
+def test_a_sweep_trial_link_round_trips_and_guards_its_format(tmp_path):
+    run = Run.create(tmp_path / "trial-run")
+    assert run.trial() is None  # a run outside any sweep
+    link = TrialLink(study="lr", storage="sqlite:///runs/sweeps.db", trial=3, state="pruned",
+                     value=0.91, pruned_epoch=2, retry_of=1)
+    run.write_trial(link)
+    assert run.trial() == link and _read(run.file("trial.json"))["schema_version"] == 1
+    assert TrialLink.from_dict({**link.to_dict(), "state": "exploded"}).state == "unknown"
+    with pytest.raises(RunFormatError, match="trial.json in run format version"):
+        TrialLink.from_dict({**link.to_dict(), "schema_version": SCHEMA_VERSION + 1})
+    with pytest.raises(RunFormatError, match="Expected a sweep trial in trial.json"):
+        TrialLink.from_dict({"schema_version": 1, "study": "lr"})
 
 
 def test_unknown_keys_from_a_newer_release_are_ignored():

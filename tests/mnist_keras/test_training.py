@@ -62,6 +62,8 @@ def test_train_writes_the_run_folder_and_learns(tmp_path, synthetic_data_dir):
     metrics = json.loads((run_dir / "metrics.json").read_text())
     assert metrics["test_accuracy"] > 0.9  # the synthetic bars are easy
     assert metrics["num_params"] == 109_386 and metrics["epochs_done"] == 2
+    assert metrics["best_epoch"]["monitor"] == "val_accuracy"
+    assert metrics["stopped_early"] is None and metrics["replicas"] is None
     assert len(metrics["confusion_matrix"]) == 10 and len(metrics["per_class"]) == 10
     assert sum(map(sum, metrics["confusion_matrix"])) == 1_000
     history = json.loads((run_dir / "history.json").read_text())
@@ -172,6 +174,14 @@ def test_early_stopping_stops_and_restores(synthetic_data_dir):
     assert result.metrics.epochs_done <= 3
     val_losses = [e["val_loss"] for e in result.history.epochs]
     assert val_losses[1] > val_losses[0]
+    # The metrics say why it stopped, and which epoch was best, not only the last.
+    best = result.metrics.best_epoch
+    epochs = result.history.epochs
+    assert result.metrics.stopped_early == "early_stopping"
+    assert best.monitor == "val_accuracy"
+    assert best.value == max(e["val_accuracy"] for e in epochs)
+    assert epochs[best.epoch - 1]["val_accuracy"] == best.value
+    assert best.val_loss == epochs[best.epoch - 1]["val_loss"]
 
 
 class _Interrupt(keras.callbacks.Callback):
