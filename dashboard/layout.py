@@ -218,8 +218,8 @@ def advanced_settings():
                  "stretch; elastic distortion in pixels; chances of thinner or thicker "
                  "strokes, blur, fainter ink and black-and-white strokes.", className="hint"),
         html.Div(className="field-row wrap", children=[
-            field(label, number(component, DEFAULTS[component], *RANGES[field], step=step))
-            for component, field, label, step in AUGMENTATION_FIELDS
+            field(label, number(component, DEFAULTS[component], *RANGES[setting], step=step))
+            for component, setting, label, step in AUGMENTATION_FIELDS
         ]),
     ])
 
