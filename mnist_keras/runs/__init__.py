@@ -6,7 +6,10 @@ RUN_DIR/status.json    RunState: running | completed | cancelled | failed, times
 RUN_DIR/events.jsonl   the live record stream (see callbacks.MetricsRecorder)
 RUN_DIR/history.json   RunHistory: per-epoch records and subsampled batch records
 RUN_DIR/metrics.json   RunMetrics: test accuracy and loss, parameters, class names,
-                       confusion matrix, per-class table, mistakes, pruning report
+                       confusion matrix, per-class table, mistakes, pruning report,
+                       calibration
+RUN_DIR/projection-{method}.json
+                       Projection: a test-set sample mapped in 2-D (the projector's cache)
 RUN_DIR/model.keras    the trained model (Keras 3 native format)
 ```
 
@@ -17,9 +20,11 @@ model is saved or loaded.
 
 from mnist_keras.runs.contract import (
     SCHEMA_VERSION,
+    Calibration,
     ClassMetrics,
     LayerSparsity,
     Mistake,
+    Projection,
     RunConfig,
     RunFormatError,
     RunHistory,
@@ -42,9 +47,11 @@ __all__ = [
     "MAX_CONFIG_BYTES",
     "RUN_NAME_PATTERN",
     "SCHEMA_VERSION",
+    "Calibration",
     "ClassMetrics",
     "LayerSparsity",
     "Mistake",
+    "Projection",
     "Run",
     "RunConfig",
     "RunFormatError",

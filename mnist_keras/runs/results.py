@@ -24,6 +24,7 @@ def run_metrics(evaluation, model, class_names, dataset, test_indices=None,
     Returns:
         A `RunMetrics`.
     """
+    from mnist_keras.explain.calibration import calibration_from_probabilities
     from mnist_keras.pruning import count_nonzero_params
 
     positions = evaluation.misclassified
@@ -48,4 +49,6 @@ def run_metrics(evaluation, model, class_names, dataset, test_indices=None,
         epochs_done=int(epochs_done),
         parent_run=parent_run,
         sparsity=None if sparsity is None else SparsityReport.from_dict(sparsity),
+        calibration=calibration_from_probabilities(evaluation.probabilities,
+                                                   evaluation.labels),
     )
