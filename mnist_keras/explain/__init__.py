@@ -9,6 +9,7 @@ uploaded or pruned; Sequential or functional), on any Keras backend:
 - `adversarial.py`: the smallest perturbation found that flips a prediction
   (FGSM, PGD).
 - `calibration.py`: reliability curves and the expected calibration error.
+- `overlay.py`: a map drawn over its input, as an RGB image.
 - `gradients.py`: the one backend-specific piece, input gradients.
 - `model_parts.py`: last conv layer, penultimate layer, a model split in two.
 
@@ -38,6 +39,7 @@ from mnist_keras.explain.model_parts import (
     penultimate_layer,
     split_at,
 )
+from mnist_keras.explain.overlay import heat_colors, overlay
 from mnist_keras.explain.saliency import gradcam_layer, saliency
 
 __all__ = [
@@ -53,7 +55,9 @@ __all__ = [
     "features",
     "gradcam_layer",
     "gradients",
+    "heat_colors",
     "last_conv_layer",
+    "overlay",
     "penultimate_layer",
     "place",
     "place_features",

@@ -5,8 +5,10 @@ The model is the suite's shared small CNN (`small_cnn_run`: trained once per
 session on 6,000 MNIST digits, about 94% on its 1,000 test digits).
 """
 
+import contextlib
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -353,3 +355,81 @@ def test_a_projection_is_kept_in_the_run_and_goes_stale_with_its_model(tmp_path,
     with pytest.raises(mk.RunFormatError, match="points of different lengths"):
         run.projection("pca")
     assert set(EMBEDDING_METHODS) == {"pca", "tsne", "umap"}
+
+
+def _digit_png(path, digit):
+    from PIL import Image
+
+    page = np.full((200, 200), 255, np.uint8)
+    page[30:142, 40:152] = 255 - np.kron(digit, np.ones((4, 4), np.uint8))
+    Image.fromarray(page).save(path)
+    return str(path)
+
+
+def test_cli_explain_writes_the_map_over_the_drawing(tmp_path, small_cnn_run, capsys):
+    from PIL import Image
+
+    from mnist_keras.cli import main
+
+    _, _, images, labels = mk.datasets.load_raw()
+    image = _digit_png(tmp_path / "digit.png", images[0])
+    model = str(small_cnn_run / "model.keras")
+    out = tmp_path / "heat.png"
+    assert main(["explain", model, image, "--method", "gradcam", "--out", str(out)]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.startswith(f"{image}: {labels[0]} (") and f"written to {out}" in line
+    picture = np.asarray(Image.open(out))
+    assert picture.shape == (280, 280, 3)
+    assert main(["explain", model, image, "--method", "integrated_gradients", "--class", "3",
+                 "--scale", "4", "--out", str(out), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["explained_class"] == 3 and result["method"] == "integrated_gradients"
+    assert np.asarray(Image.open(out)).shape == (112, 112, 3)
+    # Integrated gradients score only inked pixels: the top ones lie on the digit.
+    seen = mk.preprocess_drawing(mk.load_image(image))
+    assert all(seen[r, c] > 0 for r, c in result["top_pixels"])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--out", "{tmp}/missing/heat.png"], "Expected an output file in an existing folder"),
+    (["--out", "{tmp}"], "Expected an output file ending in .png"),
+    (["--out", "{tmp}/heat.jpg"], "Expected an output file ending in .png"),
+    (["--out", "{tmp}/heat.png", "--method", "lime"], "invalid choice: 'lime'"),
+    (["--out", "{tmp}/heat.png", "--class", "12"], r"Expected a class_index in \[0, 9\]"),
+    (["--out", "{tmp}/heat.png", "--scale", "0"], r"Expected scale in \[1, 40\]"),
+])
+def test_cli_explain_refuses_mistakes_in_one_line(tmp_path, small_cnn_run, capsys, args,
+                                                  message):
+    from mnist_keras.cli import main
+
+    _, _, images, _ = mk.datasets.load_raw()
+    image = _digit_png(tmp_path / "digit.png", images[0])
+    # argparse's own refusals exit; the command's return status 2.
+    with pytest.raises(SystemExit) if "invalid choice" in message else contextlib.nullcontext():
+        code = main(["explain", str(small_cnn_run / "model.keras"), image,
+                     *[arg.format(tmp=tmp_path) for arg in args]])
+        assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and re.search(message, err), err
+    assert sorted(os.listdir(tmp_path)) == ["digit.png"]  # nothing written
+
+
+def test_cli_explain_says_grad_cam_needs_a_conv_layer(tmp_path, capsys):
+    from mnist_keras.cli import main
+
+    mlp = build_model("mlp")
+    mlp.save(tmp_path / "mlp.keras")
+    _, _, images, _ = mk.datasets.load_raw()
+    image = _digit_png(tmp_path / "digit.png", images[0])
+    assert main(["explain", str(tmp_path / "mlp.keras"), image,
+                 "--out", str(tmp_path / "heat.png")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mnist-keras explain: error: Expected a model with a Conv2D layer")
+    assert not (tmp_path / "heat.png").exists()
+    blank = tmp_path / "blank.png"
+    from PIL import Image
+
+    Image.fromarray(np.full((50, 50), 255, np.uint8)).save(blank)
+    assert main(["explain", str(tmp_path / "mlp.keras"), str(blank), "--method",
+                 "smoothgrad", "--out", str(tmp_path / "heat.png")]) == 2
+    assert "Expected an image of a digit" in capsys.readouterr().err
