@@ -129,3 +129,36 @@ TRAINING_CONTROLS = (MODEL, TRAIN_SIZE, TEST_SIZE, BATCH_SIZE, EPOCHS, LEARNING_
 # Stores that say when to refresh the results and the run list.
 RESULTS_KEY = "results-key"
 RUNS_KEY = "runs-key"
+
+# Explanations: why this answer, confusion cells, calibration, projector.
+# Why this answer? (beside the drawing's predictions)
+WHY_METHOD = "why-method"
+WHY_ATTACK = "why-attack"
+WHY_CARDS = "why-cards"
+# Confusion cells and calibration; VIEW_RESULTS / VIEW_COMPARE tell the two apart.
+VIEW_RESULTS, VIEW_COMPARE = "results", "compare"
+CELL_DIGIT = "cell-digit"  # pattern-matching type: {"type", "view", "run", "index"}
+PAIR_BUTTON = "pair-button"  # pattern-matching type: {"type", "view", "true", "predicted"}
+CELL_SELECTION = "cell-selection"  # {view}: a store {"run", "true", "predicted"}
+CELL_DIGITS = "cell-digits"  # {view}
+CELL_SALIENCY = "cell-saliency"  # {view}
+CONFUSED_PAIRS = "confused-pairs"  # {view}
+CELL_METHOD = "cell-method"
+CALIBRATION_GRAPH = "calibration-graph"
+COMPARE_CELL_RUN = "compare-cell-run"
+COMPARE_CELL_MATRIX = "compare-cell-matrix"
+COMPARE_CALIBRATION = "compare-calibration"
+# Projector
+PROJECTOR_RUN = "projector-run"
+PROJECTOR_METHOD = "projector-method"
+PROJECTOR_GRAPH = "projector-graph"
+PROJECTOR_STATUS = "projector-status"
+PROJECTOR_POLL = "projector-poll"
+PROJECTOR_STAR = "projector-star"
+PROJECTOR_HOVER = "projector-hover"
+PROJECTOR_SELECTION = "projector-selection"
+
+
+def view_id(name, view):
+    """The id of a component that exists once per view (results, compare)."""
+    return f"{name}-{view}"

@@ -3,7 +3,7 @@
 from dash import dash_table, dcc, html
 from dash_canvas import DashCanvas
 
-from dashboard import drawing, figures, ids
+from dashboard import drawing, explain_layout, figures, ids
 from dashboard.limits import MAX_UPLOAD_BYTES
 from dashboard.training_form import AUGMENTATION_FIELDS, DEFAULT_RECIPE, form_values
 from mnist_keras.config import RANGES
@@ -207,6 +207,7 @@ def results_panel():
             style_cell={"textAlign": "right", "fontSize": "13px"}),
         html.H3("Misclassified test digits"),
         html.Div(id=ids.MISTAKES, className="gallery"),
+        explain_layout.results_extras(),
     ])
 
 
@@ -249,6 +250,7 @@ def drawing_panel():
                        dcc.Dropdown(id=ids.PREDICT_RUNS, multi=True, options=[], value=None,
                                     placeholder="Select a finished run")),
                 html.Div(id=ids.PREDICTIONS, className="predictions"),
+                explain_layout.why_section(),
             ]),
         ]),
         html.H3("Test on MNIST"),
@@ -346,6 +348,7 @@ def runs_panel():
                              style_cell={"fontSize": "13px", "textAlign": "left"},
                              style_table={"overflowX": "auto"}),
         html.Div(id=ids.COMPARE_MATRICES, className="matrices"),
+        explain_layout.compare_extras(),
         html.Div(id=ids.COMPARE_DIGITS),
         html.H3("Evaluate the ticked runs as an ensemble"),
         html.Div("Averages the models' probabilities on the whole test set: the ensemble is "
@@ -383,6 +386,7 @@ def page(device):
             training_panel(device),
             html.Div(className="main", children=[live_panel(), results_panel(),
                                                  runs_panel(), drawing_panel(),
+                                                 explain_layout.projector_panel(),
                                                  inspection_panel(), dataset_panel()]),
         ]),
     ])

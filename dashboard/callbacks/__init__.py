@@ -2,17 +2,21 @@
 
 from dashboard.callbacks import (
     compare,
+    confusion,
     dataset,
     drawing,
     inspection,
     live,
+    projector,
     pruning,
     results,
     runs,
     training,
+    why,
 )
 
-FEATURES = (training, live, results, runs, pruning, compare, drawing, inspection, dataset)
+FEATURES = (training, live, results, runs, pruning, compare, drawing, inspection, dataset,
+            why, confusion, projector)
 
 
 def register_all(app, jobs, runs_dir):
