@@ -91,6 +91,8 @@ def digit_saliency(runs_dir, name, test_index, method):
 
     method = SALIENCY_METHODS.check(method or "integrated_gradients")
     run, config, metrics = _read(runs_dir, name)
+    if metrics is None:
+        return html.Div("This run has no results yet.", className="hint")
     _, _, test_images, test_labels = raw_images(config.data_dir if config else None,
                                                 metrics.dataset)
     if not isinstance(test_index, int) or not 0 <= test_index < len(test_images):

@@ -10,6 +10,7 @@ import numpy as np
 from dash import Input, Output, Patch, State, ctx, html, no_update
 
 from dashboard import explain_figures, figures, ids, loaded_models
+from dashboard.callbacks.why import drawing_input
 from dashboard.images import digit_data_uri
 from dashboard.projector_jobs import COMPUTING, READY, WAITING, Projector
 from dashboard.runs_view import raw_images, run_options
@@ -38,7 +39,7 @@ def star_position(runs_dir, projector, name, method, image):
         return None, "Fitting UMAP again to place your drawing (its fitted model is kept " \
                      "in memory only); the star follows in a few seconds."
     loaded = loaded_models.load(runs_dir, name)
-    batch = np.asarray(image, np.float32).reshape(1, 28, 28, 1)
+    batch = drawing_input(image).reshape(1, 28, 28, 1)
     with loaded.lock:
         activations = features(loaded.model, batch)
         predicted = int(np.argmax(loaded.model.predict_on_batch(batch)))
@@ -53,7 +54,8 @@ def selection_tiles(selected, data_dir=None, dataset="mnist"):
     seen, rows = set(), []
     for point in points:
         data = point.get("customdata")
-        if not isinstance(data, list) or len(data) < 4 or data[0] in seen:
+        if (not isinstance(data, list) or len(data) < 4
+                or not all(isinstance(v, (int, float)) for v in data[:3]) or data[0] in seen):
             continue
         seen.add(data[0])
         rows.append(data)

@@ -54,12 +54,25 @@ def adversarial_figure(model, image, method, names=None):
     ])
 
 
+def drawing_input(image):
+    """The 28x28 input from the page's store, checked (a request may send anything)."""
+    from mnist_keras.errors import expected
+    from mnist_keras.explain.model_parts import as_batch
+
+    try:
+        return as_batch(image)[0, :, :, 0]
+    except (TypeError, ValueError) as error:
+        if isinstance(error, MnistKerasError):
+            raise
+        raise expected("a 28x28 drawing of numbers", image=type(image).__name__) from None
+
+
 def why_cards(runs_dir, image, selected, saliency_method, attack_method, index=None):
     """One card per selected model: its saliency map and its adversarial drawing."""
     if image is None:
         return html.Div("Draw a digit to see why each model answers what it does.",
                         className="hint")
-    image = np.asarray(image, np.float32).reshape(28, 28)
+    image = drawing_input(image)
     saliency_method = SALIENCY_METHODS.check(saliency_method or "gradcam")
     attack_method = ATTACK_METHODS.check(attack_method or "fgsm")
     cards = []
