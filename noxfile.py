@@ -66,6 +66,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/dashboard_callbacks.py")
     session.run("python", "benchmarks/predict_latency.py")
     session.run("python", "benchmarks/drawing_panel.py")
+    session.run("python", "benchmarks/explain.py")
     session.run("python", "benchmarks/pruning.py")
     session.run("python", "benchmarks/pruning_recovery.py")
     session.run("python", "benchmarks/train_speed.py")
