@@ -124,7 +124,7 @@ class Projector:
         with self._one_at_a_time:
             try:
                 self._compute_map(name, method)
-            except Exception as error:  # noqa: BLE001 - a worker thread reports, never dies silently
+            except Exception as error:  # a worker thread reports its failure, never dies silently
                 run = run_in(self.runs_dir, name, must_exist=False)
                 with self._lock:
                     self._failed[(name, method, _model_key(run.file("model.keras")))] = \
