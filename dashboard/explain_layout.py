@@ -129,7 +129,9 @@ def projector_panel():
             html.Div(className="field", children=[
                 html.Label("Model", className="field-label", htmlFor=ids.PROJECTOR_RUN),
                 dcc.Dropdown(id=ids.PROJECTOR_RUN, options=[], clearable=False,
-                             placeholder="Select a finished run"),
+                             placeholder="Choose a finished run to map"),
+                _hint("The map is computed once per model and kept in its run folder: "
+                      "PCA takes seconds, t-SNE and UMAP up to a minute (in the background)."),
             ]),
             html.Div(className="field", children=[
                 html.Label("Map", className="field-label", htmlFor=ids.PROJECTOR_METHOD),
@@ -144,7 +146,7 @@ def projector_panel():
         html.Div(id=ids.PROJECTOR_STAR, className="hint projector-star"),
         html.Div(className="projector-row", children=[
             dcc.Graph(id=ids.PROJECTOR_GRAPH, config=GRAPH_CONFIG, className="projector-graph",
-                      figure=figures.empty_figure("Select a finished run to map its test "
+                      figure=figures.empty_figure("Choose a model above to map its test "
                                                   "digits.")),
             html.Div(id=ids.PROJECTOR_HOVER, className="projector-hover"),
         ]),

@@ -92,11 +92,11 @@ def register(app, jobs, runs_dir):
         Input(ids.RUNS_KEY, "data"), State(ids.PROJECTOR_RUN, "value"),
     )
     def list_runs(_, current):
+        # No run is chosen for the user: a map costs seconds to minutes of the
+        # cores a training job may need, so it is computed when asked for.
         options = run_options(jobs.index, finished_only=True)
         names = [option["value"] for option in options]
-        if current in names:
-            return options, no_update
-        return options, names[0] if names else None
+        return options, no_update if current in names or current is None else None
 
     @app.callback(
         output=dict(figure=Output(ids.PROJECTOR_GRAPH, "figure"),
@@ -110,7 +110,7 @@ def register(app, jobs, runs_dir):
     )
     def show_map(name, method, _tick, image):
         if not name:
-            return dict(figure=figures.empty_figure("Select a finished run to map its test "
+            return dict(figure=figures.empty_figure("Choose a model above to map its test "
                                                     "digits."), status="", poll=True, star="")
         try:
             status = projector.status(name, method)

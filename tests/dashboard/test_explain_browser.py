@@ -113,7 +113,14 @@ def _star(duo):
 def test_a_drawing_gets_its_saliency_its_adversarial_and_its_star(page):
     duo = page
     _show_canvas(duo)
-    # The projector maps the test digits in the background (PCA: about a second).
+    # The projector maps the test digits in the background once asked (PCA: seconds).
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});",
+                              duo.find_element(f"#{ids.PROJECTOR_RUN}"))
+    duo.find_element(f"#{ids.PROJECTOR_RUN}").click()
+    duo.driver.find_element(
+        "xpath", "//*[@role='option'][contains(normalize-space(), 'small-cnn ·')]").click()
+    _until(duo, lambda: "Computing the PCA map" in duo.find_element(
+        f"#{ids.PROJECTOR_STATUS}").text or _star(duo) == [], timeout=10)
     _until(duo, lambda: _star(duo) == [], timeout=30)
     points = _js(duo, f"""return document.querySelector('#{ids.PROJECTOR_GRAPH} .js-plotly-plot')
         .data.slice(0, 10).reduce((n, t) => n + t.x.length, 0);""")
