@@ -27,6 +27,8 @@ from mnist_keras.runs import Projection, RunFormatError, run_in
 
 SAMPLE_SIZE = 2_000
 SAMPLE_SEED = 0
+# Fitted UMAP models kept for placing drawings (each holds its 2,000-point graph).
+MAX_FITTED = 8
 READY, COMPUTING, WAITING, FAILED = "ready", "computing", "waiting", "failed"
 
 
@@ -165,7 +167,10 @@ class Projector:
         layout = embed(loaded.model, None, method=method, seed=SAMPLE_SEED,
                        activations=activations)
         if method == "umap":
-            self._fitted[(model_path, *model_key, method)] = layout
+            with self._lock:
+                self._fitted[(model_path, *model_key, method)] = layout
+                while len(self._fitted) > MAX_FITTED:  # the oldest fit goes first
+                    self._fitted.pop(next(iter(self._fitted)))
         projection = Projection(
             method=method, seed=SAMPLE_SEED, dataset=dataset, model_size=model_key[0],
             model_mtime_ns=model_key[1], indices=tuple(int(i) for i in indices),

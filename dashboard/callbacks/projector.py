@@ -138,25 +138,29 @@ def register(app, jobs, runs_dir):
                                              className="hint")])
 
     @app.callback(
-        Output(ids.PROJECTOR_GRAPH, "figure", allow_duplicate=True),
-        Output(ids.PROJECTOR_STAR, "children", allow_duplicate=True),
-        Input(ids.MODEL_INPUT, "data"),
-        State(ids.PROJECTOR_RUN, "value"), State(ids.PROJECTOR_METHOD, "value"),
+        output=dict(figure=Output(ids.PROJECTOR_GRAPH, "figure", allow_duplicate=True),
+                    star=Output(ids.PROJECTOR_STAR, "children", allow_duplicate=True),
+                    poll=Output(ids.PROJECTOR_POLL, "disabled", allow_duplicate=True)),
+        inputs=dict(image=Input(ids.MODEL_INPUT, "data"),
+                    name=State(ids.PROJECTOR_RUN, "value"),
+                    method=State(ids.PROJECTOR_METHOD, "value")),
         prevent_initial_call=True,
     )
     def move_star(image, name, method):
         if not name:
-            return no_update, no_update
+            return dict(figure=no_update, star=no_update, poll=no_update)
         try:
             star, message = star_position(runs_dir, projector, name, method, image)
         except MnistKerasError as error:
-            return no_update, str(error)
+            return dict(figure=no_update, star=str(error), poll=no_update)
         if projector.status(name, method, start=False).state != READY:
-            return no_update, message
+            # Not ready (or UMAP fitting again to place drawings): poll; the map comes
+            # back with the star.
+            return dict(figure=no_update, star=message, poll=False)
         patch = Patch()
         patch["data"][explain_figures.STAR_TRACE]["x"] = [star[0]] if star else []
         patch["data"][explain_figures.STAR_TRACE]["y"] = [star[1]] if star else []
-        return patch, message
+        return dict(figure=patch, star=message, poll=no_update)
 
     @app.callback(
         Output(ids.PROJECTOR_HOVER, "children"),

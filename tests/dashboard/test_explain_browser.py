@@ -146,3 +146,35 @@ def test_a_drawing_gets_its_saliency_its_adversarial_and_its_star(page):
     (ActionChains(duo.driver).move_to_element_with_offset(canvas, 60, 45).click_and_hold()
      .move_by_offset(40, 0).move_by_offset(40, 0).move_by_offset(40, 0).release().perform())
     _until(duo, lambda: _star(duo) not in (None, [], first), timeout=15)
+    # Hover shows a digit; a lasso around the middle of the map shows the digits in it.
+    graph = f"#{ids.PROJECTOR_GRAPH} .js-plotly-plot"
+    duo.driver.execute_script(f"document.querySelector('{graph}').scrollIntoView("
+                              "{block: 'center'});")
+    left, top, width, height, px, py = _js(duo, f"""
+        const plot = document.querySelector('{graph}');
+        const box = plot.querySelector('.nsewdrag').getBoundingClientRect();
+        const trace = plot.data[1], layout = plot._fullLayout;
+        return [box.left, box.top, box.width, box.height,
+                box.left + layout.xaxis.d2p(trace.x[0]), box.top + layout.yaxis.d2p(trace.y[0])];
+    """)
+    mouse = PointerInput(POINTER_MOUSE, "mouse")
+    hover = ActionBuilder(duo.driver, mouse=mouse)
+    hover.pointer_action.move_to_location(int(px), int(py))
+    hover.perform()
+    _until(duo, lambda: duo.find_elements(f"#{ids.PROJECTOR_HOVER} img"), timeout=10)
+    assert duo.find_element(f"#{ids.PROJECTOR_HOVER}").text.startswith("test digit ")
+    lasso = ActionBuilder(duo.driver, mouse=mouse)
+    corners = [(0.3, 0.3), (0.7, 0.3), (0.7, 0.7), (0.3, 0.7), (0.3, 0.32)]
+    first_x, first_y = corners[0]
+    lasso.pointer_action.move_to_location(int(left + first_x * width),
+                                          int(top + first_y * height)).pointer_down()
+    for (ax, ay), (bx, by) in zip(corners, corners[1:]):
+        for step in range(1, 6):  # a lasso is a path: several moves along each side
+            fx, fy = ax + (bx - ax) * step / 5, ay + (by - ay) * step / 5
+            lasso.pointer_action.move_to_location(int(left + fx * width),
+                                                  int(top + fy * height))
+    lasso.pointer_action.pointer_up()
+    lasso.perform()
+    _until(duo, lambda: "digits selected" in duo.find_element(
+        f"#{ids.PROJECTOR_SELECTION}").text, timeout=10)
+    assert duo.find_elements(f"#{ids.PROJECTOR_SELECTION} .tile img")
