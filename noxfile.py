@@ -20,9 +20,11 @@ APP = ".[dashboard,export,umap]"
 
 
 def _install_node_modules(session: nox.Session) -> None:
-    # The TF.js runtime is bundled in web_export/vendor/; the tests compare it
-    # with what `npm ci` installs and verifies against package-lock.json.
-    if not os.path.isfile("node_modules/@tensorflow/tfjs/package.json"):
+    # The TF.js runtime (web_export/vendor/) and Bootstrap's CSS (dashboard/
+    # assets/vendor/) are bundled; the tests compare them with what `npm ci`
+    # installs and verifies against package-lock.json.
+    if not all(os.path.isfile(f"node_modules/{package}/package.json")
+               for package in ("@tensorflow/tfjs", "bootstrap")):
         session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
 
 
@@ -36,9 +38,10 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=False)
 def js(session: nox.Session) -> None:
-    """Refresh the bundled TF.js runtime (web_export/vendor/) from npm and package-lock.json."""
+    """Refresh the bundled front-end files (TF.js runtime, Bootstrap CSS) from npm's lock file."""
     session.run("npm", "ci", "--no-audit", "--no-fund", *session.posargs, external=True)
     session.run("python3", "-m", "web_export.runtime", "refresh", external=True)
+    session.run("python3", "-m", "dashboard.bundled_css", "refresh", external=True)
 
 
 @nox.session

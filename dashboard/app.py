@@ -11,6 +11,7 @@ import threading
 import dash
 
 from dashboard import layout, request_guard
+from dashboard.bundled_css import BOOTSTRAP_CSS_URL
 from dashboard.callbacks import register_all
 from dashboard.exported_sites import register_routes
 from dashboard.jobs import JobManager
@@ -39,9 +40,15 @@ def create_app(runs_dir="runs", hosts=None):
     runs_dir = os.path.abspath(runs_dir)
     os.makedirs(runs_dir, exist_ok=True)
     # update_title=None: the page polls twice a second; a flickering
-    # "Updating..." tab title would be noise.
+    # "Updating..." tab title would be noise. Bootstrap's CSS is bundled (no
+    # CDN: the dashboard works offline) and loads before the page's own rules.
     app = dash.Dash(__name__, title="mnist-keras", update_title=None,
-                    assets_folder=os.path.join(os.path.dirname(__file__), "assets"))
+                    assets_folder=os.path.join(os.path.dirname(__file__), "assets"),
+                    # Dash matches file names: the bundled CSS is listed above instead.
+                    assets_ignore=r"^bootstrap\.min\.css$",
+                    external_stylesheets=[BOOTSTRAP_CSS_URL],
+                    meta_tags=[{"name": "viewport",
+                                "content": "width=device-width, initial-scale=1"}])
     jobs = JobManager(runs_dir, RunIndex(runs_dir))
     app.jobs = jobs
     app.layout = layout.page(describe_device())

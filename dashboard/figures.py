@@ -10,6 +10,8 @@ grown with `extendData`; `BATCH_TRACES` / `EPOCH_TRACES` / `EPOCH_TIME_TRACES`
 name that order.
 """
 
+import math
+
 import numpy as np
 
 from mnist_keras.prediction import confidence_level
@@ -22,12 +24,38 @@ LOSS_COLOR, ACCURACY_COLOR = "#d62728", "#1f77b4"
 
 
 def _layout(title, height, **axes):
+    # The title sits left and the legend at the foot of the figure, below the
+    # axis titles, so neither meets Plotly's toolbar (top right, on hover) nor
+    # an axis label, at any width. Transparent backgrounds let the page's
+    # light or dark theme show through.
     return {
-        "title": {"text": title}, "height": height, "template": "plotly_white",
-        "margin": {"l": 55, "r": 55, "t": 40, "b": 40},
-        "legend": {"orientation": "h", "y": -0.2}, "uirevision": "keep",
-        "plot_bgcolor": "white", **axes,
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 14}},
+        "height": height, "template": "plotly_white",
+        "margin": {"l": 55, "r": 55, "t": 40, "b": 80},
+        "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom",
+                   "x": 0, "xanchor": "left"},
+        "uirevision": "keep", "plot_bgcolor": "rgba(0,0,0,0)",
+        "paper_bgcolor": "rgba(0,0,0,0)", **axes,
     }
+
+
+def _waiting(layout, message):
+    # No points yet: no axes to read (Plotly would draw them from -1 to 6).
+    for axis in [key for key in layout if key.startswith(("xaxis", "yaxis"))]:
+        layout[axis] = {**layout[axis], "visible": False}
+    layout["annotations"] = [{"text": message, "showarrow": False, "xref": "paper",
+                              "yref": "paper", "x": 0.5, "y": 0.5, "font": {"size": 13}}]
+    layout["showlegend"] = False
+    return layout
+
+
+def epoch_ticks(epochs):
+    """Axis settings that put ticks on whole epochs only (about ten at most).
+
+    >>> epoch_ticks(2)["dtick"], epoch_ticks(60)["dtick"]
+    (1, 6)
+    """
+    return {"tickmode": "linear", "tick0": 1, "dtick": max(1, math.ceil((epochs or 1) / 10))}
 
 
 def _hover(records):
@@ -35,7 +63,7 @@ def _hover(records):
             for r in records]
 
 
-def batch_figure(records=()):
+def batch_figure(records=(), empty_message="No batches yet."):
     """Per-batch loss (left axis) and accuracy (right axis), batch time on hover."""
     steps, hover = [r["step"] for r in records], _hover(records)
     data = [
@@ -50,6 +78,8 @@ def batch_figure(records=()):
                      yaxis2={"title": {"text": "accuracy"}, "overlaying": "y", "side": "right",
                              "range": [0, 1], "tickmode": "linear", "dtick": 0.2,
                              "showgrid": False})
+    if not records:
+        _waiting(layout, empty_message)
     return {"data": data, "layout": layout}
 
 
@@ -69,8 +99,15 @@ _EPOCH_STYLES = {
 }
 
 
-def epoch_figure(records=()):
-    """Training and validation loss (top) and accuracy (bottom) per epoch."""
+def epoch_figure(records=(), total_epochs=None, empty_message="No epochs yet."):
+    """Training and validation loss (top) and accuracy (bottom) per epoch.
+
+    Args:
+        records: epoch records.
+        total_epochs: the run's epochs, for whole-epoch ticks; defaults to the
+            records'.
+        empty_message: what the figure says before the first epoch ends.
+    """
     epochs = [r["epoch"] for r in records]
     data = []
     for key in EPOCH_TRACES:
@@ -78,10 +115,18 @@ def epoch_figure(records=()):
         data.append({"type": "scatter", "mode": "lines+markers", "name": name, "x": epochs,
                      "y": [r.get(key) for r in records], "yaxis": axis,
                      "line": {"color": color, "dash": dash}})
-    layout = _layout("Per epoch", 420, xaxis={"title": {"text": "epoch"}, "anchor": "y2"},
+    ticks = epoch_ticks(total_epochs or max(epochs_of(records), default=1))
+    layout = _layout("Per epoch", 440,
+                     xaxis={"title": {"text": "epoch"}, "anchor": "y2", **ticks},
                      yaxis={"title": {"text": "loss"}, "domain": [0.55, 1]},
                      yaxis2={"title": {"text": "accuracy"}, "domain": [0, 0.45]})
+    if not records:
+        _waiting(layout, empty_message)
     return {"data": data, "layout": layout}
+
+
+def epochs_of(records):
+    return [r["epoch"] for r in records]
 
 
 def epoch_extension(records):
@@ -92,7 +137,7 @@ def epoch_extension(records):
     return data, list(range(len(EPOCH_TRACES)))
 
 
-def epoch_time_figure(records=()):
+def epoch_time_figure(records=(), total_epochs=None, empty_message="No epochs yet."):
     """Seconds per epoch (bars) and the learning rate (line, log axis)."""
     epochs = [r["epoch"] for r in records]
     data = [
@@ -102,11 +147,15 @@ def epoch_time_figure(records=()):
          "y": [r.get("learning_rate") for r in records], "yaxis": "y2",
          "line": {"color": "#2ca02c"}},
     ]
-    layout = _layout("Epoch time and learning rate", 300, xaxis={"title": {"text": "epoch"}},
+    ticks = epoch_ticks(total_epochs or max(epochs_of(records), default=1))
+    layout = _layout("Epoch time and learning rate", 320,
+                     xaxis={"title": {"text": "epoch"}, **ticks},
                      yaxis={"title": {"text": "seconds"}},
                      yaxis2={"title": {"text": "learning rate"}, "overlaying": "y",
                              "side": "right", "type": "log", "showgrid": False,
                              "tickformat": ".0e"})
+    if not records:
+        _waiting(layout, empty_message)
     return {"data": data, "layout": layout}
 
 
@@ -162,7 +211,8 @@ def probability_figure(probabilities, class_names=None):
     data = [{"type": "bar", "x": labels, "y": [float(p) for p in probabilities],
              "marker": {"color": colors},
              "hovertemplate": "%{x}: %{y:.1%}<extra></extra>"}]
-    layout = _layout("", 200, xaxis={"type": "category", "title": {"text": "digit"}},
+    what = "digit" if labels == [str(d) for d in range(10)] else "class"
+    layout = _layout("", 200, xaxis={"type": "category", "title": {"text": what}},
                      yaxis={"range": [0, 1], "tickformat": ".0%"}, showlegend=False)
     layout["margin"] = {"l": 45, "r": 10, "t": 10, "b": 40}
     return {"data": data, "layout": layout}
@@ -196,7 +246,8 @@ def _rounded(grid):
 
 
 def heatmap_grid_figure(tiles, title, columns=8, colorscale="Viridis", symmetric=False,
-                        tile_label="channel"):
+                        tile_label="channel", square=True, width=720, x_title=None,
+                        y_title=None):
     """A grid of heatmaps (one per tile) as a single heatmap trace.
 
     Args:
@@ -206,26 +257,39 @@ def heatmap_grid_figure(tiles, title, columns=8, colorscale="Viridis", symmetric
         colorscale: a Plotly colour scale name.
         symmetric: centre the colour scale on 0 (for weights).
         tile_label: what a tile is, for hover text.
+        square: square pixels (images, kernels); False lets one big matrix
+            fill the figure's width instead of shrinking to a strip.
+        width: the width the figure is sized for, in pixels.
+        x_title, y_title: axis titles (shown for a single matrix).
     """
     tiles = np.asarray(tiles, dtype=np.float64)
     columns = max(1, min(columns, len(tiles)))
     grid = mosaic(tiles, columns)
-    height, width = tiles.shape[1:]
-    number = [[(r // (height + 1)) * columns + c // (width + 1) for c in range(grid.shape[1])]
-              for r in range(grid.shape[0])]
+    height, tile_width = tiles.shape[1:]
+    number = [[(r // (height + 1)) * columns + c // (tile_width + 1)
+               for c in range(grid.shape[1])] for r in range(grid.shape[0])]
     trace = {"type": "heatmap", "z": _rounded(grid), "customdata": number,
              "colorscale": colorscale, "hoverongaps": False,
              "hovertemplate": f"{tile_label} %{{customdata}}: %{{z}}<extra></extra>",
-             "colorbar": {"thickness": 10}}
+             "colorbar": {"thickness": 10, "len": 0.9}}
     if symmetric:
         limit = float(np.nanmax(np.abs(tiles))) or 1.0
         trace.update(zmin=-limit, zmax=limit, zmid=0)
-    rows = grid.shape[0]
-    pixel = max(3, min(12, 720 // grid.shape[1]))
-    layout = _layout(title, 60 + rows * pixel,
-                     xaxis={"visible": False, "scaleanchor": "y", "constrain": "domain"},
-                     yaxis={"visible": False, "autorange": "reversed"})
-    layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
+    rows, cells = grid.shape
+    if square:
+        # Pixels as large as the width allows (at most 24 px), so a 3x3 kernel
+        # grid is readable and the colour bar has room beside it.
+        pixel = max(2, min(24, (width - 80) // cells))
+        figure_height = max(140, 60 + rows * pixel)
+        xaxis = {"visible": False, "scaleanchor": "y", "constrain": "domain"}
+        yaxis = {"visible": False, "autorange": "reversed", "constrain": "domain"}
+    else:
+        figure_height = 360
+        xaxis = {"title": {"text": x_title or ""}, "showgrid": False}
+        yaxis = {"title": {"text": y_title or ""}, "autorange": "reversed", "showgrid": False}
+    layout = _layout(title, figure_height, xaxis=xaxis, yaxis=yaxis)
+    layout["margin"] = ({"l": 10, "r": 10, "t": 40, "b": 10} if square
+                        else {"l": 55, "r": 10, "t": 40, "b": 45})
     return {"data": [trace], "layout": layout}
 
 
@@ -243,13 +307,17 @@ def activation_flow_figure(flow):
          "line": {"color": "#f97316"},
          "hovertemplate": "%{x}: %{y:.0%} active<extra></extra>"},
     ]
-    layout = _layout("Activation flow for this drawing", 320,
-                     xaxis={"type": "category", "tickangle": -40},
+    layout = _layout("Activation flow for this drawing", 360,
+                     xaxis={"type": "category", "tickangle": -40, "automargin": True},
                      yaxis={"title": {"text": "mean |activation|"}},
                      yaxis2={"title": {"text": "units active"}, "overlaying": "y",
                              "side": "right", "range": [0, 1.05], "tickformat": ".0%",
                              "showgrid": False})
-    layout["margin"] = {"l": 55, "r": 55, "t": 40, "b": 110}
+    # Rotated layer names need room below the axis, and the legend sits on top
+    # so it never covers them.
+    layout["margin"] = {"l": 60, "r": 60, "t": 70, "b": 20}
+    layout["legend"] = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}
+    layout["title"]["y"] = 0.97
     return {"data": data, "layout": layout}
 
 
@@ -276,9 +344,11 @@ def comparison_figure(histories):
             data.append({"type": "scatter", "mode": "lines+markers", "x": epochs, "y": values,
                          "name": f"{name} · {label}", "legendgroup": name, "yaxis": axis,
                          "line": {"color": color, "dash": dash}})
-    layout = _layout("Runs compared, per epoch", 480,
-                     xaxis={"title": {"text": "epoch"}, "anchor": "y2"},
+    epochs = max((r["epoch"] for records in histories.values() for r in records), default=1)
+    layout = _layout("Runs compared, per epoch", 520,
+                     xaxis={"title": {"text": "epoch"}, "anchor": "y2", **epoch_ticks(epochs)},
                      yaxis={"title": {"text": "loss"}, "domain": [0.55, 1]},
                      yaxis2={"title": {"text": "accuracy"}, "domain": [0, 0.45]})
-    layout["legend"] = {"orientation": "h", "y": -0.25, "font": {"size": 11}}
+    layout["legend"] = {**layout["legend"], "font": {"size": 11}}
+    layout["margin"] = {**layout["margin"], "b": 110}
     return {"data": data, "layout": layout}

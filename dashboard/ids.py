@@ -118,13 +118,45 @@ PREVIEW = "preview"
 RESHUFFLE = "reshuffle"
 PREVIEW_SEED = "preview-seed"
 
+# Data of one's own (training panel)
+DATASET = "dataset"
+DATA_DIR = "data-dir"
+DATA_DIR_BOX = "data-dir-box"
+DATA_MESSAGE = "data-message"
+
+# Page: address, theme, navigation
+URL = "url"
+THEME_SWITCH = "theme-switch"
+THEME_APPLIED = "theme-applied"
+
+# Share and reproduce (training panel) and a run's own lines (results panel)
+SHARE_QUERY = "share-query"
+SHARE_LINK = "share-link"
+SHARE_PYTHON = "share-python"
+SHARE_COMMAND = "share-command"
+SHARE_MESSAGE = "share-message"
+RUN_PYTHON = "run-python"
+RUN_COMMAND = "run-command"
+
+# Lessons
+LESSON = "lesson"
+LESSON_CARD = "lesson-card"
+
+# The network diagram (inside the model); blocks are {"type": LAYER_BLOCK, "layer": name}
+NETWORK_DIAGRAM = "network-diagram"
+LAYER_BLOCK = "layer-block"
+FOCUSED_LAYER = "focused-layer"
+
+# The job being cancelled, so its message can say when the cancel is done
+CANCELLING = "cancelling"
+
 # Controls disabled while a job runs (the augmentation checklist has no
 # `disabled` prop: its option is disabled instead).
 TRAINING_CONTROLS = (MODEL, TRAIN_SIZE, TEST_SIZE, BATCH_SIZE, EPOCHS, LEARNING_RATE,
                      OPTIMIZER, SCHEDULE, DROPOUT, SEED, VALIDATION_SPLIT, EARLY_STOPPING,
                      REDUCE_LR, LABEL_SMOOTHING, ROTATION, ZOOM, TRANSLATION, SHEAR, STRETCH,
                      ELASTIC, STROKE_WIDTH, BLUR, CONTRAST, BINARIZE, RECIPE, ADD_LAYER, TRAIN,
-                     PRUNE_START, QUEUE)
+                     PRUNE_START, QUEUE, DATASET, DATA_DIR)
 
 # Stores that say when to refresh the results and the run list.
 RESULTS_KEY = "results-key"

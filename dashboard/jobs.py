@@ -175,6 +175,10 @@ class JobManager:
                 with open(run.file(STOP_FILE), "w"):
                     pass
 
+    def is_running(self, name):
+        """Whether run `name` is the job in progress (a cancelled one is not, once it saved)."""
+        return self.running() == name
+
     def running(self):
         """Returns the name of the running job, or None.
 

@@ -1,17 +1,26 @@
-"""Layout factories: each returns one part of the page; `page()` assembles them."""
+"""Layout factories: each returns one part of the page; `page()` assembles them.
 
+The page is Bootstrap's (dash-bootstrap-components for tooltips and the theme
+switch; Bootstrap's own CSS, bundled, for type, buttons and colours), so its
+light and dark themes follow Bootstrap's colour modes. Every setting's label
+and every panel's title carries a help text (`help_texts`) shown on hover or
+keyboard focus.
+"""
+
+import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 from dash_canvas import DashCanvas
 
-from dashboard import drawing, explain_layout, figures, ids
+from dashboard import drawing, explain_layout, figures, help_texts, ids
+from dashboard.lessons import LESSONS
 from dashboard.limits import MAX_UPLOAD_BYTES
 from dashboard.training_form import AUGMENTATION_FIELDS, DEFAULT_RECIPE, form_values
 from mnist_keras.config import RANGES
 from mnist_keras.fine_tuning import FINE_TUNE_STEPS
 from mnist_keras.layer_specs import LAYER_SETTINGS, PRESETS
 from mnist_keras.recipes import RECIPES, recipe_config
-from mnist_keras.registries import ACTIVATIONS, MODELS, OPTIMIZERS, SCHEDULES
-from web_export import QUANTIZATIONS
+from mnist_keras.registries import ACTIVATIONS, DATASETS, MODELS, OPTIMIZERS, SCHEDULES
+from web_export import QUANTIZATIONS, WEIGHT_NAMES
 
 CUSTOM_MODEL = "custom"
 
@@ -30,16 +39,63 @@ def spec_to_rows(spec):
     return [{column: layer.get(column) for column in LAYER_COLUMNS} for layer in spec]
 
 
-def _field(label, control, hint=None):
-    children = [html.Label(label, className="field-label"), control]
+def help_tip(target, text):
+    """A tooltip on `target` (an element id): on hover, and on keyboard focus."""
+    return dbc.Tooltip(text, target=target, placement="top", trigger="hover focus",
+                       className="help-tip")
+
+
+def _field(label, control, hint=None, help_id=None):
+    """A labelled control; its label shows the control's help text on hover or focus.
+
+    `help_id` names the help text (`help_texts.SETTINGS`); it defaults to the
+    control's own id.
+    """
+    help_id = help_id or getattr(control, "id", None)
+    text = help_texts.setting_help(help_id) if isinstance(help_id, str) else None
+    label_children = [label]
+    extra = []
+    if text:
+        label_id = f"label-{help_id}"
+        label_children.append(html.Span("?", className="help-badge", **{"aria-hidden": "true"}))
+        extra.append(help_tip(label_id, text))
+        label = html.Label(label_children, id=label_id, className="field-label has-help",
+                           tabIndex=0, htmlFor=help_id, **{"aria-description": text})
+    else:
+        label = html.Label(label_children, className="field-label")
+    children = [label, control, *extra]
     if hint:
         children.append(html.Div(hint, className="hint"))
     return html.Div(children, className="field")
 
 
 def _number(id_, value, low, high, step=1, placeholder=None):
-    return dcc.Input(id=id_, type="number", value=value, min=low, max=high, step=step,
-                     placeholder=placeholder, debounce=True, className="number")
+    # No min/max on the input itself: a browser empties an out-of-range number
+    # field, and "600" would reach the server as "empty". The settings' own
+    # check then says what the range is ("Expected batch_size as an integer in
+    # [1, 512]. Received: batch_size=600").
+    return dcc.Input(id=id_, type="number", value=value, step=step,
+                     placeholder=placeholder if placeholder else f"{low:g}-{high:g}",
+                     debounce=True, className="number")
+
+
+def panel(key, title, children, className="panel wide"):
+    """A panel (a card) with a title whose help text shows on hover or focus."""
+    heading_id = f"heading-{key}"
+    return html.Section(id=f"section-{key}", className=f"{className} card", children=[
+        html.H2([title, html.Span("?", className="help-badge", **{"aria-hidden": "true"})],
+                id=heading_id, tabIndex=0, className="panel-title has-help"),
+        help_tip(heading_id, help_texts.PANELS[key]),
+        *children,
+    ])
+
+
+def button(label, id_, kind="secondary", small=False, **props):
+    """A Bootstrap button: `primary`, `secondary` (outlined) or `danger` (outlined)."""
+    style = {"primary": "btn-primary", "secondary": "btn-outline-secondary",
+             "danger": "btn-outline-danger"}[kind]
+    size = " btn-sm" if small else ""
+    return html.Button(label, id=id_, n_clicks=0, className=f"btn {style}{size}", **props)
 
 
 def layer_builder():
@@ -66,7 +122,7 @@ def layer_builder():
         html.Div("Layers in order; a Flatten and the softmax output are added at the end. "
                  "Empty cells take the layer's defaults.", className="hint"),
         table,
-        html.Button("Add layer", id=ids.ADD_LAYER, n_clicks=0, className="small"),
+        button("Add layer", ids.ADD_LAYER, small=True),
         html.Div(id=ids.SPEC_MESSAGE, className="spec-message"),
     ])
 
@@ -80,8 +136,8 @@ def training_panel(device):
     """Every setting a person would tune, with the library's ranges."""
     low_train, high_train = RANGES["train_size"]
     low_test, high_test = RANGES["test_size"]
-    return html.Section(className="panel", children=[
-        html.H2("Train"),
+    return panel("train", "Train", className="panel settings", children=[
+        html.Div(id=ids.LESSON_CARD),
         _field("Recipe", dcc.Dropdown(
             id=ids.RECIPE, value=DEFAULT_RECIPE, clearable=False,
             options=[{"label": name, "value": name, "title": RECIPES.describe(name)}
@@ -89,57 +145,113 @@ def training_panel(device):
                html.Span(RECIPES.describe(DEFAULT_RECIPE), id=ids.RECIPE_HINT)),
         _field("Architecture", dcc.Dropdown(
             id=ids.MODEL, value=DEFAULTS[ids.MODEL], clearable=False,
-            options=[{"label": name, "value": name} for name in MODELS]
+            options=[{"label": name, "value": name, "title": MODELS.describe(name)}
+                     for name in MODELS]
             + [{"label": "custom (layer builder)", "value": CUSTOM_MODEL}])),
         layer_builder(),
+        data_settings(),
         _field("Training images", dcc.Slider(
-            id=ids.TRAIN_SIZE, min=low_train, max=high_train, step=500,
+            id=ids.TRAIN_SIZE, min=low_train, max=high_train, step=100,
             value=DEFAULTS[ids.TRAIN_SIZE],
-            marks={v: f"{v // 1000}k" for v in (1_000, 10_000, 20_000, 30_000, 40_000, 50_000,
+            marks={v: f"{v // 1000}k" for v in (10_000, 20_000, 30_000, 40_000, 50_000,
                                                   60_000)},
             tooltip={"placement": "bottom", "always_visible": False})),
         _field("Test images", dcc.Slider(
-            id=ids.TEST_SIZE, min=low_test, max=high_test, step=500,
+            id=ids.TEST_SIZE, min=low_test, max=high_test, step=100,
             value=DEFAULTS[ids.TEST_SIZE],
             marks={v: f"{v // 1000}k" for v in (1_000, 4_000, 7_000, 10_000)},
             tooltip={"placement": "bottom", "always_visible": False})),
-        html.Div(className="row", children=[
+        html.Div(className="field-row", children=[
             _field("Batch size", _number(ids.BATCH_SIZE, DEFAULTS[ids.BATCH_SIZE],
                                          *RANGES["batch_size"])),
             _field("Epochs", _number(ids.EPOCHS, DEFAULTS[ids.EPOCHS], *RANGES["epochs"])),
-            _field("Seed", _number(ids.SEED, DEFAULTS[ids.SEED], *RANGES["seed"])),
+            _field("Seed", _number(ids.SEED, DEFAULTS[ids.SEED], *RANGES["seed"],
+                                   placeholder="0")),
         ]),
-        _field(html.Span(["Learning rate ", html.Span(id=ids.LEARNING_RATE_LABEL)]),
+        _field(html.Span(["Learning rate ", html.Span(id=ids.LEARNING_RATE_LABEL,
+                                                      className="value")]),
                dcc.Slider(id=ids.LEARNING_RATE, min=-4, max=0, step=0.01,
-                          value=DEFAULTS[ids.LEARNING_RATE],
-                          marks={v: f"1e{v}" if v else "1" for v in range(-4, 1)})),
-        html.Div(className="row", children=[
+                          value=DEFAULTS[ids.LEARNING_RATE], allow_direct_input=False,
+                          marks={v: f"1e{v}" if v else "1" for v in range(-4, 1)},
+                          # The slider moves in powers of ten; its tooltip shows the rate.
+                          tooltip={"placement": "bottom", "transform": "powerOfTen"}),
+               help_id=ids.LEARNING_RATE),
+        html.Div(className="field-row", children=[
             _field("Optimizer", dcc.Dropdown(
                 id=ids.OPTIMIZER, value=DEFAULTS[ids.OPTIMIZER], clearable=False,
-                options=[{"label": o, "value": o} for o in OPTIMIZERS])),
+                options=[{"label": o, "value": o, "title": OPTIMIZERS.describe(o)}
+                         for o in OPTIMIZERS])),
             _field("Schedule", dcc.Dropdown(
                 id=ids.SCHEDULE, value=DEFAULTS[ids.SCHEDULE], clearable=False,
-                options=[{"label": s, "value": s} for s in SCHEDULES])),
+                options=[{"label": s, "value": s, "title": SCHEDULES.describe(s)}
+                         for s in SCHEDULES])),
         ]),
-        html.Div(className="row", children=[
+        html.Div(className="field-row", children=[
             _field("Dropout", _number(ids.DROPOUT, DEFAULTS[ids.DROPOUT], *RANGES["dropout"],
-                                      step=0.05,
-                                      placeholder="model's own")),
+                                      step=0.05, placeholder="model's own")),
             _field("Augmentation", dcc.Checklist(id=ids.AUGMENT, value=DEFAULTS[ids.AUGMENT],
                                                  options=augment_options())),
         ]),
         advanced_settings(),
         html.Div(["Device: ", html.Span(device, id=ids.DEVICE)], className="hint"),
-        html.Div(className="row buttons", children=[
-            html.Button("Train", id=ids.TRAIN, n_clicks=0, className="primary"),
-            html.Button("Cancel", id=ids.CANCEL, n_clicks=0, disabled=True),
-            html.Button("Add to queue", id=ids.QUEUE, n_clicks=0),
+        html.Div(className="field-row buttons", children=[
+            button("Train", ids.TRAIN, kind="primary"),
+            button("Cancel", ids.CANCEL, disabled=True),
+            button("Add to queue", ids.QUEUE),
         ]),
         html.Div(className="queue", children=[
             html.Div(id=ids.QUEUE_VIEW, className="hint"),
-            html.Button("Clear queue", id=ids.CLEAR_QUEUE, n_clicks=0, className="small"),
+            button("Clear queue", ids.CLEAR_QUEUE, small=True),
         ]),
         html.Div(id=ids.JOB_MESSAGE, className="job-message", role="status"),
+        share_settings(),
+    ])
+
+
+def data_settings():
+    """The dataset: the bundled MNIST, another IDX set, or a folder of one's own images."""
+    return html.Div(className="data-settings", children=[
+        _field("Dataset", dcc.Dropdown(
+            id=ids.DATASET, value="mnist", clearable=False,
+            options=[{"label": name, "value": name, "title": DATASETS.describe(name)}
+                     for name in DATASETS])),
+        html.Div(id=ids.DATA_DIR_BOX, style={"display": "none"}, children=[
+            _field("Data folder", dcc.Input(
+                id=ids.DATA_DIR, type="text", value="", debounce=True,
+                placeholder="/path/to/folder", className="wide-input")),
+        ]),
+        html.Div(id=ids.DATA_MESSAGE, className="hint data-message", role="status"),
+    ])
+
+
+def share_settings():
+    """The page's link with these settings, and the lines that train them elsewhere."""
+    return html.Details(className="share", children=[
+        html.Summary("Share and reproduce these settings"),
+        dcc.Store(id=ids.SHARE_QUERY),
+        html.Div("The page's address holds these settings: send it, and it opens with "
+                 "them.", className="hint"),
+        html.Div(className="copy-row", children=[
+            dcc.Input(id=ids.SHARE_LINK, type="text", readOnly=True, value="",
+                      className="wide-input"),
+            dcc.Clipboard(target_id=ids.SHARE_LINK, title="copy the link",
+                          className="copy-button"),
+        ]),
+        code_block("Python", ids.SHARE_PYTHON),
+        code_block("Command", ids.SHARE_COMMAND),
+        html.Div(id=ids.SHARE_MESSAGE, className="hint", role="status"),
+    ])
+
+
+def code_block(title, id_):
+    """A titled block of code with a copy button."""
+    return html.Div(className="code-block", children=[
+        html.Div(className="code-title", children=[
+            html.Span(f"Copy as {title.lower()}"),
+            dcc.Clipboard(target_id=id_, title=f"copy the {title.lower()} lines",
+                          className="copy-button"),
+        ]),
+        html.Pre(id=id_, className="code"),
     ])
 
 
@@ -147,14 +259,14 @@ def advanced_settings():
     """Less common settings, folded away: validation, stopping, smoothing, augmentation."""
     return html.Details(className="advanced", children=[
         html.Summary("More settings"),
-        html.Div(className="row", children=[
+        html.Div(className="field-row", children=[
             _field("Validation split", _number(ids.VALIDATION_SPLIT, DEFAULTS[ids.VALIDATION_SPLIT],
                                                *RANGES["validation_split"], step=0.05)),
             _field("Label smoothing", _number(ids.LABEL_SMOOTHING,
                                               DEFAULTS[ids.LABEL_SMOOTHING],
                                               *RANGES["label_smoothing"], step=0.05)),
         ]),
-        html.Div(className="row", children=[
+        html.Div(className="field-row", children=[
             _field("Early stopping patience", _number(
                 ids.EARLY_STOPPING, DEFAULTS[ids.EARLY_STOPPING],
                 *RANGES["early_stopping_patience"],
@@ -167,39 +279,39 @@ def advanced_settings():
         html.Div("Augmentation, when ticked: largest rotation, zoom, shift, shear and "
                  "stretch; elastic distortion in pixels; chances of thinner or thicker "
                  "strokes, blur, fainter ink and black-and-white strokes.", className="hint"),
-        html.Div(className="row wrap", children=[
+        html.Div(className="field-row wrap", children=[
             _field(label, _number(component, DEFAULTS[component], *RANGES[field], step=step))
             for component, field, label, step in AUGMENTATION_FIELDS
         ]),
     ])
 
 
+# Plotly's toolbar appears on hover only, so it never covers a chart's title.
+GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": "hover", "responsive": True}
+
+
 def live_panel():
     """Progress and the live charts of the selected run."""
-    return html.Section(className="panel wide", children=[
-        html.H2("Training progress"),
-        html.Div(className="progress", children=[
+    return panel("progress", "Training progress", [
+        html.Div(className="progress-track", children=[
             html.Div(id=ids.PROGRESS_BAR, className="progress-fill", style={"width": "0%"})]),
         html.Pre(id=ids.PROGRESS_TEXT, className="progress-text", children="No run selected."),
-        dcc.Graph(id=ids.BATCH_GRAPH, figure=figures.batch_figure(),
-                  config={"displaylogo": False}),
-        dcc.Graph(id=ids.EPOCH_GRAPH, figure=figures.epoch_figure(),
-                  config={"displaylogo": False}),
+        dcc.Graph(id=ids.BATCH_GRAPH, figure=figures.batch_figure(), config=GRAPH_CONFIG),
+        dcc.Graph(id=ids.EPOCH_GRAPH, figure=figures.epoch_figure(), config=GRAPH_CONFIG),
         dcc.Graph(id=ids.EPOCH_TIME_GRAPH, figure=figures.epoch_time_figure(),
-                  config={"displaylogo": False}),
+                  config=GRAPH_CONFIG),
     ])
 
 
 def results_panel():
     """Run picker, confusion matrix, per-class table and misclassified digits."""
-    return html.Section(className="panel wide", children=[
-        html.H2("Runs and results"),
+    return panel("results", "Runs and results", [
         dcc.Dropdown(id=ids.RUN_SELECT, options=[], placeholder="Select a run",
                      clearable=False),
         html.Div(id=ids.RUN_SUMMARY, className="summary"),
         dcc.Graph(id=ids.CONFUSION_GRAPH,
                   figure=figures.empty_figure("Select a finished run to see its results."),
-                  config={"displaylogo": False}),
+                  config=GRAPH_CONFIG),
         dash_table.DataTable(
             id=ids.PER_CLASS_TABLE, data=[],
             columns=[{"name": n, "id": n} for n in ("label", "precision", "recall", "f1",
@@ -208,6 +320,13 @@ def results_panel():
         html.H3("Misclassified test digits"),
         html.Div(id=ids.MISTAKES, className="gallery"),
         explain_layout.results_extras(),
+        html.Details(className="share", children=[
+            html.Summary("Reproduce this run"),
+            html.Div("The lines that train this run again, with the same settings.",
+                     className="hint"),
+            code_block("Python", ids.RUN_PYTHON),
+            code_block("Command", ids.RUN_COMMAND),
+        ]),
     ])
 
 
@@ -216,14 +335,13 @@ TEST_COUNT_DEFAULT, TEST_COUNT_MAX = 20, 100
 
 
 def drawing_panel():
-    """The drawing canvas, the models that predict it, and Test on MNIST."""
+    """The drawing canvas, the models that predict it, and Test on test digits."""
     canvas = DashCanvas(
         id=ids.CANVAS, width=drawing.COMPONENT_WIDTH, height=drawing.CANVAS_SIZE,
         lineWidth=drawing.LINE_WIDTH, lineColor="black", tool="pencil",
         image_content=drawing.blank_background(0), goButtonTitle="Save",
         hide_buttons=["zoom", "pan", "line", "pencil", "rectangle", "select", "undo"])
-    return html.Section(className="panel wide", children=[
-        html.H2("Draw a digit"),
+    return panel("draw", "Draw a digit", className="panel wide draw-panel", children=[
         dcc.Store(id=ids.STROKES),
         dcc.Store(id=ids.MODEL_INPUT),
         dcc.Store(id=ids.CANVAS_VERSION, data=0),
@@ -234,9 +352,9 @@ def drawing_panel():
                     html.Div(id=ids.CANVAS_MESSAGE, className="canvas-message",
                              children="Train a model first: no finished run yet."),
                 ]),
-                html.Div(className="row buttons", children=[
-                    html.Button("Clear", id=ids.CLEAR, n_clicks=0),
-                    html.Button("Predict", id=ids.PREDICT, n_clicks=0, className="primary"),
+                html.Div(className="field-row buttons", children=[
+                    button("Clear", ids.CLEAR),
+                    button("Predict", ids.PREDICT, kind="primary"),
                 ]),
                 html.Div("Draw with the mouse or a finger; the prediction follows half a "
                          "second after the last stroke.", className="hint"),
@@ -253,38 +371,48 @@ def drawing_panel():
                 explain_layout.why_section(),
             ]),
         ]),
-        html.H3("Test on MNIST"),
-        html.Div(className="row test-row", children=[
-            _number(ids.TEST_COUNT, TEST_COUNT_DEFAULT, 1, TEST_COUNT_MAX),
-            html.Button("Test on MNIST", id=ids.TEST_DIGITS, n_clicks=0, className="small"),
+        html.H3("Test on test digits"),
+        html.Div(className="field-row test-row", children=[
+            _field("How many", _number(ids.TEST_COUNT, TEST_COUNT_DEFAULT, 1,
+                                       TEST_COUNT_MAX)),
+            button("Test on test digits", ids.TEST_DIGITS, small=True),
         ]),
-        html.Div("Random test digits, predicted by each selected model: green when right, "
-                 "red when wrong.", className="hint"),
+        html.Div("Random test images the models never trained on, predicted by each "
+                 "selected model. Each caption shows the model's answer, then the truth "
+                 "when it is wrong (\"5, is 3\"); green frames are right, red ones wrong.",
+                 className="hint"),
         html.Div(id=ids.TEST_RESULTS),
     ])
 
 
 def inspection_panel():
-    """Layer summary, activation flow, feature maps and weights of one selected model."""
-    graph_config = {"displaylogo": False}
-    return html.Section(className="panel wide", children=[
-        html.H2("Inside the model"),
+    """The network diagram, layer table, activation flow, feature maps and weights."""
+    return panel("inside", "Inside the model", [
         _field("Model to inspect", dcc.Dropdown(id=ids.INSPECT_RUN, options=[],
                                                 clearable=False,
                                                 placeholder="Select a model above")),
-        dash_table.DataTable(
-            id=ids.LAYER_SUMMARY, data=[],
-            columns=[{"name": n, "id": n} for n in ("layer", "type", "output shape",
-                                                    "parameters", "FLOPs")],
-            style_cell={"textAlign": "right", "fontSize": "13px"}),
-        dcc.Graph(id=ids.ACTIVATION_FLOW, config=graph_config,
+        dcc.Store(id=ids.FOCUSED_LAYER),
+        html.H3("The network"),
+        html.Div("Each block is a layer with its output shape and parameters; click one to "
+                 "see its feature maps and weights below.", className="hint"),
+        html.Div(id=ids.NETWORK_DIAGRAM, className="network-diagram"),
+        html.Details(className="layer-table", children=[
+            html.Summary("Layers as a table (with FLOPs)"),
+            dash_table.DataTable(
+                id=ids.LAYER_SUMMARY, data=[],
+                columns=[{"name": n, "id": n} for n in ("layer", "type", "output shape",
+                                                        "parameters", "FLOPs")],
+                style_cell={"textAlign": "right", "fontSize": "13px"},
+                style_table={"overflowX": "auto"}),
+        ]),
+        dcc.Graph(id=ids.ACTIVATION_FLOW, config=GRAPH_CONFIG,
                   figure=figures.empty_figure("Draw a digit to see its activations.")),
         html.H3("Feature maps of the drawing"),
         html.Div(id=ids.FEATURE_MAPS, className="feature-maps"),
-        html.H3("Weights"),
-        dcc.Dropdown(id=ids.WEIGHT_LAYER, options=[], clearable=False,
-                     placeholder="Select a layer"),
-        dcc.Graph(id=ids.WEIGHT_GRAPH, config=graph_config,
+        html.H3("Weights", id="weights-heading"),
+        _field("Layer", dcc.Dropdown(id=ids.WEIGHT_LAYER, options=[], clearable=False,
+                                     placeholder="Select a layer")),
+        dcc.Graph(id=ids.WEIGHT_GRAPH, config=GRAPH_CONFIG,
                   figure=figures.empty_figure("Select a model to see its weights.")),
     ])
 
@@ -295,29 +423,31 @@ RUN_COLUMNS = ("name", "model", "parameters", "non-zero", "accuracy", "duration"
 
 def runs_panel():
     """Every run in a table; rename, delete, download, upload, export, report, prune, compare."""
-    return html.Section(className="panel wide", children=[
-        html.H2("Manage and compare runs"),
+    return panel("runs", "Manage and compare runs", [
         html.Div("Tick runs in the table: one for the actions and pruning, two or more to "
                  "compare them.", className="hint"),
         dash_table.DataTable(
             id=ids.RUNS_TABLE, data=[], row_selectable="multi", selected_rows=[],
             columns=[{"name": c, "id": c} for c in RUN_COLUMNS], sort_action="native",
-            style_cell={"fontSize": "13px", "textAlign": "left"},
+            style_cell={"fontSize": "13px", "textAlign": "left", "maxWidth": "16rem",
+                        "overflow": "hidden", "textOverflow": "ellipsis"},
+            tooltip_duration=None,
             style_table={"overflowX": "auto"}),
-        html.Div(className="row actions", children=[
+        html.Div(className="field-row actions", children=[
             dcc.Input(id=ids.RENAME_TO, placeholder="new name", debounce=False,
                       className="number"),
-            html.Button("Rename", id=ids.RENAME, n_clicks=0, className="small"),
-            html.Button("Delete", id=ids.DELETE, n_clicks=0, className="small danger"),
-            html.Button("Download .keras", id=ids.DOWNLOAD, n_clicks=0, className="small"),
-            html.Button("Report (HTML)", id=ids.REPORT, n_clicks=0, className="small"),
+            button("Rename", ids.RENAME, small=True),
+            button("Delete", ids.DELETE, kind="danger", small=True),
+            button("Download .keras", ids.DOWNLOAD, small=True),
+            button("Report (HTML)", ids.REPORT, small=True),
         ]),
-        html.Div(className="row actions", children=[
-            dcc.Dropdown(id=ids.EXPORT_QUANTIZE, value="none", clearable=False,
-                         options=[{"label": f"TF.js weights: {q}", "value": q}
-                                  for q in QUANTIZATIONS]),
-            html.Button("Export to TF.js site", id=ids.EXPORT_SITE, n_clicks=0,
-                        className="small"),
+        html.Div(className="field-row actions", children=[
+            _field("Export weights", dcc.Dropdown(
+                id=ids.EXPORT_QUANTIZE, value="none", clearable=False,
+                options=[{"label": f"TF.js weights: {WEIGHT_NAMES[q]}", "value": q,
+                          "title": QUANTIZATIONS.describe(q)} for q in QUANTIZATIONS]),
+                help_id=ids.EXPORT_QUANTIZE),
+            button("Export to TF.js site", ids.EXPORT_SITE, small=True),
             html.Span(id=ids.EXPORT_BUSY, className="busy", role="status"),
             dcc.Upload(id=ids.UPLOAD, max_size=MAX_UPLOAD_BYTES, multiple=False,
                        className="upload", accept=".keras",
@@ -328,10 +458,11 @@ def runs_panel():
         dcc.Download(id=ids.DOWNLOAD_FILE),
         html.Div(id=ids.RUNS_MESSAGE, className="job-message", role="status"),
         html.H3("Prune & fine-tune the ticked run"),
-        html.Div(className="row", children=[
+        html.Div(className="field-row", children=[
             _field(html.Span(["Target sparsity ", html.Span(id=ids.PRUNE_COUNT)]), dcc.Slider(
                 id=ids.PRUNE_SPARSITY, min=0.1, max=0.99, step=0.01, value=0.8,
-                marks={v: f"{round(100 * v)}%" for v in (0.1, 0.5, 0.8, 0.9, 0.99)})),
+                marks={v: f"{round(100 * v)}%" for v in (0.1, 0.5, 0.8, 0.9, 0.99)}),
+                help_id=ids.PRUNE_SPARSITY),
             _field("Fine-tune epochs", _number(ids.PRUNE_EPOCHS, None, 0, 50,
                                                placeholder="auto")),
         ]),
@@ -340,9 +471,9 @@ def runs_panel():
                  f"rate on its own data settings, for {FINE_TUNE_STEPS} steps unless you set "
                  "the epochs; the result is a new run linked to its parent.",
                  className="hint"),
-        html.Button("Prune & fine-tune", id=ids.PRUNE_START, n_clicks=0, className="primary"),
+        button("Prune & fine-tune", ids.PRUNE_START, kind="primary"),
         html.H3("Compare the ticked runs"),
-        dcc.Graph(id=ids.COMPARE_CURVES, config={"displaylogo": False},
+        dcc.Graph(id=ids.COMPARE_CURVES, config=GRAPH_CONFIG,
                   figure=figures.empty_figure("Tick two or more runs to compare them.")),
         dash_table.DataTable(id=ids.COMPARE_TABLE, data=[], columns=[],
                              style_cell={"fontSize": "13px", "textAlign": "left"},
@@ -355,29 +486,73 @@ def runs_panel():
                  "often right where each model alone is not. Test-time augmentation also "
                  "averages over each digit moved one pixel up, down, left and right "
                  "(five times the work).", className="hint"),
-        html.Div(className="row ensemble-row", children=[
-            dcc.Checklist(id=ids.ENSEMBLE_TTA, options=[
-                {"label": " test-time augmentation", "value": "tta"}], value=[]),
-            html.Button("Evaluate as an ensemble", id=ids.ENSEMBLE_START, n_clicks=0),
+        html.Div(className="field-row ensemble-row", children=[
+            _field("Test-time augmentation", dcc.Checklist(id=ids.ENSEMBLE_TTA, options=[
+                {"label": " on", "value": "tta"}], value=[])),
+            button("Evaluate as an ensemble", ids.ENSEMBLE_START),
         ]),
         dcc.Loading(html.Div(id=ids.ENSEMBLE_RESULT), type="dot"),
     ])
 
 
+def lessons_panel():
+    """Guided experiments, each a link that loads its settings."""
+    return panel("lessons", "Lessons", [
+        html.Ul(className="lessons", children=[
+            html.Li([dcc.Link(lesson.title, href=lesson.link, className="lesson-link",
+                              refresh=False),
+                     html.Span(" " + lesson.summary, className="hint")])
+            for lesson in LESSONS]),
+    ])
+
+
+def lesson_card(lesson):
+    """What a lesson asks to watch, and what to try next; shown above the settings."""
+    return html.Div(className="lesson-card alert alert-info", role="note", children=[
+        html.Div(f"Lesson: {lesson.title}", className="lesson-title"),
+        html.P([html.Strong("Watch: "), lesson.watch]),
+        html.P([html.Strong("Then: "), lesson.then]),
+        html.A("Back to the quick start", href="/", className="small"),
+    ])
+
+
 def dataset_panel():
-    """A grid of random training digits with their labels."""
-    return html.Section(className="panel wide", children=[
-        html.H2("Dataset preview"),
-        html.Button("Reshuffle", id=ids.RESHUFFLE, n_clicks=0, className="small"),
+    """A grid of random training images with their labels."""
+    return panel("data", "Dataset preview", [
+        button("Reshuffle", ids.RESHUFFLE, small=True),
         html.Div(id=ids.PREVIEW, className="gallery"),
+    ])
+
+
+# The sections the navigation links to, in the page's order.
+SECTIONS = (("train", "Train"), ("progress", "Progress"), ("results", "Results"),
+            ("runs", "Runs"), ("draw", "Draw"), ("inside", "Inside"), ("lessons", "Lessons"),
+            ("data", "Data"))
+
+
+def navigation():
+    """The top bar: the name, links to each panel, and the light/dark switch."""
+    return html.Header(className="app-header navbar sticky-top", children=[
+        html.A("mnist-keras", href="#", className="navbar-brand"),
+        html.Nav(className="section-links", **{"aria-label": "panels"}, children=[
+            html.A(title, href=f"#section-{key}", className="nav-link")
+            for key, title in SECTIONS]),
+        html.Div(className="theme-control", id="theme-control", children=[
+            dbc.Switch(id=ids.THEME_SWITCH, label="Dark", value=None,
+                       className="theme-switch"),
+        ]),
+        help_tip("theme-control", help_texts.SETTINGS[ids.THEME_SWITCH]),
     ])
 
 
 def page(device):
     """The whole page."""
     return html.Div(className="page", children=[
-        html.Header([html.H1("mnist-keras"),
-                     html.Span("train, watch and inspect handwritten-digit classifiers")]),
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.THEME_APPLIED),
+        dcc.Store(id=ids.LESSON),
+        dcc.Store(id=ids.CANCELLING),
+        navigation(),
         dcc.Interval(id=ids.POLL, interval=500),
         dcc.Store(id=ids.LIVE_STATE, data={}),
         dcc.Store(id=ids.RESULTS_KEY),
@@ -387,6 +562,7 @@ def page(device):
             html.Div(className="main", children=[live_panel(), results_panel(),
                                                  runs_panel(), drawing_panel(),
                                                  explain_layout.projector_panel(),
-                                                 inspection_panel(), dataset_panel()]),
+                                                 inspection_panel(), lessons_panel(),
+                                                 dataset_panel()]),
         ]),
     ])

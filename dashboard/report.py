@@ -6,9 +6,11 @@ test digits (inline PNGs). It opens offline in any browser and prints well.
 """
 
 import html
+import math
 import os
 
 from dashboard.images import digit_data_uri
+from mnist_keras.reproduce import command_line, python_snippet
 from mnist_keras.runs import RunFormatError
 
 _STYLE = """
@@ -19,6 +21,7 @@ th { background: #f3f4f6; } td.key { text-align: left; font-weight: 600; }
 .digits { display: flex; flex-wrap: wrap; gap: 0.4rem; }
 figure { margin: 0; text-align: center; font-size: 0.75rem; }
 img { image-rendering: pixelated; }
+pre { background: #f3f4f6; padding: 0.6rem; white-space: pre-wrap; font-size: 0.8rem; }
 """
 
 
@@ -39,8 +42,32 @@ def _table(header, rows):
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def line_chart_svg(series, title, width=460, height=220):
-    """An SVG line chart of `{name: [(x, y), ...]}` with axes and a legend."""
+def nice_ticks(low, high, count=5):
+    """About `count` round tick values covering [low, high].
+
+    >>> nice_ticks(0.05, 0.31)
+    [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35]
+    """
+    span = (high - low) or abs(high) or 1.0
+    raw = span / max(1, count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step) * step
+    ticks, value = [], first
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    if ticks[-1] < high:
+        ticks.append(round(value, 10))
+    return ticks
+
+
+def line_chart_svg(series, title, width=900, height=260):
+    """An SVG line chart of `{name: [(x, y), ...]}`: gridlines, round ticks, a legend.
+
+    The chart scales to the page's width (a viewBox), its y axis spans round
+    ticks around the values, and every whole epoch up to about ten is labelled.
+    """
     colors = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
     # A run without validation has no validation curve: no legend entry either.
     series = {name: values for name, values in series.items()
@@ -48,34 +75,46 @@ def line_chart_svg(series, title, width=460, height=220):
     points = [p for values in series.values() for p in values if p[1] is not None]
     if not points:
         return f"<p>{_escape(title)}: no epochs recorded.</p>"
-    left, right, top, bottom = 50, 10, 25, 30
+    left, right, top, bottom = 60, 20, 30, 60
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     x0, x1 = min(xs), max(xs) if max(xs) > min(xs) else min(xs) + 1
-    y0, y1 = min(ys), max(ys) if max(ys) > min(ys) else min(ys) + 1
+    y_ticks = nice_ticks(min(ys), max(ys))
+    y0, y1 = y_ticks[0], y_ticks[-1] if y_ticks[-1] > y_ticks[0] else y_ticks[0] + 1
+    x_step = max(1, math.ceil((x1 - x0) / 10))
+    x_ticks = list(range(int(math.ceil(x0)), int(x1) + 1, x_step))
 
     def at(x, y):
         return (left + (x - x0) / (x1 - x0) * (width - left - right),
                 top + (1 - (y - y0) / (y1 - y0)) * (height - top - bottom))
 
-    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
-             f"role='img' aria-label='{_escape(title)}'>",
-             f"<text x='{left}' y='15' font-size='13'>{_escape(title)}</text>",
-             f"<line x1='{left}' y1='{height - bottom}' x2='{width - right}' "
-             f"y2='{height - bottom}' stroke='#999'/>",
-             f"<line x1='{left}' y1='{top}' x2='{left}' y2='{height - bottom}' stroke='#999'/>",
-             f"<text x='{left - 4}' y='{top + 4}' font-size='10' text-anchor='end'>{y1:.3g}</text>",
-             f"<text x='{left - 4}' y='{height - bottom}' font-size='10' "
-             f"text-anchor='end'>{y0:.3g}</text>",
-             f"<text x='{width - right}' y='{height - 12}' font-size='10' "
-             f"text-anchor='end'>epoch {x1:g}</text>"]
+    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
+             f"width='100%' role='img' aria-label='{_escape(title)}'>",
+             f"<text x='{left}' y='18' font-size='14' font-weight='600'>{_escape(title)}</text>"]
+    for tick in y_ticks:
+        _, y = at(x0, tick)
+        parts += [f"<line x1='{left}' y1='{y:.1f}' x2='{width - right}' y2='{y:.1f}' "
+                  "stroke='#e5e7eb'/>",
+                  f"<text x='{left - 6}' y='{y + 4:.1f}' font-size='11' "
+                  f"text-anchor='end'>{tick:g}</text>"]
+    for tick in x_ticks:
+        x, _ = at(tick, y0)
+        parts.append(f"<text x='{x:.1f}' y='{height - bottom + 16}' font-size='11' "
+                     f"text-anchor='middle'>{tick}</text>")
+    parts += [f"<line x1='{left}' y1='{height - bottom}' x2='{width - right}' "
+              f"y2='{height - bottom}' stroke='#999'/>",
+              f"<line x1='{left}' y1='{top}' x2='{left}' y2='{height - bottom}' stroke='#999'/>",
+              f"<text x='{(left + width - right) / 2:.0f}' y='{height - bottom + 32}' "
+              "font-size='11' text-anchor='middle'>epoch</text>"]
     for index, (name, values) in enumerate(series.items()):
         color = colors[index % len(colors)]
-        line = " ".join(f"{x:.1f},{y:.1f}" for x, y in
-                        (at(px, py) for px, py in values if py is not None))
+        located = [at(px, py) for px, py in values if py is not None]
+        line = " ".join(f"{x:.1f},{y:.1f}" for x, y in located)
         parts.append(f"<polyline fill='none' stroke='{color}' stroke-width='2' "
                      f"points='{line}'/>")
-        parts.append(f"<text x='{left + 10 + 150 * index}' y='{height - 2}' font-size='11' "
-                     f"fill='{color}'>{_escape(name)}</text>")
+        parts += [f"<circle cx='{x:.1f}' cy='{y:.1f}' r='2.5' fill='{color}'/>"
+                  for x, y in located]
+        parts.append(f"<text x='{left + 200 * index}' y='{height - 6}' font-size='12' "
+                     f"fill='{color}'>&#9632; {_escape(name)}</text>")
     parts.append("</svg>")
     return "".join(parts)
 
@@ -124,6 +163,12 @@ def run_report(run, layers=None, test_images=None, max_mistakes=48):
     sections += ["<h2>Summary</h2>", _key_value_table(summary),
                  "<h2>Configuration</h2>",
                  _key_value_table(sorted((k, v) for k, v in settings.items() if v is not None))]
+    if config and config.training:
+        again = f"runs/{run.name[:60]}-again"
+        sections += ["<h2>Reproduce this run</h2>", "<p>As Python:</p>",
+                     f"<pre>{_escape(python_snippet(config.training, run_dir=again))}</pre>",
+                     "<p>As a command:</p>",
+                     f"<pre>{_escape(command_line(config.training, run_dir=again))}</pre>"]
     if layers:
         sections += ["<h2>Architecture</h2>", _table(
             ("layer", "type", "output shape", "parameters", "FLOPs"),

@@ -2,7 +2,7 @@
 
 import functools
 
-from mnist_keras.datasets import load_raw
+from mnist_keras.datasets import read_dataset
 
 
 def run_label(summary):
@@ -29,10 +29,15 @@ def raw_images(data_dir=None, dataset="mnist"):
 
     A cache rather than app state: the files never change while the app runs.
     """
-    return _cached_raw_images(data_dir, dataset)
+    return _cached_raw_dataset(data_dir, dataset)[:4]
+
+
+def raw_dataset(data_dir=None, dataset="mnist"):
+    """`raw_images` and the dataset's class names, as a 5-tuple (cached likewise)."""
+    return _cached_raw_dataset(data_dir, dataset)
 
 
 @functools.lru_cache(maxsize=4)
-def _cached_raw_images(data_dir, dataset):
+def _cached_raw_dataset(data_dir, dataset):
     # Positional, normalised arguments: lru_cache keys on how it is called.
-    return load_raw(dataset, data_dir)
+    return read_dataset(dataset, data_dir)

@@ -9,6 +9,7 @@ import json
 import os
 from typing import Optional
 
+from mnist_keras.datasets.names import BUNDLED
 from mnist_keras.errors import expected
 from mnist_keras.layer_specs import load_spec, validate_spec
 from mnist_keras.registries import (
@@ -22,8 +23,9 @@ from mnist_keras.registries import (
 
 # name -> (low, high) of every numeric setting; None values mean "off".
 RANGES = {
-    "train_size": (1_000, 60_000),
-    "test_size": (1_000, 10_000),
+    # From 100, for small datasets of one's own (a folder of images by class).
+    "train_size": (100, 60_000),
+    "test_size": (100, 10_000),
     "validation_split": (0.0, 0.5),
     "batch_size": (1, 512),
     "epochs": (1, 200),
@@ -68,10 +70,14 @@ class TrainingConfig:
     Args:
         model: a name from `mnist_keras.model_names()` or a path to a JSON
             layer spec. Defaults to `"cnn"`.
-        dataset: `"mnist"` (bundled), `"fashion-mnist"` or `"kmnist"`.
-        data_dir: folder with the IDX files; None uses the bundled MNIST.
-        train_size: training images drawn (validation included), 1,000-60,000.
-        test_size: test images drawn, 1,000-10,000.
+        dataset: a name from `mnist_keras.registries.DATASETS`: `"mnist"`
+            (bundled), `"fashion-mnist"`, `"kmnist"`, `"idx"` (any IDX set) or
+            `"images"` (a folder of images by class).
+        data_dir: folder with the IDX files or the class folders; None uses
+            the bundled MNIST.
+        train_size: training images drawn (validation included), 100-60,000
+            (at most what the dataset has).
+        test_size: test images drawn, 100-10,000 (at most what it has).
         validation_split: fraction of the training images held out for
             validation, 0-0.5. Defaults to 0 (train on all of them).
         batch_size: 1-512.
@@ -194,6 +200,11 @@ class TrainingConfig:
                                (DATASETS, "dataset"), (PRUNING_SCOPES, "pruning_scope"),
                                (PRUNING_SCHEDULES, "pruning_schedule")):
             registry.check(getattr(self, name), name)
+        if self.dataset not in BUNDLED and not self.data_dir:
+            raise expected(f"data_dir: the folder of the {self.dataset} data (only "
+                           f"{', '.join(BUNDLED)} is bundled)", data_dir=self.data_dir)
+        if self.data_dir is not None and not isinstance(self.data_dir, str):
+            raise expected("data_dir as a folder path", data_dir=self.data_dir)
         if self.parent_model is not None:
             if not isinstance(self.parent_model, str) or not self.parent_model.endswith(".keras"):
                 raise expected("parent_model as a .keras file", parent_model=self.parent_model)

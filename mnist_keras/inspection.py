@@ -124,12 +124,50 @@ def _shape(tensor):
     return tuple(int(d) for d in tensor.shape[1:])
 
 
+def _keras_histories(value):
+    # The layers a functional node's arguments come from, in order.
+    if isinstance(value, dict):
+        history = value.get("config", {}).get("keras_history") \
+            if value.get("class_name") == "__keras_tensor__" else None
+        if history:
+            return [history[0]]
+        return [name for item in value.values() for name in _keras_histories(item)]
+    if isinstance(value, (list, tuple)):
+        return [name for item in value for name in _keras_histories(item)]
+    return []
+
+
+def layer_inputs(model):
+    """The layers each layer reads from, by name: `{layer: [input layers]}`.
+
+    A Sequential model's layers read the one before; a functional model's
+    come from its config's nodes (branches and residual connections show as
+    several inputs). Input layers are left out of the lists.
+    """
+    config = model.get_config()
+    inputs = {entry.get("config", {}).get("name") for entry in config.get("layers", [])
+              if entry.get("class_name") == "InputLayer"}
+    result, previous = {}, []
+    for entry in config.get("layers", []):
+        name = entry.get("config", {}).get("name")
+        nodes = entry.get("inbound_nodes")
+        if nodes is None:  # Sequential
+            result[name] = previous
+        else:
+            result[name] = [n for n in dict.fromkeys(_keras_histories(nodes))
+                            if n not in inputs]
+        if name not in inputs:
+            previous = [name]
+    return result
+
+
 def layer_summary(model):
-    """Per-layer output shape, parameter count and FLOPs for one input.
+    """Per-layer output shape, parameter count, FLOPs and inputs for one input.
 
     Returns:
-        A list of dicts `{name, type, output_shape, params, flops}`, in order,
-        input layers left out.
+        A list of dicts `{name, type, output_shape, params, flops, inputs}`,
+        in order, input layers left out; `inputs` names the layers it reads
+        (see `layer_inputs`).
 
     Example:
 
@@ -137,7 +175,7 @@ def layer_summary(model):
     >>> sum(row["params"] for row in layer_summary(build_model("cnn")))
     225930
     """
-    rows = []
+    rows, inputs = [], layer_inputs(model)
     for layer in model.layers:
         if isinstance(layer, keras.layers.InputLayer):
             continue
@@ -159,5 +197,5 @@ def layer_summary(model):
             flops = elements
         rows.append({"name": layer.name, "type": layer.__class__.__name__,
                      "output_shape": output_shape, "params": int(layer.count_params()),
-                     "flops": int(flops)})
+                     "flops": int(flops), "inputs": inputs.get(layer.name, [])})
     return rows

@@ -102,6 +102,10 @@ DATASETS = Registry("dataset", [
     ("mnist", "handwritten digits 0-9 (bundled)"),
     ("fashion-mnist", "Zalando's clothing images (IDX files from data_dir)"),
     ("kmnist", "Kuzushiji cursive Japanese characters (IDX files from data_dir)"),
+    ("idx", "any IDX set with MNIST's four file names: 28x28 images, labels 0..N-1 "
+            "(class names from an optional classes.txt)"),
+    ("images", "a folder of images with one sub-folder per class (train/ and test/ "
+               "inside, or split 80/20)"),
 ])
 
 PRUNING_SCOPES = Registry("pruning_scope", [

@@ -43,6 +43,39 @@ def write_dataset(folder, train_count=1200, test_count=1000, seed=0, gz=True):
     return str(folder)
 
 
+SHAPE_CLASSES = ("bar", "column", "square")
+
+
+def write_image_folder(folder, per_class=40, split=False, size=56, seed=0):
+    """Writes a folder of PNG images by class: dark shapes on white paper.
+
+    Class `bar` is a horizontal bar, `column` a vertical one, `square` an
+    outlined square, each drawn at a random place and width, so a small
+    model learns them in an epoch. With `split`, `train/` and `test/`
+    folders each hold the classes (a quarter of the images go to test/).
+    """
+    from PIL import Image, ImageDraw
+
+    rng = np.random.default_rng(seed)
+    for index in range(per_class * len(SHAPE_CLASSES)):
+        name = SHAPE_CLASSES[index % len(SHAPE_CLASSES)]
+        part = ("test" if index % 4 == 0 else "train") if split else ""
+        target = os.path.join(folder, part, name)
+        os.makedirs(target, exist_ok=True)
+        image = Image.new("L", (size, size), 255)
+        draw = ImageDraw.Draw(image)
+        low, high = int(rng.integers(6, 16)), int(rng.integers(40, 50))
+        middle, width = int(rng.integers(20, 36)), int(rng.integers(4, 8))
+        if name == "bar":
+            draw.rectangle([low, middle - width, high, middle + width], fill=0)
+        elif name == "column":
+            draw.rectangle([middle - width, low, middle + width, high], fill=0)
+        else:
+            draw.rectangle([low, low, high, high], outline=0, width=width)
+        image.save(os.path.join(target, f"{index:04d}.png"))
+    return str(folder)
+
+
 class RequestStopAfter(keras.callbacks.Callback):
     """Asks a `StopSignal` to stop once `batches` batches are done."""
 

@@ -7,16 +7,18 @@ from dashboard.callbacks import (
     drawing,
     inspection,
     live,
+    page,
     projector,
     pruning,
     results,
     runs,
+    share,
     training,
     why,
 )
 
 FEATURES = (training, live, results, runs, pruning, compare, drawing, inspection, dataset,
-            why, confusion, projector)
+            page, share, why, confusion, projector)
 
 
 def register_all(app, jobs, runs_dir):

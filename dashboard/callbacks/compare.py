@@ -11,6 +11,8 @@ from mnist_keras.runs import RunFormatError, run_in
 
 MAX_COMPARED = 4
 COMPARED_DIGITS = 20
+PRUNING_SETTINGS = ("parent_model", "parent_run", "sparsity", "pruning_scope",
+                    "pruning_schedule", "prune_output_layer")
 _METRICS = ("test_accuracy", "test_loss", "num_params", "nonzero_params", "train_seconds",
             "epochs_done", "parent_run")
 
@@ -40,6 +42,9 @@ def comparison_rows(runs):
         values are not all the same.
     """
     keys = sorted({key for _, config, _ in runs for key in config})
+    if not any(config.get("parent_model") for _, config, _ in runs):
+        # No compared run was pruned: its pruning settings are defaults, not news.
+        keys = [key for key in keys if key not in PRUNING_SETTINGS]
     rows, differing = [], []
     for section, key, source in ([("metric", k, 2) for k in _METRICS]
                                  + [("setting", k, 1) for k in keys]):

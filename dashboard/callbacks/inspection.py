@@ -1,10 +1,11 @@
 """Inside one selected model: layer summary, activation flow, feature maps, weights."""
 
 import numpy as np
-from dash import Input, Output, State, dcc, html
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import figures, ids, loaded_models
 from dashboard.callbacks.drawing import chosen_runs
+from dashboard.network_diagram import diagram
 from mnist_keras.errors import MnistKerasError
 
 # Feature maps shown per layer: enough to see what a layer picks up, few
@@ -32,27 +33,43 @@ def feature_map_graphs(loaded, image):
         shown = min(channels, MAX_CHANNELS)
         title = f"{name} · {output.shape[0]}×{output.shape[1]} · {shown} of {channels} channels"
         tiles = np.moveaxis(output[..., :shown], -1, 0)
-        graphs.append(dcc.Graph(figure=figures.heatmap_grid_figure(tiles, title, columns=16),
-                                config={"displayModeBar": False}, className="feature-map"))
+        # data-layer: where a click on the layer's block in the diagram scrolls to.
+        graphs.append(html.Div(dcc.Graph(figure=figures.heatmap_grid_figure(tiles, title,
+                                                                             columns=16),
+                                         config={"displayModeBar": False},
+                                         className="feature-map"),
+                               **{"data-layer": name}))
     return graphs
 
 
 def weight_tiles(kernel):
-    """A Conv2D or Dense kernel as tiles for a heatmap grid, and what a tile is.
+    """A Conv2D or Dense kernel as tiles for a heatmap grid: `(tiles, columns, what, note)`.
 
     Conv2D (kh, kw, in, filters): every filter's kernel for the first few input
-    channels, one row of filters per input channel. Dense on the 784 pixels:
-    each unit's weights as a 28x28 image. Any other Dense: the whole matrix.
+    channels, one row of filters per input channel; a first layer (one input
+    channel) wraps its filters into rows of 8, so each 3x3 kernel stays
+    readable. Dense on the 784 pixels: each unit's weights as a 28x28 image.
+    Any other Dense: the whole matrix, units by inputs. `note` says what is
+    left out.
     """
     kernel = np.asarray(kernel)
     if kernel.ndim == 4:
-        inputs = min(kernel.shape[2], MAX_KERNEL_INPUTS)
-        tiles = np.moveaxis(kernel[:, :, :inputs, :], (2, 3), (0, 1))
-        return tiles.reshape(-1, kernel.shape[0], kernel.shape[1]), kernel.shape[3], "kernel"
+        inputs, filters = kernel.shape[2], kernel.shape[3]
+        shown = min(inputs, MAX_KERNEL_INPUTS)
+        tiles = np.moveaxis(kernel[:, :, :shown, :], (2, 3), (0, 1))
+        tiles = tiles.reshape(-1, kernel.shape[0], kernel.shape[1])
+        if inputs == 1:
+            return tiles, min(filters, 8), "kernel", f"{filters} filters of the input image"
+        note = (f"first {shown} of {inputs} input channels (rows), {filters} filters (columns)"
+                if shown < inputs else f"{inputs} input channels (rows), {filters} filters "
+                                       "(columns)")
+        return tiles, filters, "kernel", note
     if kernel.shape[0] == 28 * 28:
         units = min(kernel.shape[1], MAX_PIXEL_UNITS)
-        return np.moveaxis(kernel[:, :units].reshape(28, 28, units), -1, 0), 8, "unit"
-    return kernel.T[np.newaxis], 1, "matrix"
+        note = f"first {units} of {kernel.shape[1]} units, each over the 28×28 pixels"
+        return np.moveaxis(kernel[:, :units].reshape(28, 28, units), -1, 0), 8, "unit", note
+    return (kernel.T[np.newaxis], 1, "matrix",
+            f"{kernel.shape[1]} units (rows) × {kernel.shape[0]} inputs (columns)")
 
 
 def weight_layer_options(loaded):
@@ -77,16 +94,11 @@ def weight_figure(loaded, layer_name):
     entry = next((e for e in layer_weights(loaded.model) if e["name"] == layer_name), None)
     if entry is None:
         return figures.empty_figure("Select a layer.")
-    tiles, columns, what = weight_tiles(entry["kernel"])
-    title = f"{layer_name} weights"
-    if what == "kernel":
-        title += " · rows: input channels, columns: filters"
-    elif what == "unit":
-        title += f" · first {len(tiles)} units, each over the 28×28 pixels"
-    else:
-        title += " · rows: units, columns: inputs"
-    return figures.heatmap_grid_figure(tiles, title, columns=columns, colorscale="RdBu",
-                                       symmetric=True, tile_label=what)
+    tiles, columns, what, note = weight_tiles(entry["kernel"])
+    return figures.heatmap_grid_figure(tiles, f"{layer_name} weights · {note}",
+                                       columns=columns, colorscale="RdBu", symmetric=True,
+                                       tile_label=what, square=what != "matrix",
+                                       x_title="input", y_title="unit")
 
 
 def summary_rows(loaded):
@@ -110,18 +122,42 @@ def register(app, jobs, runs_dir):
 
     @app.callback(
         Output(ids.LAYER_SUMMARY, "data"), Output(ids.WEIGHT_LAYER, "options"),
-        Output(ids.WEIGHT_LAYER, "value"),
+        Output(ids.WEIGHT_LAYER, "value"), Output(ids.NETWORK_DIAGRAM, "children"),
         Input(ids.INSPECT_RUN, "value"),
     )
     def describe_model(name):
+        from mnist_keras.inspection import layer_summary
+
         if not name:
-            return [], [], None
+            return [], [], None, html.Div("Select a model above.", className="hint")
         try:
             loaded = loaded_models.load(runs_dir, name)
-        except MnistKerasError:
-            return [], [], None
+        except MnistKerasError as error:
+            return [], [], None, html.Div(str(error), className="hint")
         options = weight_layer_options(loaded)
-        return summary_rows(loaded), options, options[0]["value"] if options else None
+        return (summary_rows(loaded), options, options[0]["value"] if options else None,
+                diagram(layer_summary(loaded.model)))
+
+    @app.callback(
+        Output(ids.FOCUSED_LAYER, "data"),
+        Output({"type": ids.LAYER_BLOCK, "layer": ALL}, "className"),
+        Output(ids.WEIGHT_LAYER, "value", allow_duplicate=True),
+        Input({"type": ids.LAYER_BLOCK, "layer": ALL}, "n_clicks"),
+        State({"type": ids.LAYER_BLOCK, "layer": ALL}, "className"),
+        State(ids.WEIGHT_LAYER, "options"),
+        prevent_initial_call=True,
+    )
+    def focus_layer(clicks, classes, weight_options):
+        # A click on a block shows that layer: its feature maps (scrolled to in
+        # the browser) and, for a layer with weights, its weights.
+        if not isinstance(ctx.triggered_id, dict) or not any(clicks):
+            return no_update, [no_update] * len(classes), no_update
+        layer = ctx.triggered_id["layer"]
+        names = [item["id"]["layer"] for item in ctx.inputs_list[0]]
+        classes = [" ".join(c for c in (old or "").split() if c != "focused")
+                   + (" focused" if name == layer else "") for name, old in zip(names, classes)]
+        has_weights = layer in {option["value"] for option in weight_options or []}
+        return layer, classes, layer if has_weights else no_update
 
     @app.callback(
         Output(ids.WEIGHT_GRAPH, "figure"),

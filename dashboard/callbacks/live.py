@@ -65,6 +65,13 @@ def progress(records_so_far, status):
     return percent, text
 
 
+def _waiting(run_state, what="batch"):
+    """What an empty chart says: the run is starting, or has no such records."""
+    if run_state.status is RunStatus.RUNNING:
+        return f"Waiting for the first {what}…"
+    return f"This run recorded no {what}es." if what == "batch" else f"No {what}s recorded."
+
+
 def _last_of_each_kind(records, into):
     for record in records:
         into[record["type"]] = record
@@ -108,21 +115,28 @@ def register(app, jobs, runs_dir):
         batches = [r for r in records if r["type"] == "batch"]
         epochs = [r for r in records if r["type"] == "epoch"]
         results_key = f"{selected}:{run_state.status.value}"
-        if fresh:
-            outputs.update(
-                batch_figure=figures.batch_figure(subsample(batches, MAX_INITIAL_BATCH_POINTS)),
-                epoch_figure=figures.epoch_figure(epochs),
-                time_figure=figures.epoch_time_figure(epochs))
-        else:
-            if batches:
-                outputs["batch_points"] = figures.batch_extension(batches)
-            if epochs:
-                outputs["epoch_points"] = figures.epoch_extension(epochs)
-                outputs["time_points"] = figures.epoch_time_extension(epochs)
+        seen = {"batches": 0, "epochs": 0} if fresh else dict(state.get("seen", {}))
+        total = (last.get("start") or {}).get("epochs")
+        # An empty chart hides its axes; the first points replace it whole, so
+        # the axes appear with them (and with whole-epoch ticks for the run).
+        if fresh or (batches and not seen.get("batches")):
+            outputs["batch_figure"] = figures.batch_figure(
+                subsample(batches, MAX_INITIAL_BATCH_POINTS), empty_message=_waiting(run_state))
+        elif batches:
+            outputs["batch_points"] = figures.batch_extension(batches)
+        if fresh or (epochs and not seen.get("epochs")):
+            message = _waiting(run_state, "epoch")
+            outputs.update(epoch_figure=figures.epoch_figure(epochs, total, message),
+                           time_figure=figures.epoch_time_figure(epochs, total, message))
+        elif epochs:
+            outputs["epoch_points"] = figures.epoch_extension(epochs)
+            outputs["time_points"] = figures.epoch_time_extension(epochs)
+        seen = {"batches": seen.get("batches", 0) + len(batches),
+                "epochs": seen.get("epochs", 0) + len(epochs)}
         outputs.update(
             bar={"width": f"{percent:.1f}%"}, text=text,
             state={"run": selected, "offset": offset, "done": done, "last": last,
-                   "results_key": results_key},
+                   "results_key": results_key, "seen": seen},
             results_key=results_key if results_key != state.get("results_key") else no_update)
         return outputs
 

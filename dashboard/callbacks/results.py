@@ -3,6 +3,7 @@
 from dash import Input, Output, html
 
 from dashboard import figures, ids
+from dashboard.callbacks.training import plural
 from dashboard.images import digit_data_uri
 from dashboard.runs_view import raw_images
 from mnist_keras.errors import MnistKerasError
@@ -19,12 +20,12 @@ def _summary(config, metrics, state):
                   f"{metrics.num_params:,} parameters",
                   f"{metrics.train_seconds:.1f} s" if metrics.train_seconds is not None
                   else "uploaded",
-                  f"{metrics.epochs_done} epochs"]
+                  plural(metrics.epochs_done, "epoch")]
     if config and config.training:
         training = config.training
         items.append(f"model {config.model_label}, {training.train_size:,} training / "
                      f"{training.test_size:,} test images, batch {training.batch_size}, "
-                     f"lr {training.learning_rate}, {training.optimizer}")
+                     f"lr {training.learning_rate:.2g}, {training.optimizer}")
     elif config:
         items.append(f"model uploaded ({config.source_file})")
     if metrics and metrics.parent_run:

@@ -45,9 +45,14 @@ def report_html(runs_dir, name):
 
 
 def register(app, jobs, runs_dir):
-    @app.callback(Output(ids.RUNS_TABLE, "data"), Input(ids.RUNS_KEY, "data"))
+    @app.callback(Output(ids.RUNS_TABLE, "data"), Output(ids.RUNS_TABLE, "tooltip_data"),
+                  Input(ids.RUNS_KEY, "data"))
     def list_runs(_):
-        return run_actions.table_rows(jobs.index)
+        rows = run_actions.table_rows(jobs.index)
+        # Long names are cut short in the table; the whole name shows on hover.
+        tips = [{column: {"value": str(row.get(column) or ""), "type": "text"}
+                 for column in ("name", "parent")} for row in rows]
+        return rows, tips
 
     @app.callback(
         Output(ids.CONFIRM_DELETE, "displayed"), Output(ids.CONFIRM_DELETE, "message"),

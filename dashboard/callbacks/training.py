@@ -11,7 +11,8 @@ from dashboard.training_form import (
     form_values,
     learning_rate_from_slider,
 )
-from mnist_keras.config import TrainingConfig
+from mnist_keras.config import RANGES, TrainingConfig
+from mnist_keras.datasets.names import BUNDLED
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.layer_specs import LAYER_SETTINGS, validate_spec
 from mnist_keras.recipes import RECIPES, recipe_config
@@ -43,6 +44,7 @@ SETTINGS = {
     "early_stopping": State(ids.EARLY_STOPPING, "value"),
     "reduce_lr": State(ids.REDUCE_LR, "value"),
     "label_smoothing": State(ids.LABEL_SMOOTHING, "value"),
+    "dataset": State(ids.DATASET, "value"), "data_dir": State(ids.DATA_DIR, "value"),
     **{field: State(component, "value") for component, field, _, _ in AUGMENTATION_FIELDS},
 }
 _AUGMENTATION_DEFAULTS = {field: getattr(TrainingConfig(), field)
@@ -51,7 +53,8 @@ _AUGMENTATION_DEFAULTS = {field: getattr(TrainingConfig(), field)
 
 def build_config(*, model, rows, train_size, test_size, batch_size, epochs, log_lr, optimizer,
                  schedule, dropout, augment, seed, validation_split=0.1, early_stopping=None,
-                 reduce_lr=None, label_smoothing=0.0, **augmentation):
+                 reduce_lr=None, label_smoothing=0.0, dataset="mnist", data_dir=None,
+                 **augmentation):
     """The panel's values (as in `SETTINGS`) -> (TrainingConfig, layer spec or None).
 
     `augmentation` holds the augmentation settings by field name (`rotation`,
@@ -76,21 +79,83 @@ def build_config(*, model, rows, train_size, test_size, batch_size, epochs, log_
         epochs=epochs, learning_rate=learning_rate_from_slider(log_lr), optimizer=optimizer,
         schedule=schedule, dropout=dropout, augment="on" in (augment or []), seed=seed,
         validation_split=validation_split, early_stopping_patience=early_stopping,
-        reduce_lr_patience=reduce_lr, label_smoothing=label_smoothing, **augmentation,
+        reduce_lr_patience=reduce_lr, label_smoothing=label_smoothing,
+        dataset=dataset or "mnist", data_dir=data_folder(dataset, data_dir), **augmentation,
     )
     return config, spec
+
+
+def data_folder(dataset, data_dir):
+    """The data folder a form's values mean: None for the bundled MNIST or an empty box."""
+    if dataset in (None, *BUNDLED) or not isinstance(data_dir, str):
+        return None
+    return data_dir.strip() or None
+
+
+def plural(count, word):
+    """`1 epoch`, `3 epochs`.
+
+    >>> plural(1, "epoch"), plural(2, "epoch")
+    ('1 epoch', '2 epochs')
+    """
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def queue_text(queue):
     """`Queued next: cnn (5 epochs, lr 0.001, batch 128); ...` or empty."""
     if not queue:
         return ""
-    items = [f"{'custom' if spec else config.model} ({config.epochs} epochs, lr "
+    items = [f"{'custom' if spec else config.model} ({plural(config.epochs, 'epoch')}, lr "
              f"{config.learning_rate:.2g}, batch {config.batch_size})" for config, spec in queue]
     return "Queued next: " + "; ".join(items)
 
 
+def size_marks(low, high):
+    """Slider marks from `low` to `high`: every 10,000 images, or the two ends."""
+    if high >= 20_000:
+        return {value: f"{value // 1000}k" for value in range(10_000, high + 1, 10_000)}
+    return {low: f"{low:,}", high: f"{high:,}"}
+
+
+def describe_data(dataset, data_dir):
+    """What the data settings point at: `(message, ok, train_images, test_images)`."""
+    from mnist_keras.datasets import dataset_summary
+
+    folder = data_folder(dataset, data_dir)
+    if dataset not in BUNDLED and folder is None:
+        return "Type the folder that holds the data.", False, None, None
+    try:
+        summary = dataset_summary(dataset, folder)
+    except MnistKerasError as error:
+        return str(error), False, None, None
+    return (f"{dataset}: {summary.describe()}.", True, summary.train_images,
+            summary.test_images)
+
+
 def register(app, jobs, runs_dir):
+    @app.callback(
+        output=dict(box=Output(ids.DATA_DIR_BOX, "style"),
+                    message=Output(ids.DATA_MESSAGE, "children"),
+                    message_class=Output(ids.DATA_MESSAGE, "className"),
+                    train_max=Output(ids.TRAIN_SIZE, "max"),
+                    train_marks=Output(ids.TRAIN_SIZE, "marks"),
+                    test_max=Output(ids.TEST_SIZE, "max"),
+                    test_marks=Output(ids.TEST_SIZE, "marks")),
+        inputs=dict(dataset=Input(ids.DATASET, "value"), data_dir=Input(ids.DATA_DIR, "value")),
+    )
+    def check_data(dataset, data_dir):
+        # The sliders reach as far as the data goes (a size above takes all of it).
+        message, ok, train, test = describe_data(dataset, data_dir)
+        low_train, high_train = RANGES["train_size"]
+        low_test, high_test = RANGES["test_size"]
+        train_max = min(high_train, max(low_train, train or high_train))
+        test_max = min(high_test, max(low_test, test or high_test))
+        return dict(box={"display": "none"} if dataset in BUNDLED else {"display": "block"},
+                    message=message, message_class=f"hint data-message {'ok' if ok else 'error'}",
+                    train_max=train_max, train_marks=size_marks(low_train, train_max),
+                    test_max=test_max, test_marks={low_test: f"{low_test:,}",
+                                                   test_max: f"{test_max:,}"})
+
     @app.callback(Output(ids.LAYER_TABLE_BOX, "style"), Input(ids.MODEL, "value"))
     def show_builder(model):
         return {"display": "block"} if model == CUSTOM_MODEL else {"display": "none"}
@@ -164,30 +229,49 @@ def register(app, jobs, runs_dir):
                     queue=queue_text(jobs.queue))
 
     @app.callback(
-        Output(ids.QUEUE_VIEW, "children", allow_duplicate=True),
-        Output(ids.JOB_MESSAGE, "children", allow_duplicate=True),
-        Input(ids.POLL, "n_intervals"), Input(ids.CLEAR_QUEUE, "n_clicks"),
+        output=dict(queue=Output(ids.QUEUE_VIEW, "children", allow_duplicate=True),
+                    message=Output(ids.JOB_MESSAGE, "children", allow_duplicate=True),
+                    options=Output(ids.RUN_SELECT, "options", allow_duplicate=True),
+                    selected=Output(ids.RUN_SELECT, "value", allow_duplicate=True),
+                    cancelling=Output(ids.CANCELLING, "data", allow_duplicate=True)),
+        inputs=dict(_tick=Input(ids.POLL, "n_intervals"),
+                    _clear=Input(ids.CLEAR_QUEUE, "n_clicks"),
+                    cancelling=State(ids.CANCELLING, "data")),
         prevent_initial_call=True,
     )
-    def follow_queue(_, __):
+    def follow_queue(_tick, _clear, cancelling):
+        unchanged = dict(queue=no_update, message=no_update, options=no_update,
+                         selected=no_update, cancelling=no_update)
         if ctx.triggered_id == ids.CLEAR_QUEUE:
             jobs.clear_queue()
-            return queue_text(jobs.queue), "Queue cleared."
+            return {**unchanged, "queue": queue_text(jobs.queue), "message": "Queue cleared."}
+        if cancelling and not jobs.is_running(cancelling):
+            # The cancelled job has saved what it learned: say so, once.
+            return {**unchanged, "cancelling": None,
+                    "message": f"Cancelled {cancelling}: what it learned is kept as a "
+                               "cancelled run."}
         try:
             started = jobs.advance_queue()
         except MnistKerasError as error:
-            return queue_text(jobs.queue), f"Queued job not started: {error}"
+            return {**unchanged, "queue": queue_text(jobs.queue),
+                    "message": f"Queued job not started: {error}"}
         if started:
-            return queue_text(jobs.queue), f"Started {started} from the queue."
-        return queue_text(jobs.queue), no_update
+            # The progress panel follows the job the queue started.
+            return {**unchanged, "queue": queue_text(jobs.queue),
+                    "message": f"Started {started} from the queue.",
+                    "options": run_options(jobs.index), "selected": started}
+        queue = queue_text(jobs.queue)
+        return {**unchanged, "queue": queue} if jobs.queue else unchanged
 
     @app.callback(Output(ids.JOB_MESSAGE, "children", allow_duplicate=True),
+                  Output(ids.CANCELLING, "data"),
                   Input(ids.CANCEL, "n_clicks"), prevent_initial_call=True)
     def cancel_training(_):
         running = jobs.running()
         if not running:
-            return "No training is running."
+            return "No training is running.", None
         jobs.cancel(running)
         queued = len(jobs.queue)
         waiting = f" The {queued} queued job(s) wait for the next Train." if queued else ""
-        return f"Cancelling {running} after the current batch; what it learned is kept.{waiting}"
+        return (f"Cancelling {running} after the current batch; what it learned is "
+                f"kept.{waiting}", running)

@@ -6,14 +6,16 @@ full test set.
 """
 
 import dataclasses
+import math
 import os
 from importlib import resources
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from mnist_keras.datasets.folders import TEST_FRACTION, folder_layout, read_image_folder
 from mnist_keras.datasets.idx import read_idx
-from mnist_keras.datasets.names import BUNDLED, CLASS_NAMES
+from mnist_keras.datasets.names import BUNDLED, CLASS_NAMES, FOLDER_DATASETS
 from mnist_keras.datasets.scaling import scale_pixels
 from mnist_keras.errors import MnistKerasError, expected
 
@@ -30,7 +32,8 @@ class Dataset:
     """Train/validation/test splits, scaled for the model.
 
     Attributes:
-        name: the dataset's name (`"mnist"`, `"fashion-mnist"`, `"kmnist"`).
+        name: the dataset's name (`"mnist"`, `"fashion-mnist"`, `"kmnist"`,
+            `"idx"`, `"images"`).
         class_names: one name per label.
         x_train, y_train: training images (float32, (N, 28, 28, 1)) and int labels.
         x_val, y_val: validation split drawn from the training subset (may be empty).
@@ -72,13 +75,14 @@ def _find_file(data_dir, stem):
 
 
 def load_raw(name="mnist", data_dir=None):
-    """Loads the full uint8 images and labels of an IDX dataset.
+    """Loads the full uint8 images and labels of a dataset.
 
     Args:
-        name: `"mnist"` (bundled), `"fashion-mnist"` or `"kmnist"`.
+        name: `"mnist"` (bundled), `"fashion-mnist"`, `"kmnist"`, `"idx"`
+            (any IDX folder) or `"images"` (a folder of images by class).
         data_dir: folder holding the four IDX files (plain or `.gz`, with the
-            MNIST file names). Defaults to the bundled MNIST; required for
-            datasets that are not bundled.
+            MNIST file names) or the class folders. Defaults to the bundled
+            MNIST; required for datasets that are not bundled.
 
     Returns:
         `(train_images, train_labels, test_images, test_labels)` as uint8
@@ -88,16 +92,22 @@ def load_raw(name="mnist", data_dir=None):
         MnistKerasError: for an unknown name, a missing folder or file, or
             files that are corrupt or disagree with each other.
     """
-    if name not in CLASS_NAMES:
-        raise expected(f"a dataset name in {sorted(CLASS_NAMES)}", name=name)
+    return read_dataset(name, data_dir)[:4]
+
+
+def read_dataset(name="mnist", data_dir=None):
+    """`load_raw`'s arrays and the dataset's class names, as a 5-tuple."""
+    if name not in CLASS_NAMES and name not in FOLDER_DATASETS:
+        raise expected(f"a dataset name in {[*CLASS_NAMES, *FOLDER_DATASETS]}", name=name)
     if data_dir is None:
         if name not in BUNDLED:
-            raise expected(
-                f"data_dir with the four IDX files ({name} is not bundled)", data_dir=None
-            )
+            what = "the class folders" if name == "images" else "the four IDX files"
+            raise expected(f"data_dir with {what} ({name} is not bundled)", data_dir=None)
         data_dir = bundled_data_dir()
-    if not os.path.isdir(data_dir):
+    if not isinstance(data_dir, str) or not os.path.isdir(data_dir):
         raise expected("an existing folder", data_dir=str(data_dir))
+    if name == "images":
+        return read_image_folder(data_dir)
     arrays = {key: read_idx(_find_file(data_dir, stem)) for key, stem in FILE_NAMES.items()}
     for split in ("train", "test"):
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
@@ -116,23 +126,90 @@ def load_raw(name="mnist", data_dir=None):
                 f"Expected as many {split} labels as images. "
                 f"Received: {len(images)} images, {len(labels)} labels"
             )
-        num_classes = len(CLASS_NAMES[name])
+    class_names = (_idx_class_names(data_dir, arrays) if name == "idx"
+                   else list(CLASS_NAMES[name]))
+    for split in ("train", "test"):
+        labels = arrays[f"{split}_labels"]
+        num_classes = len(class_names)
         if len(labels) and (labels.min() < 0 or labels.max() >= num_classes):
             raise MnistKerasError(
                 f"Expected {split} labels in [0, {num_classes - 1}]. "
                 f"Received: min={labels.min()}, max={labels.max()}"
             )
-    if arrays["train_images"].shape[1:] != arrays["test_images"].shape[1:]:
-        raise MnistKerasError(
-            "Expected train and test images of the same size. Received: "
-            f"train={arrays['train_images'].shape[1:]}, test={arrays['test_images'].shape[1:]}"
-        )
     return (
         arrays["train_images"].astype(np.uint8),
         arrays["train_labels"].astype(np.int64),
         arrays["test_images"].astype(np.uint8),
         arrays["test_labels"].astype(np.int64),
+        class_names,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class DatasetSummary:
+    """What a dataset holds: its class names and how many images each split has."""
+
+    name: str
+    class_names: tuple
+    train_images: int
+    test_images: int
+
+    def describe(self):
+        """One line for people: `3 classes (bar, column, square): 72 training, ...`."""
+        names = ", ".join(self.class_names[:12]) + (", ..." if len(self.class_names) > 12
+                                                    else "")
+        return (f"{len(self.class_names)} classes ({names}): {self.train_images:,} training "
+                f"and {self.test_images:,} test images")
+
+
+def dataset_summary(name="mnist", data_dir=None):
+    """Checks a dataset and says what it holds, decoding no image of a folder.
+
+    Args:
+        name: a dataset name (see `load_raw`).
+        data_dir: its folder; None for the bundled MNIST.
+
+    Returns:
+        A `DatasetSummary`.
+
+    Raises:
+        MnistKerasError: for anything `load_raw` would refuse (for an image
+            folder: what `folder_layout` checks).
+    """
+    if name == "images":
+        if not isinstance(data_dir, str) or not os.path.isdir(data_dir):
+            raise expected("an existing folder of images by class", data_dir=data_dir)
+        layout = folder_layout(data_dir)
+        counts = layout["counts"]
+        if "all" in counts:
+            test = math.ceil(TEST_FRACTION * counts["all"])
+            counts = {"train": counts["all"] - test, "test": test}
+        return DatasetSummary(name, tuple(layout["class_names"]), counts["train"],
+                              counts["test"])
+    train_images, _, test_images, _, class_names = read_dataset(name, data_dir)
+    return DatasetSummary(name, tuple(class_names), len(train_images), len(test_images))
+
+
+CLASS_NAMES_FILE = "classes.txt"
+MAX_IDX_CLASSES = 100
+
+
+def _idx_class_names(data_dir, arrays):
+    # An IDX set names its classes in classes.txt (one per line), or they are
+    # numbered from 0 to its largest label.
+    path = os.path.join(data_dir, CLASS_NAMES_FILE)
+    if os.path.isfile(path):
+        if os.path.getsize(path) > 100_000:
+            raise expected(f"a {CLASS_NAMES_FILE} of at most 100 kB", file=path)
+        with open(path, encoding="utf-8", errors="replace") as f:
+            names = [line.strip()[:40] for line in f if line.strip()]
+    else:
+        largest = max(int(arrays[f"{split}_labels"].max(initial=0))
+                      for split in ("train", "test"))
+        names = [str(label) for label in range(largest + 1)]
+    if not 2 <= len(names) <= MAX_IDX_CLASSES:
+        raise expected(f"between 2 and {MAX_IDX_CLASSES} classes", classes=len(names))
+    return names
 
 
 def stratified_subset(labels, size, seed):
@@ -181,11 +258,16 @@ def load_dataset(
     """Loads a dataset, draws stratified subsets and scales the pixels.
 
     Args:
-        name: `"mnist"` (default, bundled), `"fashion-mnist"` or `"kmnist"`.
-        data_dir: folder with the four IDX files; defaults to the bundled MNIST.
+        name: `"mnist"` (default, bundled), `"fashion-mnist"`, `"kmnist"`,
+            `"idx"` (any IDX folder) or `"images"` (a folder of images by
+            class; see `mnist_keras.datasets.folders`).
+        data_dir: folder with the four IDX files or the class folders;
+            defaults to the bundled MNIST.
         train_size: number of training images (validation included), or None
-            (default) for all 60,000.
-        test_size: number of test images, or None (default) for all 10,000.
+            (default) for all of them; a number above what the dataset has
+            takes all of them too.
+        test_size: number of test images, or None (default) for all of them
+            (likewise).
         validation_split: fraction of the training subset held out for
             validation, in [0, 0.5]. Defaults to 0.1.
         seed: seed of the subset draws. Defaults to 0.
@@ -204,13 +286,13 @@ def load_dataset(
     """
     if not 0 <= validation_split <= 0.5:
         raise expected("a validation split in [0, 0.5]", validation_split=validation_split)
-    train_images, train_labels, test_images, test_labels = load_raw(name, data_dir)
-    for label, size, total in (
-        ("train_size", train_size, len(train_labels)),
-        ("test_size", test_size, len(test_labels)),
-    ):
-        if size is not None and not 1 <= size <= total:
-            raise expected(f"{label} in [1, {total}]", **{label: size})
+    train_images, train_labels, test_images, test_labels, class_names = read_dataset(
+        name, data_dir)
+    # A size above what the dataset holds takes all of it: one setting then
+    # suits MNIST and a folder of a few hundred images of one's own.
+    for label, size in (("train_size", train_size), ("test_size", test_size)):
+        if size is not None and size < 1:
+            raise expected(f"{label} of at least 1", **{label: size})
     train_pool = stratified_subset(train_labels, train_size, seed)
     test_indices = stratified_subset(test_labels, test_size, seed)
     num_val = int(round(len(train_pool) * validation_split))
@@ -225,7 +307,7 @@ def load_dataset(
         train_indices, val_indices = train_pool, train_pool[:0]
     return Dataset(
         name=name,
-        class_names=list(CLASS_NAMES[name]),
+        class_names=list(class_names),
         x_train=scale_pixels(train_images[train_indices]),
         y_train=train_labels[train_indices],
         x_val=scale_pixels(train_images[val_indices]),

@@ -1,4 +1,4 @@
-"""The class names of each dataset, and which ones ship with the package."""
+"""The class names of each named dataset, and which ones ship with the package."""
 
 CLASS_NAMES = {
     "mnist": [str(digit) for digit in range(10)],
@@ -10,3 +10,7 @@ CLASS_NAMES = {
 }
 
 BUNDLED = ("mnist",)
+
+# Datasets whose class names come from the data folder itself: any IDX set
+# (numbered classes, or a classes.txt) and a folder of images by class.
+FOLDER_DATASETS = ("idx", "images")

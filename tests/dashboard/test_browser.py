@@ -168,6 +168,8 @@ def test_cancel_stops_and_keeps_a_cancelled_run(dashboard, runs_dir):
     assert status["status"] == "cancelled"
     assert (runs_dir / run / "model.keras").exists()
     _wait_text(duo, ids.RUN_SUMMARY, "status: cancelled", 20)
+    # Regression: "Cancelling..." stayed after the cancel was done.
+    _wait_text(duo, ids.JOB_MESSAGE, f"Cancelled {run}", 20)
 
 
 def test_reopened_tab_shows_running_job_with_its_history(dashboard, runs_dir):
@@ -187,9 +189,12 @@ def test_reopened_tab_shows_running_job_with_its_history(dashboard, runs_dir):
 
 def test_invalid_layer_spec_shows_message_instead_of_training(dashboard, runs_dir):
     duo = dashboard
+    width = _js(duo, "return document.getElementById('section-train').offsetWidth;")
     _choose(duo, ids.MODEL, "custom (layer builder)")
     duo.wait_for_element(f"#{ids.LAYER_TABLE}", timeout=10)
     _wait_text(duo, ids.SPEC_MESSAGE, "Valid: 4 layers", 10)
+    # Regression: the layer table widened the settings panel to half the page.
+    assert _js(duo, "return document.getElementById('section-train').offsetWidth;") == width
     # Put a 40x40 kernel in the first Conv2D: larger than the image.
     cell = duo.find_element(f"#{ids.LAYER_TABLE} td[data-dash-column='kernel_size']")
     cell.click()

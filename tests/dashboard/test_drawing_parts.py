@@ -120,15 +120,24 @@ def test_activation_flow_figure_has_a_point_per_layer():
 def test_weight_tiles_for_conv_pixel_dense_and_other_dense():
     conv = np.zeros((3, 3, 2, 4))
     conv[:, :, 1, 2] = 7
-    tiles, columns, what = inspection.weight_tiles(conv)
+    tiles, columns, what, note = inspection.weight_tiles(conv)
     assert tiles.shape == (8, 3, 3) and columns == 4 and what == "kernel"
     assert (tiles[1 * 4 + 2] == 7).all() and tiles.sum() == 7 * 9  # row = input, column = filter
+    assert note == "2 input channels (rows), 4 filters (columns)"
     pixels = np.zeros((784, 40))
     pixels[28 * 5 + 6, 1] = 1
-    tiles, _, what = inspection.weight_tiles(pixels)
+    tiles, _, what, note = inspection.weight_tiles(pixels)
     assert tiles.shape == (32, 28, 28) and what == "unit" and tiles[1, 5, 6] == 1
-    tiles, columns, what = inspection.weight_tiles(np.ones((64, 16)))
+    assert note.startswith("first 32 of 40 units")
+    tiles, columns, what, _ = inspection.weight_tiles(np.ones((64, 16)))
     assert tiles.shape == (1, 16, 64) and columns == 1 and what == "matrix"
+
+
+def test_weight_tiles_say_which_input_channels_they_leave_out_and_wrap_a_first_layer():
+    _, columns, _, note = inspection.weight_tiles(np.zeros((3, 3, 32, 64)))
+    assert note == "first 8 of 32 input channels (rows), 64 filters (columns)"
+    tiles, columns, _, note = inspection.weight_tiles(np.zeros((3, 3, 1, 32)))
+    assert tiles.shape == (32, 3, 3) and columns == 8 and note == "32 filters of the input image"
 
 
 @pytest.fixture

@@ -175,4 +175,4 @@ def test_bundled_images_are_read_once_however_they_are_asked_for():
 
     # Regression: raw_images() and raw_images(None, "mnist") once missed each
     # other's cache entry and re-read 47 MB (280 ms in a callback).
-    assert raw_images() is raw_images(None, "mnist") is raw_images(data_dir=None)
+    assert raw_images()[0] is raw_images(None, "mnist")[0] is raw_images(data_dir=None)[0]

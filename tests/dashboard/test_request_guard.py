@@ -47,7 +47,9 @@ def callback_body():
     # A real callback of the page: the dataset preview's Reshuffle button.
     return json.dumps({"output": "preview.children", "outputs": {
         "id": "preview", "property": "children"}, "inputs": [
-        {"id": "reshuffle", "property": "n_clicks", "value": 1}], "changedPropIds": [
+        {"id": "reshuffle", "property": "n_clicks", "value": 1},
+        {"id": "dataset", "property": "value", "value": "mnist"},
+        {"id": "data-dir", "property": "value", "value": ""}], "changedPropIds": [
         "reshuffle.n_clicks"], "state": []}).encode()
 
 
@@ -85,7 +87,7 @@ def test_a_callback_from_the_page_itself_is_answered(server):
     status, body = request(server, "POST", "/_dash-update-component", body=callback_body(),
                            headers={"Content-Type": "application/json",
                                     "Origin": f"http://127.0.0.1:{server}"})
-    assert status == 200 and "training digit" in body
+    assert status == 200 and "training image" in body
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(server):

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 import shutil
 
 import keras
@@ -122,6 +123,17 @@ def test_report_is_one_self_contained_html_file(runs_dir):
     assert "<script" not in page and "http://" not in page.replace(
         "http://www.w3.org/2000/svg", "")
     assert page.count("<polyline") == 2 and page.count("data:image/png;base64,") > 0
+    # It says how to train the run again, as Python and as a command.
+    assert "<h2>Reproduce this run" in page and "mk.TrainingConfig(model=&#x27;simple&#x27;" \
+        in page and "mnist-keras train --run-dir runs/small-cnn-again" in page
+
+
+def test_report_curves_have_round_ticks_on_every_epoch():
+    # Regression: only the minimum and maximum were labelled, two thirds left blank.
+    svg = line_chart_svg({"loss": [(1, 0.52), (2, 0.31), (3, 0.24)]}, "loss")
+    labels = re.findall(r">([0-9.]+)</text>", svg)
+    assert {"1", "2", "3"} <= set(labels) and {"0.2", "0.3", "0.4", "0.5", "0.6"} <= set(labels)
+    assert "viewBox='0 0 900 260'" in svg and "width='100%'" in svg
 
 
 def test_line_chart_skips_missing_values():
@@ -142,6 +154,16 @@ def test_comparison_rows_mark_what_differs():
     assert by_setting["epochs"] not in differing and by_setting["num_params"] not in differing
     assert rows[by_setting["model"]]["a"] == "cnn" and rows[by_setting["model"]]["b"] == "mlp"
     assert "parent_run" not in by_setting  # empty everywhere: left out
+
+
+def test_comparison_rows_leave_pruning_settings_out_when_no_run_was_pruned():
+    plain = {"model": "cnn", "pruning_scope": "global", "pruning_schedule": "polynomial",
+             "prune_output_layer": False}
+    rows, _ = comparison_rows([("a", plain, {}), ("b", {**plain, "model": "mlp"}, {})])
+    assert {row["setting"] for row in rows} == {"model"}
+    pruned = {**plain, "parent_model": "runs/a/model.keras", "sparsity": 0.8}
+    rows, _ = comparison_rows([("a", plain, {}), ("c", pruned, {})])
+    assert {"sparsity", "pruning_scope", "parent_model"} <= {row["setting"] for row in rows}
 
 
 def test_comparison_figure_draws_each_run_in_its_colour():

@@ -1,0 +1,132 @@
+"""Plain-words help for every setting and panel, shown on hover or keyboard focus.
+
+Each text says what the setting does, a good range, and what happens when it
+is too high or too low, for students meeting it for the first time. Keyed by
+the control's component id (settings) or the panel's key (panels); a test
+checks that every control the page shows has one.
+"""
+
+from dashboard import ids
+
+SETTINGS = {
+    ids.RECIPE: "A recipe fills in every setting below with a combination that was "
+                "measured to work (quick: a first run in about half a minute; fast: 99% "
+                "on MNIST in about a minute of training on all 60,000 images). You can "
+                "still change any value afterwards.",
+    ids.MODEL: "The network's architecture. cnn, the reference convolutional network, "
+               "is a good start; mlp has no convolutions, so it sees pixels, not strokes, "
+               "and tops out lower; custom lets you stack layers yourself.",
+    ids.DATASET: "What the model learns from: the bundled MNIST digits, Fashion-MNIST or "
+                 "KMNIST (their four IDX files in a folder), any IDX set, or a folder of "
+                 "your own images with one sub-folder per class.",
+    ids.DATA_DIR: "The folder that holds the data on this computer: the four IDX files, "
+                  "or one sub-folder of images per class (optionally inside train/ and "
+                  "test/). It is checked as you type.",
+    ids.TRAIN_SIZE: "How many training images to learn from. More images: better "
+                    "accuracy but longer epochs. 5,000 trains in seconds; all 60,000 "
+                    "gives the best model. Very few (1,000) makes overfitting easy to see.",
+    ids.TEST_SIZE: "How many unseen images the finished model is scored on. 1,000 gives "
+                   "an accuracy to about ±1 point; 10,000 (the whole test set) to about "
+                   "±0.2 points.",
+    ids.BATCH_SIZE: "How many images the network looks at before each weight update. "
+                    "32-256 works well. Small batches give noisy but frequent updates; "
+                    "large ones give fewer, smoother steps and may need a higher learning "
+                    "rate. Allowed: 1-512.",
+    ids.EPOCHS: "How many times training goes through all the training images. More "
+                "epochs keep improving the training accuracy, but past a point the "
+                "validation accuracy stops rising (overfitting). 2-20 is typical.",
+    ids.SEED: "The random seed: the same seed gives the same subsets, starting weights "
+              "and shuffling, so a run can be repeated exactly. Change it to see how "
+              "much results vary by chance.",
+    ids.LEARNING_RATE: "How big each weight update is (the slider is logarithmic: each "
+                       "mark is 10x the last). For Adam, 1e-3 to 3e-3 is good. Too high "
+                       "(0.1 and up) and the loss jumps around or explodes; too low "
+                       "(1e-4) and learning crawls.",
+    ids.OPTIMIZER: "The rule that turns gradients into weight updates. Adam is the "
+                   "reliable default; SGD with momentum can match it with a well-tuned "
+                   "learning rate and schedule.",
+    ids.SCHEDULE: "How the learning rate changes during training. one-cycle warms up, "
+                  "then decays, which suits short runs; constant keeps it fixed; cosine "
+                  "decays smoothly to 1% of the start.",
+    ids.DROPOUT: "The share of units switched off at random during training, so the "
+                 "network cannot rely on any single one. 0.25-0.5 fights overfitting; 0 "
+                 "turns it off; above 0.7 the network struggles to learn. Empty: the "
+                 "model's own rate.",
+    ids.AUGMENT: "Show the network slightly rotated, shifted, zoomed (and, under More "
+                 "settings, slanted or restroked) copies of each image while training. "
+                 "Helps with drawn and real handwriting; costs a little MNIST accuracy "
+                 "and time.",
+    ids.VALIDATION_SPLIT: "The share of training images held back to check the model "
+                          "after each epoch (the dotted validation curves). 0.1 is "
+                          "usual; 0 trains on everything but shows no validation curve.",
+    ids.LABEL_SMOOTHING: "Asks the network to be 90% sure instead of 100% (at 0.1), which "
+                         "often generalises better. 0-0.2 is sensible; large values make "
+                         "every prediction timid.",
+    ids.EARLY_STOPPING: "Stop when the validation loss has not improved for this many "
+                        "epochs, and keep the best weights. 3-5 is common. Needs a "
+                        "validation split. Empty: off.",
+    ids.REDUCE_LR: "Halve the learning rate when the validation loss has not improved "
+                   "for this many epochs (only with the constant schedule). 2-4 is "
+                   "common. Empty: off.",
+    ids.ROTATION: "Largest random rotation, in degrees. 5-15 mimics how people tilt "
+                  "digits; above 30 a 6 starts to look like a 9.",
+    ids.ZOOM: "Largest random zoom in or out, as a fraction (0.1 = ±10%).",
+    ids.TRANSLATION: "Largest random shift, as a fraction of the image (0.1 = ±2.8 px).",
+    ids.SHEAR: "Largest random slant (0.3 leans strokes about 17 degrees), for writers "
+               "who write in italics.",
+    ids.STRETCH: "Largest random change of width against height (0.2 = ±20%).",
+    ids.ELASTIC: "Elastic distortion, in pixels: wobbles strokes the way hands do. 1-2 "
+                 "helps; above 3 digits become hard to read.",
+    ids.STROKE_WIDTH: "Chance that an image's strokes are made thinner or thicker, so "
+                      "the model copes with any pen.",
+    ids.BLUR: "Chance of a slight blur, as in a photo slightly out of focus.",
+    ids.CONTRAST: "How much fainter the ink may get (a pencil instead of a marker).",
+    ids.BINARIZE: "Share of images redrawn as pure black-and-white strokes, the way "
+                  "drawings are prepared for the model.",
+    ids.PRUNE_SPARSITY: "The share of the weights set to exactly zero: the smallest ones "
+                        "go first. Up to 80-90% usually costs little accuracy after "
+                        "fine-tuning; above 95% the model starts to forget.",
+    ids.PRUNE_EPOCHS: "How long the pruned model keeps training so the remaining weights "
+                      "take over the work of the removed ones. Empty: enough epochs for "
+                      "900 steps, which recovers most of the accuracy.",
+    ids.EXPORT_QUANTIZE: "How the weights are stored in the exported page: float32 "
+                         "exactly, float16 at half the size, uint8 at a quarter (usually "
+                         "with the same accuracy).",
+    ids.TEST_COUNT: "How many random test digits to show, 1-100.",
+    ids.PREDICT_RUNS: "The finished runs whose models predict your drawing, up to three "
+                      "side by side: draw once and compare how each one answers.",
+    ids.INSPECT_RUN: "The model whose insides are shown below: its layers, what each "
+                     "layer does with your drawing, and its learned weights.",
+    ids.WEIGHT_LAYER: "The layer whose learned weights are drawn. First-layer kernels "
+                      "often look like little stroke and edge detectors.",
+    ids.ENSEMBLE_TTA: "Also average each model over the digit moved one pixel up, down, "
+                      "left and right: a little more accurate, five times the work.",
+    ids.THEME_SWITCH: "Dark or light colours. The page starts with your system's setting.",
+}
+
+PANELS = {
+    "train": "Choose a recipe or set each setting, then press Train. Hover over or tab to "
+             "a setting's name to see what it does.",
+    "progress": "The run you picked, live: the loss (how wrong the network is) should "
+                "fall and the accuracy rise. If training accuracy keeps rising while "
+                "validation accuracy falls, the model is overfitting.",
+    "results": "How the finished model does on test images it never saw: which digits "
+               "it confuses (rows: the truth, columns: its answer) and its most "
+               "confident mistakes.",
+    "runs": "Every run in the runs folder. Tick runs to rename, delete, download, export, "
+            "prune or compare them.",
+    "draw": "Draw a digit with the mouse or a finger: the models answer half a second "
+            "after your last stroke. See what the network actually receives: your "
+            "drawing cropped, scaled to 20 px and centred in 28x28, as in MNIST.",
+    "inside": "What the network computes: its layers as blocks (click one to see it), "
+              "the activations your drawing causes, the feature maps of each conv "
+              "layer and the weights it learned.",
+    "lessons": "Guided experiments: each one loads its settings and tells you what to "
+               "watch. A teacher can share a lesson's link.",
+    "data": "Random training images with their labels: what the model learns from.",
+}
+
+
+def setting_help(component_id):
+    """The help text of a control, or None."""
+    return SETTINGS.get(component_id)

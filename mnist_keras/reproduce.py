@@ -1,0 +1,140 @@
+"""The few lines that reproduce a training: as Python, or as an `mnist-keras` command.
+
+Only the settings that differ from the library's defaults are written, so the
+lines say what makes the run what it is. Both forms give back the same
+`TrainingConfig` (tested by parsing the command and running the code). The
+dashboard's "copy as Python" / "copy as command" and a run's report use them.
+
+>>> from mnist_keras.config import TrainingConfig
+>>> print(command_line(TrainingConfig(epochs=3, train_size=5500), run_dir="runs/a"))
+mnist-keras train --run-dir runs/a --train-size 5500 --epochs 3
+"""
+
+import dataclasses
+import json
+import shlex
+
+from mnist_keras.config import TrainingConfig
+
+DEFAULT_RUN_DIR = "runs/my-run"
+SPEC_FILE = "spec.json"
+_DEFAULTS = TrainingConfig()
+# Recorded for the run list, never set by a person.
+_BOOKKEEPING = ("parent_run",)
+# What `mnist-keras train` has an option for (its other settings keep their
+# library defaults there); see `mnist_keras.cli.train`.
+_TRAIN_OPTIONS = (
+    "model", "dataset", "data_dir", "train_size", "test_size", "validation_split",
+    "batch_size", "epochs", "learning_rate", "optimizer", "schedule", "dropout", "augment",
+    "rotation", "zoom", "translation", "shear", "stretch", "elastic", "stroke_width", "blur",
+    "contrast", "binarize", "early_stopping_patience", "reduce_lr_patience",
+    "label_smoothing", "seed")
+# What a pruning run is given beside its parent model, sparsity and epochs, by
+# `pruning_config`'s argument names. The data settings are written even when
+# they are the library's defaults: left out, they would come from the parent.
+_PRUNING_ARGUMENTS = {"pruning_scope": "scope", "pruning_schedule": "schedule",
+                      "learning_rate": "learning_rate", "batch_size": "batch_size",
+                      "train_size": "train_size", "test_size": "test_size",
+                      "seed": "seed", "dataset": "dataset", "data_dir": "data_dir"}
+_ALWAYS = ("learning_rate", "batch_size", "train_size", "test_size", "seed")
+
+
+def changed_settings(config):
+    """The settings of `config` that differ from `TrainingConfig()`'s, in field order."""
+    values = config.to_dict()
+    defaults = _DEFAULTS.to_dict()
+    return {name: value for name, value in values.items()
+            if value != defaults[name] and name not in _BOOKKEEPING}
+
+
+def _with_spec(config, spec):
+    return dataclasses.replace(config, model=SPEC_FILE) if spec else config
+
+
+def python_snippet(config, run_dir=DEFAULT_RUN_DIR, spec=None):
+    """The Python lines that train `config` again with `mnist_keras`.
+
+    Args:
+        config: a `TrainingConfig` (a pruning run's too: then the lines call
+            `mk.pruning_config` on the parent model).
+        run_dir: the folder the lines train into. Defaults to `runs/my-run`.
+        spec: a layer spec (list of dicts) for a custom model, written to
+            `spec.json` by the lines; None when `config.model` says it all.
+
+    Returns:
+        The code, ending with a newline.
+    """
+    config = _with_spec(config, spec)
+    lines = ["import mnist_keras as mk", ""]
+    if spec:
+        lines[0:0] = ["import json", ""]
+        lines += [f"spec = {json.dumps(list(spec))}",
+                  f"with open({SPEC_FILE!r}, 'w') as f:",
+                  "    json.dump(spec, f)"]
+    if config.parent_model:
+        arguments = [repr(config.parent_model), repr(config.sparsity),
+                     f"fine_tune_epochs={config.epochs!r}"]
+        arguments += [f"{name}={value!r}" for name, value in _pruning_settings(config).items()]
+        lines.append(f"config = mk.pruning_config({', '.join(arguments)})")
+    else:
+        arguments = ", ".join(f"{name}={value!r}" for name, value in
+                              changed_settings(config).items())
+        lines.append(f"config = mk.TrainingConfig({arguments})")
+    lines += [f"result = mk.train(config, run_dir={run_dir!r}, callbacks=[mk.ProgressBar()])",
+              'print(f"test accuracy: {result.metrics.test_accuracy:.4f}")']
+    return "\n".join(lines) + "\n"
+
+
+def _pruning_settings(config):
+    changes = changed_settings(config)
+    values = config.to_dict()
+    settings = {argument: values[name] for name, argument in _PRUNING_ARGUMENTS.items()
+                if name in changes or name in _ALWAYS}
+    if config.prune_output_layer:
+        settings["prune_output_layer"] = True
+    return settings
+
+
+def _option(name, value):
+    flag = "--" + name.replace("_", "-")
+    if isinstance(value, bool):
+        return [flag if value else "--no-" + flag[2:]]
+    return [flag, str(value) if not isinstance(value, float) else repr(value)]
+
+
+def command_line(config, run_dir=DEFAULT_RUN_DIR, spec=None):
+    """The `mnist-keras` command that trains `config` again.
+
+    Args:
+        config: a `TrainingConfig`; a pruning run's gives `mnist-keras prune`.
+        run_dir: the new run folder. Defaults to `runs/my-run`.
+        spec: a custom model's layer spec: the command is then preceded by a
+            shell here-document that writes it to `spec.json`.
+
+    Returns:
+        The command (one line, or the here-document and the line).
+    """
+    config = _with_spec(config, spec)
+    if config.parent_model:
+        words = ["mnist-keras", "prune", config.parent_model, "--sparsity",
+                 repr(config.sparsity), "--fine-tune-epochs", str(config.epochs),
+                 "--run-dir", run_dir]
+        for name, value in _pruning_settings(config).items():
+            if name == "prune_output_layer":
+                words.append("--prune-output-layer")
+            else:
+                words += _option(name, value)
+        return shlex.join(words)
+    words = ["mnist-keras", "train", "--run-dir", run_dir]
+    left_out = []
+    for name, value in changed_settings(config).items():
+        if name in _TRAIN_OPTIONS:
+            words += _option(name, value)
+        else:
+            left_out.append(f"{name}={value!r}")
+    command = shlex.join(words)
+    if left_out:
+        command += f"  # no option for {', '.join(left_out)}: see the Python form"
+    if spec:
+        command = f"cat > {SPEC_FILE} <<'EOF'\n{json.dumps(list(spec))}\nEOF\n{command}"
+    return command
