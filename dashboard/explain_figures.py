@@ -38,7 +38,6 @@ def reliability_figure(calibrations, title="Calibration"):
                                         "range": [0, 1.02], "tickformat": ".0%"},
                      yaxis={"title": {"text": "accuracy"}, "range": [0, 1.02],
                             "tickformat": ".0%"})
-    layout["legend"] = {"orientation": "h", "y": -0.25, "font": {"size": 11}}
     return {"data": data, "layout": layout}
 
 
@@ -76,8 +75,7 @@ def projector_figure(projection, class_names=None, star=None):
                      "(penultimate layer)", 560,
                      xaxis={"visible": False}, yaxis={"visible": False})
     layout.update(dragmode="lasso", hovermode="closest", clickmode="event+select")
-    layout["legend"] = {"orientation": "h", "y": -0.05, "font": {"size": 11},
-                        "itemsizing": "constant"}
+    layout["legend"] = {**layout["legend"], "itemsizing": "constant"}
     return {"data": data, "layout": layout}
 
 

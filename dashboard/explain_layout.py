@@ -8,12 +8,14 @@
   ticked runs' calibration side by side.
 - `projector_panel()`: the test set's map with the drawing as a star.
 
-Every control says in plain words what it does (a hint line or a title).
+Every control says in plain words what it does: a hint line, and its label's
+help text (`help_texts`) on hover or focus, as everywhere on the page.
 """
 
 from dash import dcc, html
 
 from dashboard import figures, ids
+from dashboard import layout as page_layout  # its helpers; used at call time only
 from mnist_keras.registries import ATTACK_METHODS, EMBEDDING_METHODS, SALIENCY_METHODS
 
 GRAPH_CONFIG = {"displaylogo": False}
@@ -28,30 +30,26 @@ def _hint(text):
     return html.Div(text, className="hint")
 
 
+def _dropdown(id_, registry, value):
+    return dcc.Dropdown(id=id_, value=value, clearable=False, options=_options(registry))
+
+
 def why_section():
     """Saliency and the adversarial drawing, one card per selected model."""
+    field = page_layout._field
     return html.Div(className="why", children=[
         html.H3("Why this answer?"),
         _hint("Left: the pixels the answer rests on, brightest where the evidence is "
               "strongest. Right: the smallest change to your drawing that makes the model "
               "answer something else. It often looks the same to you: models can be "
               "brittle."),
-        html.Div(className="row why-controls", children=[
-            html.Div(className="field", children=[
-                html.Label("Saliency method", className="field-label",
-                           htmlFor=ids.WHY_METHOD),
-                dcc.Dropdown(id=ids.WHY_METHOD, value="gradcam", clearable=False,
-                             options=_options(SALIENCY_METHODS)),
-                _hint("Grad-CAM: where the last conv layer looked (coarse). Integrated "
-                      "gradients and SmoothGrad: pixel by pixel, any model."),
-            ]),
-            html.Div(className="field", children=[
-                html.Label("Attack", className="field-label", htmlFor=ids.WHY_ATTACK),
-                dcc.Dropdown(id=ids.WHY_ATTACK, value="fgsm", clearable=False,
-                             options=_options(ATTACK_METHODS)),
-                _hint("epsilon is how much any one pixel may change (0 to 1): FGSM takes "
-                      "one step, PGD several smaller ones and finds smaller changes."),
-            ]),
+        html.Div(className="field-row why-controls", children=[
+            field("Saliency method", _dropdown(ids.WHY_METHOD, SALIENCY_METHODS, "gradcam"),
+                  "Grad-CAM: where the last conv layer looked (coarse). Integrated "
+                  "gradients and SmoothGrad: pixel by pixel, any model."),
+            field("Attack", _dropdown(ids.WHY_ATTACK, ATTACK_METHODS, "fgsm"),
+                  "epsilon is how much any one pixel may change (0 to 1): FGSM takes one "
+                  "step, PGD several smaller ones and finds smaller changes."),
         ]),
         html.Div(id=ids.WHY_CARDS, className="why-cards"),
     ])
@@ -81,13 +79,10 @@ def results_extras():
     """Under the results panel's matrix: its cells, and the run's calibration."""
     return html.Div(className="explain-results", children=[
         html.H3("Confusion cells"),
-        html.Div(className="row", children=[html.Div(className="field", children=[
-            html.Label("Saliency of a clicked digit", className="field-label",
-                       htmlFor=ids.CELL_METHOD),
-            dcc.Dropdown(id=ids.CELL_METHOD, value="integrated_gradients", clearable=False,
-                         options=_options(SALIENCY_METHODS)),
-            _hint("How a digit you click below is explained (here and in the comparison)."),
-        ])]),
+        html.Div(className="field-row", children=[page_layout._field(
+            "Saliency of a clicked digit",
+            _dropdown(ids.CELL_METHOD, SALIENCY_METHODS, "integrated_gradients"),
+            "How a digit you click below is explained (here and in the comparison).")]),
         cell_section(ids.VIEW_RESULTS),
         html.H3("Calibration"),
         _hint("When the model says 90%, is it right 9 times in 10? Each point is a group of "
@@ -102,12 +97,11 @@ def compare_extras():
     """In the comparison: one ticked run's clickable matrix, and everyone's calibration."""
     return html.Div(className="explain-compare", children=[
         html.H3("Confusion cells of a ticked run"),
-        html.Div(className="field", children=[
-            html.Label("Run", className="field-label", htmlFor=ids.COMPARE_CELL_RUN),
-            dcc.Dropdown(id=ids.COMPARE_CELL_RUN, options=[], clearable=False,
-                         placeholder="Tick runs in the table"),
-            _hint("Which ticked run's matrix to explore: click a cell to see its digits."),
-        ]),
+        page_layout._field("Run", dcc.Dropdown(id=ids.COMPARE_CELL_RUN, options=[],
+                                               clearable=False,
+                                               placeholder="Tick runs in the table"),
+                           "Which ticked run's matrix to explore: click a cell to see its "
+                           "digits."),
         dcc.Graph(id=ids.COMPARE_CELL_MATRIX, config=GRAPH_CONFIG,
                   figure=figures.empty_figure("Tick runs to compare their mistakes.")),
         cell_section(ids.VIEW_COMPARE),
@@ -121,27 +115,21 @@ def compare_extras():
 
 def projector_panel():
     """The test set as a map of what the model makes of each digit."""
-    return html.Section(className="panel wide projector", children=[
-        html.H2("Projector"),
+    field = page_layout._field
+    return page_layout.panel("projector", "Projector", className="panel wide projector",
+                             children=[
         _hint("2,000 test digits placed by what the model's penultimate layer makes of "
               "them: digits it finds alike sit together. Colour: the true digit; ringed: a "
               "mistake. Hover to see a digit, drag a lasso around some to see them all. "
               "The star is your drawing: draw above and watch it move."),
-        html.Div(className="row", children=[
-            html.Div(className="field", children=[
-                html.Label("Model", className="field-label", htmlFor=ids.PROJECTOR_RUN),
-                dcc.Dropdown(id=ids.PROJECTOR_RUN, options=[], clearable=False,
-                             placeholder="Choose a finished run to map"),
-                _hint("The map is computed once per model and kept in its run folder: "
-                      "PCA takes seconds, t-SNE and UMAP up to a minute (in the background)."),
-            ]),
-            html.Div(className="field", children=[
-                html.Label("Map", className="field-label", htmlFor=ids.PROJECTOR_METHOD),
-                dcc.Dropdown(id=ids.PROJECTOR_METHOD, value="pca", clearable=False,
-                             options=_options(EMBEDDING_METHODS)),
-                _hint("PCA: a flat, exact view. t-SNE and UMAP: neighbours kept together "
-                      "(clearer groups; distances between groups mean little)."),
-            ]),
+        html.Div(className="field-row", children=[
+            field("Model", dcc.Dropdown(id=ids.PROJECTOR_RUN, options=[], clearable=False,
+                                        placeholder="Choose a finished run to map"),
+                  "The map is computed once per model and kept in its run folder: PCA "
+                  "takes seconds, t-SNE and UMAP up to a minute (in the background)."),
+            field("Map", _dropdown(ids.PROJECTOR_METHOD, EMBEDDING_METHODS, "pca"),
+                  "PCA: a flat, exact view. t-SNE and UMAP: neighbours kept together "
+                  "(clearer groups; distances between groups mean little)."),
         ]),
         dcc.Interval(id=ids.PROJECTOR_POLL, interval=1000, disabled=True),
         html.Div(id=ids.PROJECTOR_STATUS, className="busy projector-status", role="status"),

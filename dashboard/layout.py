@@ -526,8 +526,8 @@ def dataset_panel():
 
 # The sections the navigation links to, in the page's order.
 SECTIONS = (("train", "Train"), ("progress", "Progress"), ("results", "Results"),
-            ("runs", "Runs"), ("draw", "Draw"), ("inside", "Inside"), ("lessons", "Lessons"),
-            ("data", "Data"))
+            ("runs", "Runs"), ("draw", "Draw"), ("projector", "Projector"),
+            ("inside", "Inside"), ("lessons", "Lessons"), ("data", "Data"))
 
 
 def navigation():

@@ -46,7 +46,8 @@ def pair_buttons(view, metrics):
     if not pairs:
         return html.Div("No mistakes at all.", className="hint")
     names = metrics.class_names
-    return [html.Button(f"{names[t]} → {names[p]}: {count}", n_clicks=0, className="small",
+    return [html.Button(f"{names[t]} → {names[p]}: {count}", n_clicks=0,
+                        className="btn btn-outline-secondary btn-sm",
                         title=f"show the {count} test digits that are {names[t]} but were "
                               f"read as {names[p]}",
                         id={"type": ids.PAIR_BUTTON, "view": view, "true": t, "predicted": p})

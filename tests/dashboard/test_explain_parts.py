@@ -192,3 +192,19 @@ def test_a_forged_drawing_is_refused_in_one_line(runs_dir, forged):
         why.why_cards(str(runs_dir), forged, ["small-cnn"], "gradcam", "fgsm")
     tiles = projector.selection_tiles({"points": [{"customdata": ["1", "a", None, 2]}]})
     assert "Drag a lasso" in _texts(tiles)[0]
+
+
+def test_every_explanation_control_has_help_in_plain_words():
+    from dashboard import help_texts, layout
+
+    from tests.dashboard.test_teaching_parts import _components
+
+    page = layout.page("CPU")
+    tooltips = {getattr(node, "target", None): node.children for node in _components(page)
+                if type(node).__name__ == "Tooltip"}
+    for control in (ids.WHY_METHOD, ids.WHY_ATTACK, ids.CELL_METHOD, ids.COMPARE_CELL_RUN,
+                    ids.PROJECTOR_RUN, ids.PROJECTOR_METHOD):
+        text = help_texts.SETTINGS[control]
+        assert len(text) >= 40 and tooltips.get(f"label-{control}") == text, control
+    assert tooltips.get("heading-projector") == help_texts.PANELS["projector"]
+    assert ("projector", "Projector") in layout.SECTIONS
