@@ -24,16 +24,16 @@ LOSS_COLOR, ACCURACY_COLOR = "#d62728", "#1f77b4"
 
 
 def _layout(title, height, **axes):
-    # The title sits left and the legend at the foot of the figure, below the
-    # axis titles, so neither meets Plotly's toolbar (top right, on hover) nor
-    # an axis label, at any width. Transparent backgrounds let the page's
-    # light or dark theme show through.
+    # The title sits left, clear of Plotly's toolbar (top right, on hover). The
+    # legend hangs below the x axis's title, far enough not to touch it; Plotly
+    # grows the bottom margin to fit it, however many rows it wraps into on a
+    # narrow screen. Transparent backgrounds let the light or dark theme show.
     return {
         "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 14}},
         "height": height, "template": "plotly_white",
-        "margin": {"l": 55, "r": 55, "t": 40, "b": 80},
-        "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom",
-                   "x": 0, "xanchor": "left"},
+        "margin": {"l": 55, "r": 55, "t": 40, "b": 40},
+        "legend": {"orientation": "h", "y": -0.32, "yanchor": "top", "x": 0,
+                   "xanchor": "left"},
         "uirevision": "keep", "plot_bgcolor": "rgba(0,0,0,0)",
         "paper_bgcolor": "rgba(0,0,0,0)", **axes,
     }
@@ -120,6 +120,7 @@ def epoch_figure(records=(), total_epochs=None, empty_message="No epochs yet."):
                      xaxis={"title": {"text": "epoch"}, "anchor": "y2", **ticks},
                      yaxis={"title": {"text": "loss"}, "domain": [0.55, 1]},
                      yaxis2={"title": {"text": "accuracy"}, "domain": [0, 0.45]})
+    layout["legend"]["y"] = -0.16  # a fraction of both stacked plots' height
     if not records:
         _waiting(layout, empty_message)
     return {"data": data, "layout": layout}
@@ -312,7 +313,7 @@ def activation_flow_figure(flow):
                      yaxis={"title": {"text": "mean |activation|"}},
                      yaxis2={"title": {"text": "units active"}, "overlaying": "y",
                              "side": "right", "range": [0, 1.05], "tickformat": ".0%",
-                             "showgrid": False})
+                             "tickmode": "linear", "dtick": 0.25, "showgrid": False})
     # Rotated layer names need room below the axis, and the legend sits on top
     # so it never covers them.
     layout["margin"] = {"l": 60, "r": 60, "t": 70, "b": 20}
@@ -349,6 +350,5 @@ def comparison_figure(histories):
                      xaxis={"title": {"text": "epoch"}, "anchor": "y2", **epoch_ticks(epochs)},
                      yaxis={"title": {"text": "loss"}, "domain": [0.55, 1]},
                      yaxis2={"title": {"text": "accuracy"}, "domain": [0, 0.45]})
-    layout["legend"] = {**layout["legend"], "font": {"size": 11}}
-    layout["margin"] = {**layout["margin"], "b": 110}
+    layout["legend"] = {**layout["legend"], "font": {"size": 11}, "y": -0.18}
     return {"data": data, "layout": layout}
