@@ -196,7 +196,6 @@ def test_a_forged_drawing_is_refused_in_one_line(runs_dir, forged):
 
 def test_every_explanation_control_has_help_in_plain_words():
     from dashboard import help_texts, layout
-
     from tests.dashboard.test_teaching_parts import _components
 
     page = layout.page("CPU")
