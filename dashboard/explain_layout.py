@@ -59,6 +59,7 @@ def cell_section(view):
     """The digits of one clicked confusion cell, and the most confused pairs."""
     return html.Div(className="cells", children=[
         dcc.Store(id=ids.view_id(ids.CELL_SELECTION, view)),
+        dcc.Store(id=ids.view_id(ids.CELL_SHOWN, view)),
         html.Div(className="cells-row", children=[
             html.Div(className="confused-pairs", children=[
                 html.H4("Most confused pairs"),

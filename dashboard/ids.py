@@ -174,6 +174,7 @@ PAIR_BUTTON = "pair-button"  # pattern-matching type: {"type", "view", "true", "
 CELL_SELECTION = "cell-selection"  # {view}: a store {"run", "true", "predicted"}
 CELL_DIGITS = "cell-digits"  # {view}
 CELL_SALIENCY = "cell-saliency"  # {view}
+CELL_SHOWN = "cell-shown"  # {view}: a store, the test index of the digit explained
 CONFUSED_PAIRS = "confused-pairs"  # {view}
 CELL_METHOD = "cell-method"
 CALIBRATION_GRAPH = "calibration-graph"

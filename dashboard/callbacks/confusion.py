@@ -199,21 +199,30 @@ def _register_view(app, runs_dir, view, click_input, run_input):
         return dict(pairs=pair_buttons(view, metrics), digits=digits, saliency=[])
 
     @app.callback(
-        Output(ids.view_id(ids.CELL_SALIENCY, view), "children"),
+        output=dict(saliency=Output(ids.view_id(ids.CELL_SALIENCY, view), "children"),
+                    shown=Output(ids.view_id(ids.CELL_SHOWN, view), "data")),
         inputs=dict(clicks=Input({"type": ids.CELL_DIGIT, "view": view, "index": ALL},
                                  "n_clicks"),
                     method=Input(ids.CELL_METHOD, "value"),
-                    selection=State(selection_id, "data")),
+                    selection=State(selection_id, "data"),
+                    shown=State(ids.view_id(ids.CELL_SHOWN, view), "data")),
         prevent_initial_call=True,
     )
-    def explain_digit(clicks, method, selection):
+    def explain_digit(clicks, method, selection, shown):
         trigger = ctx.triggered_id
-        if not (isinstance(trigger, dict) and selection and any(clicks or [])):
-            return no_update
+        if isinstance(trigger, dict) and any(clicks or []):
+            index = trigger["index"]
+        elif trigger == ids.CELL_METHOD and shown is not None:
+            index = shown  # another method for the digit already shown
+        else:
+            return dict(saliency=no_update, shown=no_update)
+        if not selection:
+            return dict(saliency=no_update, shown=no_update)
         try:
-            return digit_saliency(runs_dir, selection["run"], int(trigger["index"]), method)
-        except (MnistKerasError, RunFormatError) as error:
-            return html.Div(str(error), className="hint")
+            return dict(saliency=digit_saliency(runs_dir, selection["run"], int(index), method),
+                        shown=int(index))
+        except (MnistKerasError, RunFormatError, TypeError, ValueError, KeyError) as error:
+            return dict(saliency=html.Div(str(error), className="hint"), shown=None)
 
 
 def register(app, jobs, runs_dir):

@@ -82,6 +82,11 @@ def test_a_click_on_a_confusion_cell_shows_its_digits(page, runs_dir):
     _until(duo, lambda: len(_captions(duo, saliency)) == 2, timeout=15)
     assert _captions(duo, saliency) == [f"what made it {predicted}",
                                         f"what spoke for {true} (the truth)"]
+    # Another method explains the same digit again.
+    duo.find_element(f"#{ids.CELL_METHOD}").click()
+    duo.driver.find_element("xpath", "//*[@role='option'][normalize-space()='smoothgrad']"
+                            ).click()
+    _until(duo, lambda: "(smoothgrad)" in duo.find_element(f"#{saliency}").text, timeout=15)
     # A diagonal cell says why it lists nothing.
     _click_cell(duo, ids.CONFUSION_GRAPH, 1, 1)
     _until(duo, lambda: "were read correctly" in duo.find_element(f"#{digits}").text,
