@@ -67,6 +67,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/run_index.py")
     session.run("python", "benchmarks/recording_overhead.py")
     session.run("python", "benchmarks/dashboard_callbacks.py")
+    session.run("python", "benchmarks/request_limits.py")
     session.run("python", "benchmarks/predict_latency.py")
     session.run("python", "benchmarks/drawing_panel.py")
     session.run("python", "benchmarks/explain.py")
