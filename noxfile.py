@@ -14,8 +14,9 @@ nox.options.reuse_existing_virtualenvs = True
 
 RUFF = "ruff==0.17.6"
 IMPORT_LINTER = "import-linter==2.16"
-# The dashboard's export button needs the exporter too: the main job installs both.
-APP = ".[dashboard,export]"
+# The dashboard's export button needs the exporter too, its projector UMAP: the
+# main job installs all three.
+APP = ".[dashboard,export,umap]"
 
 
 def _install_node_modules(session: nox.Session) -> None:
@@ -69,6 +70,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/request_limits.py")
     session.run("python", "benchmarks/predict_latency.py")
     session.run("python", "benchmarks/drawing_panel.py")
+    session.run("python", "benchmarks/explain.py")
     session.run("python", "benchmarks/pruning.py")
     session.run("python", "benchmarks/pruning_recovery.py")
     session.run("python", "benchmarks/train_speed.py")

@@ -115,6 +115,24 @@ SETTINGS = {
     ids.SWEEP_PRUNER: "How weak trials are stopped early, after an epoch that is clearly worse "
                       "than earlier trials at the same epoch: median is a safe choice; none "
                       "trains every trial to the end.",
+    ids.WHY_METHOD: "How the answer is traced back to your pixels. Grad-CAM shows where the "
+                    "last convolution layer looked (blurry, conv models only); integrated "
+                    "gradients and SmoothGrad score each inked pixel (sharper, any model).",
+    ids.WHY_ATTACK: "How the smallest change that fools the model is searched for. FGSM "
+                    "takes one step against the answer; PGD takes ten smaller steps and "
+                    "usually finds a smaller change (a lower epsilon).",
+    ids.CELL_METHOD: "How a test digit you click is explained: which pixels made the model "
+                     "give its wrong answer, and which spoke for the true one.",
+    ids.COMPARE_CELL_RUN: "The ticked run whose confusion matrix is shown below: click a "
+                          "cell to see the test digits it mixed up.",
+    ids.PROJECTOR_RUN: "The model whose view of the test set is drawn. Its map is computed "
+                       "the first time (seconds for PCA, up to a minute for t-SNE or UMAP, "
+                       "in the background) and kept in the run's folder.",
+    ids.PROJECTOR_METHOD: "How 128 or so numbers per digit are flattened to two. PCA keeps "
+                          "the biggest directions (exact, places your drawing exactly); "
+                          "t-SNE and UMAP keep neighbours together (clear groups, but "
+                          "distances between groups mean little). t-SNE cannot place your "
+                          "drawing.",
 }
 
 PANELS = {
@@ -139,6 +157,9 @@ PANELS = {
     "data": "Random training images with their labels: what the model learns from.",
     "sweeps": "A sweep trains many runs with different settings and shows which settings "
               "matter: Optuna picks each trial's settings from how the earlier ones did.",
+    "projector": "The test set as the model sees it: each dot a test digit, placed by the "
+                 "model's last hidden layer, so digits it finds alike sit together. Your "
+                 "drawing is the star; mistakes sit where classes meet.",
 }
 
 

@@ -185,3 +185,36 @@ SWEEP_CSV_FILE = "sweep-csv-file"
 SWEEP_PARALLEL = "sweep-parallel"
 SWEEP_IMPORTANCE = "sweep-importance"
 SWEEP_HISTORY = "sweep-history"
+# Explanations: why this answer, confusion cells, calibration, projector.
+# Why this answer? (beside the drawing's predictions)
+WHY_METHOD = "why-method"
+WHY_ATTACK = "why-attack"
+WHY_CARDS = "why-cards"
+# Confusion cells and calibration; VIEW_RESULTS / VIEW_COMPARE tell the two apart.
+VIEW_RESULTS, VIEW_COMPARE = "results", "compare"
+CELL_DIGIT = "cell-digit"  # pattern-matching type: {"type", "view", "run", "index"}
+PAIR_BUTTON = "pair-button"  # pattern-matching type: {"type", "view", "true", "predicted"}
+CELL_SELECTION = "cell-selection"  # {view}: a store {"run", "true", "predicted"}
+CELL_DIGITS = "cell-digits"  # {view}
+CELL_SALIENCY = "cell-saliency"  # {view}
+CELL_SHOWN = "cell-shown"  # {view}: a store, the test index of the digit explained
+CONFUSED_PAIRS = "confused-pairs"  # {view}
+CELL_METHOD = "cell-method"
+CALIBRATION_GRAPH = "calibration-graph"
+COMPARE_CELL_RUN = "compare-cell-run"
+COMPARE_CELL_MATRIX = "compare-cell-matrix"
+COMPARE_CALIBRATION = "compare-calibration"
+# Projector
+PROJECTOR_RUN = "projector-run"
+PROJECTOR_METHOD = "projector-method"
+PROJECTOR_GRAPH = "projector-graph"
+PROJECTOR_STATUS = "projector-status"
+PROJECTOR_POLL = "projector-poll"
+PROJECTOR_STAR = "projector-star"
+PROJECTOR_HOVER = "projector-hover"
+PROJECTOR_SELECTION = "projector-selection"
+
+
+def view_id(name, view):
+    """The id of a component that exists once per view (results, compare)."""
+    return f"{name}-{view}"

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dash_table, dcc, html
 from dash_canvas import DashCanvas
 
-from dashboard import drawing, figures, help_texts, ids, sweeps_layout
+from dashboard import drawing, explain_layout, figures, help_texts, ids, sweeps_layout
 from dashboard.components import (
     GRAPH_CONFIG,
     button,
@@ -253,6 +253,7 @@ def results_panel():
             style_cell={"textAlign": "right", "fontSize": "13px"}),
         html.H3("Misclassified test digits"),
         html.Div(id=ids.MISTAKES, className="gallery"),
+        explain_layout.results_extras(),
         html.Details(className="share", children=[
             html.Summary("Reproduce this run"),
             html.Div("The lines that train this run again, with the same settings.",
@@ -301,6 +302,7 @@ def drawing_panel():
                        dcc.Dropdown(id=ids.PREDICT_RUNS, multi=True, options=[], value=None,
                                     placeholder="Select a finished run")),
                 html.Div(id=ids.PREDICTIONS, className="predictions"),
+                explain_layout.why_section(),
             ]),
         ]),
         html.H3("Test on test digits"),
@@ -411,6 +413,7 @@ def runs_panel():
                              style_cell={"fontSize": "13px", "textAlign": "left"},
                              style_table={"overflowX": "auto"}),
         html.Div(id=ids.COMPARE_MATRICES, className="matrices"),
+        explain_layout.compare_extras(),
         html.Div(id=ids.COMPARE_DIGITS),
         html.H3("Evaluate the ticked runs as an ensemble"),
         html.Div("Averages the models' probabilities on the whole test set: the ensemble is "
@@ -457,8 +460,9 @@ def dataset_panel():
 
 # The sections the navigation links to, in the page's order.
 SECTIONS = (("train", "Train"), ("progress", "Progress"), ("results", "Results"),
-            ("runs", "Runs"), ("sweeps", "Sweeps"), ("draw", "Draw"), ("inside", "Inside"),
-            ("lessons", "Lessons"), ("data", "Data"))
+            ("runs", "Runs"), ("sweeps", "Sweeps"), ("draw", "Draw"),
+            ("projector", "Projector"), ("inside", "Inside"), ("lessons", "Lessons"),
+            ("data", "Data"))
 
 
 def navigation():
@@ -492,8 +496,9 @@ def page(device):
             training_panel(device),
             html.Div(className="main", children=[live_panel(), results_panel(),
                                                  runs_panel(), sweeps_layout.sweeps_panel(),
-                                                 drawing_panel(), inspection_panel(),
-                                                 lessons_panel(),
+                                                 drawing_panel(),
+                                                 explain_layout.projector_panel(),
+                                                 inspection_panel(), lessons_panel(),
                                                  dataset_panel()]),
         ]),
     ])

@@ -147,3 +147,26 @@ ACTIVATIONS = Registry("activation", [
     ("elu", "exponential linear unit: negative values saturate at -1"),
     ("linear", "no activation"),
 ])
+
+# How `mnist_keras.explain.saliency` attributes a prediction to the input pixels.
+SALIENCY_METHODS = Registry("method", [
+    ("gradcam", "Grad-CAM: where the last conv layer looked (conv models only; coarse)"),
+    ("integrated_gradients", "integrated gradients: each pixel's share of the score, summed "
+                             "along a path from a black image (fine, on the ink)"),
+    ("smoothgrad", "SmoothGrad: the score's gradient averaged over noisy copies of the "
+                   "image, times the image (fine, less noisy, any model)"),
+])
+
+# How `mnist_keras.explain.embed` lays the penultimate layer's activations out in 2-D.
+EMBEDDING_METHODS = Registry("method", [
+    ("pca", "principal components: a linear, exact map; new points placed exactly"),
+    ("tsne", "t-SNE: keeps neighbours together, cannot place new points"),
+    ("umap", "UMAP: keeps neighbours together and places new points (umap-learn extra)"),
+])
+
+# How `mnist_keras.explain.adversarial` searches for a perturbation that flips a prediction.
+ATTACK_METHODS = Registry("method", [
+    ("fgsm", "fast gradient sign: one step along the gradient's sign, the smallest size that "
+             "flips it"),
+    ("pgd", "projected gradient descent: several smaller steps, finds smaller flips"),
+])

@@ -6,7 +6,10 @@ RUN_DIR/status.json    RunState: running | completed | cancelled | failed, times
 RUN_DIR/events.jsonl   the live record stream (see callbacks.MetricsRecorder)
 RUN_DIR/history.json   RunHistory: per-epoch records and subsampled batch records
 RUN_DIR/metrics.json   RunMetrics: test accuracy and loss, parameters, class names,
-                       confusion matrix, per-class table, mistakes, pruning report
+                       confusion matrix, per-class table, mistakes, pruning report,
+                       calibration
+RUN_DIR/projection-{method}.json
+                       Projection: a test-set sample mapped in 2-D (the projector's cache)
 RUN_DIR/model.keras    the trained model (Keras 3 native format)
 RUN_DIR/trial.json     TrialLink: the sweep study and trial the run belongs to (sweeps only)
 ```
@@ -20,9 +23,11 @@ from mnist_keras.runs.contract import (
     SCHEMA_VERSION,
     TRIAL_STATES,
     BestEpoch,
+    Calibration,
     ClassMetrics,
     LayerSparsity,
     Mistake,
+    Projection,
     RunConfig,
     RunFormatError,
     RunHistory,
@@ -48,9 +53,11 @@ __all__ = [
     "SCHEMA_VERSION",
     "TRIAL_STATES",
     "BestEpoch",
+    "Calibration",
     "ClassMetrics",
     "LayerSparsity",
     "Mistake",
+    "Projection",
     "Run",
     "RunConfig",
     "RunFormatError",

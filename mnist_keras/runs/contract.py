@@ -16,10 +16,14 @@ metrics.json   RunMetrics: {"schema_version", "test_accuracy", "test_loss", "num
                             "nonzero_params", "class_names", "confusion_matrix", "per_class",
                             "misclassified", "dataset", "train_seconds", "epochs_done",
                             "parent_run", "sparsity", "best_epoch", "stopped_early",
-                            "replicas"}
+                            "replicas", "calibration"}
 history.json   RunHistory: {"schema_version", "epochs": [...], "batches": [...]}
 trial.json     TrialLink:  {"schema_version", "study", "storage", "trial", "state", "value",
                             "objective", "pruned_epoch", "retry_of"} (a sweep's trial)
+projection-{method}.json
+               Projection: {"schema_version", "method", "seed", "dataset", "model_size",
+                            "model_mtime_ns", "indices", "labels", "predicted",
+                            "confidence", "x", "y", "mean", "components", "seconds"}
 ```
 """
 
@@ -301,6 +305,40 @@ class BestEpoch:
 
 
 @dataclasses.dataclass(frozen=True)
+class Calibration:
+    """A reliability curve and its expected calibration error (see
+    `mnist_keras.explain.calibration`).
+
+    Attributes:
+        confidence: mean confidence (top probability) of each non-empty bin, in order.
+        accuracy: accuracy of each non-empty bin.
+        counts: predictions in each non-empty bin.
+        ece: expected calibration error, in [0, 1]: the bins' gaps between
+            confidence and accuracy, weighted by their counts.
+        bins: the number of equal-width confidence bins.
+        overconfident: whether the mean confidence is above the accuracy.
+    """
+
+    confidence: tuple
+    accuracy: tuple
+    counts: tuple
+    ece: float
+    bins: int
+    overconfident: bool
+
+    def to_dict(self):
+        return {key: list(value) if isinstance(value, tuple) else value
+                for key, value in dataclasses.asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(confidence=tuple(float(v) for v in data["confidence"]),
+                   accuracy=tuple(float(v) for v in data["accuracy"]),
+                   counts=tuple(int(v) for v in data["counts"]), ece=float(data["ece"]),
+                   bins=int(data["bins"]), overconfident=bool(data["overconfident"]))
+
+
+@dataclasses.dataclass(frozen=True)
 class RunMetrics:
     """metrics.json: the trained model evaluated on its test set.
 
@@ -310,7 +348,9 @@ class RunMetrics:
         class_names: one name per class (always filled: `"0"`-`"9"` for MNIST).
         confusion_matrix: rows true labels, columns predictions (tuple of tuples).
         per_class: a `ClassMetrics` per class.
-        misclassified: a `Mistake` per wrong prediction.
+        misclassified: a `Mistake` for every wrong prediction (all of them,
+            by index in the full test set; right answers are only counted,
+            in the confusion matrix's diagonal).
         dataset: the dataset's name.
         train_seconds: time spent fitting (None for an upload).
         epochs_done: epochs trained (fewer than asked after a cancel or early stop).
@@ -322,6 +362,8 @@ class RunMetrics:
             sweep's pruner judged the trial weak); None otherwise (a cancel
             shows in the run's status instead).
         replicas: how many devices trained data-parallel (`distribute`), or None.
+        calibration: the reliability curve and ECE on the test set (None in
+            files written before it was recorded).
     """
 
     test_accuracy: float
@@ -340,6 +382,7 @@ class RunMetrics:
     best_epoch: Optional[BestEpoch] = None
     stopped_early: Optional[str] = None
     replicas: Optional[int] = None
+    calibration: Optional[Calibration] = None
 
     @property
     def test_size(self):
@@ -349,6 +392,48 @@ class RunMetrics:
     @property
     def num_classes(self):
         return len(self.class_names)
+
+    def mistakes_between(self, true, predicted):
+        """The mistakes of one confusion-matrix cell, most confident first.
+
+        Args:
+            true: the true class (a row of `confusion_matrix`).
+            predicted: the predicted class (a column), not `true`: the
+                diagonal's right answers are counted, not listed.
+
+        Returns:
+            A tuple of `Mistake` (their `index` is in the full test set).
+
+        Raises:
+            MnistKerasError: for a class out of range or a diagonal cell.
+
+        >>> metrics = RunMetrics(0.5, 1.0, 10, 10, ("0", "1"), ((1, 1), (0, 0)), (),
+        ...                      misclassified=(Mistake(7, 0, 1, 0.9),))
+        >>> metrics.mistakes_between(0, 1)
+        (Mistake(index=7, label=0, predicted=1, confidence=0.9),)
+        """
+        for name, value in (("true", true), ("predicted", predicted)):
+            if isinstance(value, bool) or not isinstance(value, int) \
+                    or not 0 <= value < self.num_classes:
+                raise MnistKerasError(f"Expected {name} as a class in [0, "
+                                      f"{self.num_classes - 1}]. Received: {name}={value!r}")
+        if true == predicted:
+            raise MnistKerasError(
+                "Expected two different classes (a run lists its mistakes; right answers "
+                f"are only counted). Received: true={true}, predicted={predicted}")
+        return tuple(sorted((m for m in self.misclassified
+                             if m.label == true and m.predicted == predicted),
+                            key=lambda m: (-m.confidence, m.index)))
+
+    def most_confused(self, limit=10):
+        """The off-diagonal cells with the most mistakes: `(true, predicted, count)`, largest first.
+
+        >>> RunMetrics(0.5, 1.0, 10, 10, ("0", "1"), ((5, 3), (1, 4)), ()).most_confused()
+        [(0, 1, 3), (1, 0, 1)]
+        """
+        cells = [(true, predicted, count) for true, row in enumerate(self.confusion_matrix)
+                 for predicted, count in enumerate(row) if true != predicted and count > 0]
+        return sorted(cells, key=lambda cell: (-cell[2], cell[0], cell[1]))[:limit]
 
     def to_dict(self):
         values = dataclasses.asdict(self)
@@ -375,8 +460,10 @@ class RunMetrics:
                 values["sparsity"] = SparsityReport.from_dict(values["sparsity"])
             if values.get("best_epoch") is not None:
                 values["best_epoch"] = BestEpoch.from_dict(values["best_epoch"])
+            if values.get("calibration") is not None:
+                values["calibration"] = Calibration.from_dict(values["calibration"])
             return cls(**values)
-        except (TypeError, ValueError, AttributeError) as error:
+        except (TypeError, ValueError, AttributeError, KeyError) as error:
             where = f"{run_name}/metrics.json" if run_name else "metrics.json"
             raise RunFormatError(f"Expected the metrics of a run in {where}. Received: "
                                  f"{str(error)[:200]}") from None
@@ -461,3 +548,80 @@ class TrialLink:
         if link.state not in TRIAL_STATES:
             link = dataclasses.replace(link, state="unknown")
         return link
+
+
+@dataclasses.dataclass(frozen=True)
+class Projection:
+    """projection-{method}.json: a seeded sample of the test set mapped in 2-D by the
+    model's penultimate layer (see `mnist_keras.explain.embed`), kept so it is
+    computed once per model.
+
+    Attributes:
+        method: the `EMBEDDING_METHODS` name.
+        seed: the sample's and the method's seed.
+        dataset: the dataset the indices point into.
+        model_size, model_mtime_ns: the model file it was computed from; a
+            different file (`is_current_for`) means it must be computed again.
+        indices: the sampled images, by index in the full test set.
+        labels, predicted, confidence: per point, its true class, the
+            model's answer and its top probability.
+        x, y: the coordinates.
+        mean, components: PCA's projection (to place new drawings); None
+            for the other methods.
+        seconds: how long it took to compute.
+    """
+
+    method: str
+    seed: int
+    dataset: str
+    model_size: int
+    model_mtime_ns: int
+    indices: tuple
+    labels: tuple
+    predicted: tuple
+    confidence: tuple
+    x: tuple
+    y: tuple
+    mean: Optional[tuple] = None
+    components: Optional[tuple] = None
+    seconds: Optional[float] = None
+
+    def is_current_for(self, model_path):
+        """Whether this projection was computed from the model file at `model_path` as it is."""
+        try:
+            stat = os.stat(model_path)
+        except OSError:
+            return False
+        return stat.st_size == self.model_size and stat.st_mtime_ns == self.model_mtime_ns
+
+    def to_dict(self):
+        values = dataclasses.asdict(self)
+        for key, value in values.items():
+            if isinstance(value, tuple):
+                values[key] = [list(row) if isinstance(row, tuple) else row for row in value]
+        return _versioned(values)
+
+    @classmethod
+    def from_dict(cls, data, run_name=None):
+        name = f"projection-{data.get('method')}.json" if isinstance(data, dict) else \
+            "projection.json"
+        data = check_version(data, name, run_name)
+        try:
+            values = _known(cls, data)
+            for key in ("indices", "labels", "predicted"):
+                values[key] = tuple(int(v) for v in values[key])
+            for key in ("confidence", "x", "y"):
+                values[key] = tuple(float(v) for v in values[key])
+            if values.get("mean") is not None:
+                values["mean"] = tuple(float(v) for v in values["mean"])
+                values["components"] = tuple(tuple(float(v) for v in row)
+                                             for row in values["components"])
+            lengths = {len(values[key]) for key in ("indices", "labels", "predicted",
+                                                    "confidence", "x", "y")}
+            if len(lengths) != 1:
+                raise ValueError(f"points of different lengths {sorted(lengths)}")
+            return cls(**values)
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            where = f"{run_name}/{name}" if run_name else name
+            raise RunFormatError(f"Expected a projection in {where}. Received: "
+                                 f"{str(error)[:200]}") from None

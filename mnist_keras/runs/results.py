@@ -34,6 +34,7 @@ def run_metrics(evaluation, model, class_names, dataset, test_indices=None,
     Returns:
         A `RunMetrics`.
     """
+    from mnist_keras.explain.calibration import calibration_from_probabilities
     from mnist_keras.pruning import count_nonzero_params
 
     positions = evaluation.misclassified
@@ -62,4 +63,6 @@ def run_metrics(evaluation, model, class_names, dataset, test_indices=None,
         else BestEpoch.from_dict(best_epoch),
         stopped_early=stopped_early,
         replicas=None if replicas is None else int(replicas),
+        calibration=calibration_from_probabilities(evaluation.probabilities,
+                                                   evaluation.labels),
     )

@@ -12,7 +12,9 @@ import time
 
 from mnist_keras.atomic import atomic_path, atomic_write_json
 from mnist_keras.errors import MnistKerasError, expected
+from mnist_keras.registries import EMBEDDING_METHODS
 from mnist_keras.runs.contract import (
+    Projection,
     RunConfig,
     RunFormatError,
     RunHistory,
@@ -166,6 +168,22 @@ class Run:
     def write_trial(self, link):
         """Writes the `TrialLink` (a sweep writes it when the trial starts and ends)."""
         self.write_json("trial.json", link.to_dict())
+    def projection(self, method):
+        """The cached `Projection` of the test set by `method`, or None if there is none.
+
+        A projection computed from another model file than the run's
+        current one is still returned; check `Projection.is_current_for`.
+
+        Raises:
+            MnistKerasError: for an unknown method.
+            RunFormatError: for a damaged file or one from a newer release.
+        """
+        return self._read(f"projection-{EMBEDDING_METHODS.check(method)}.json", Projection)
+
+    def write_projection(self, projection):
+        """Writes a `Projection` (atomically) as `projection-{method}.json`."""
+        EMBEDDING_METHODS.check(projection.method)
+        self.write_json(f"projection-{projection.method}.json", projection.to_dict())
 
     def write_config(self, config):
         """Writes the `RunConfig`."""

@@ -1,4 +1,4 @@
-"""The library trains, prunes and evaluates under Keras' JAX backend (on the CPU).
+"""The library trains, prunes, evaluates and explains under Keras' JAX backend (on the CPU).
 
 Keras picks its backend once per process, so the work runs in one child process
 with `KERAS_BACKEND=jax`, which prints what it measured as one JSON line.
@@ -33,7 +33,18 @@ pruned = mk.train(mk.pruning_config(parent, 0.5, fine_tune_epochs=1),
                   run_dir=os.path.join(folder, "jax-pruned"))
 test = mk.load_dataset(validation_split=0, **data)
 models = [mk.load_model(parent), mk.load_model(os.path.join(pruned.run_dir, "model.keras"))]
+# Explanations: jax.grad behind saliency and attacks, keras.ops everywhere else.
+import numpy as np
+first = test.x_test[0]
+heat = {method: mk.saliency(models[1], first, method=method) for method in mk.SALIENCY_METHODS}
+flip = mk.adversarial(models[0], first, method="fgsm", max_epsilon=1.0)
+layout = mk.embed(models[0], test.x_test[:50])
 print(json.dumps({
+    "saliency": {method: [float(m.min()), float(m.max()), list(m.shape)]
+                 for method, m in heat.items()},
+    "flipped": flip.flipped and flip.label != flip.original,
+    "placed": float(np.abs(np.array(mk.place(models[0], layout, test.x_test[3]))
+                           - layout.coordinates[3]).max()),
     "backend": keras.backend.backend(),
     "trained": trained.metrics.test_accuracy,
     "records": len(open(os.path.join(trained.run_dir, "events.jsonl")).readlines()),
@@ -59,3 +70,7 @@ def test_training_pruning_and_evaluation_work_under_jax(tmp_path, synthetic_data
     # Pruned weights stay zero under JAX's functional training loop.
     assert measured["sparsity"] == pytest.approx(0.5, abs=1e-4) and measured["pruned"] > 0.9
     assert measured["ensemble_tta"] > 0.9
+    assert set(measured["saliency"]) == {"gradcam", "integrated_gradients", "smoothgrad"}
+    for low, high, shape in measured["saliency"].values():
+        assert 0 <= low < high == pytest.approx(1.0) and shape == [28, 28]
+    assert measured["flipped"] and measured["placed"] < 1e-3
