@@ -467,7 +467,9 @@ SECTIONS = (("train", "Train"), ("progress", "Progress"), ("results", "Results")
 
 def navigation():
     """The top bar: the name, links to each panel, and the light/dark switch."""
-    return html.Header(className="app-header navbar sticky-top", children=[
+    # Not sticky: a bar over the page would cover whatever scrolls to the top
+    # (a control a keyboard or a script focuses); the links are one Home key away.
+    return html.Header(className="app-header navbar", children=[
         html.A("mnist-keras", href="#", className="navbar-brand"),
         html.Nav(className="section-links", **{"aria-label": "panels"}, children=[
             html.A(title, href=f"#section-{key}", className="nav-link")

@@ -46,7 +46,9 @@ def nice_ticks(low, high, count=5):
     """About `count` round tick values covering [low, high].
 
     >>> nice_ticks(0.05, 0.31)
-    [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35]
+    [0.0, 0.1, 0.2, 0.3, 0.4]
+    >>> nice_ticks(1, 9)
+    [0, 2, 4, 6, 8, 10]
     """
     span = (high - low) or abs(high) or 1.0
     raw = span / max(1, count - 1)

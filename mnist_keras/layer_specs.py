@@ -24,11 +24,23 @@ _HEAD_CLASSES = 10
 
 
 
+# Room a spec's value gets in a message, whose own words take up to ~170 characters.
+MAX_SHOWN_SPEC_CHARS = 150
+
+
 def _shown(value):
-    """A value from a spec as an error message shows it: short, however deep or long."""
+    """A value from a spec as an error message shows it: short, however deep or long.
+
+    reprlib bounds each part (depth, strings, items) but not their sum: a few
+    nested dicts of long strings still add up, so the whole is cut too.
+
+    >>> len(_shown([{"type": None, "units": {"x": "y" * 500, "z": [1e16] * 9}}] * 9)) <= 158
+    True
+    """
     short = reprlib.Repr()
     short.maxlevel, short.maxstring, short.maxother, short.maxlist, short.maxdict = 3, 60, 60, 6, 6
-    return short.repr(value)
+    text = short.repr(value)
+    return text if len(text) <= MAX_SHOWN_SPEC_CHARS else text[:MAX_SHOWN_SPEC_CHARS] + "...(cut)"
 
 # The layer types a spec may use, with the settings each accepts (and defaults).
 LAYER_SETTINGS = {

@@ -105,3 +105,13 @@ def small_cnn_run(tmp_path_factory):
     train(TrainingConfig(model="simple", train_size=6_000, test_size=1_000, epochs=2,
                          batch_size=64, seed=0), run_dir=run_dir, verbose=0)
     return run_dir
+
+
+def pytest_configure(config):
+    # Under pytest-xdist each worker process serves its Dash apps on ports of
+    # its own (dash[testing] counts up from one fixed port in every process).
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw"):
+        from dash.testing.application_runners import BaseDashRunner
+
+        BaseDashRunner._next_port = 58050 + 500 * int(worker[2:])

@@ -122,42 +122,50 @@ def register(app, jobs, runs_dir):
 
     @app.callback(
         Output(ids.LAYER_SUMMARY, "data"), Output(ids.WEIGHT_LAYER, "options"),
-        Output(ids.WEIGHT_LAYER, "value"), Output(ids.NETWORK_DIAGRAM, "children"),
+        Output(ids.WEIGHT_LAYER, "value"), Output(ids.FOCUSED_LAYER, "data"),
         Input(ids.INSPECT_RUN, "value"),
     )
     def describe_model(name):
+        if not name:
+            return [], [], None, None
+        try:
+            loaded = loaded_models.load(runs_dir, name)
+        except MnistKerasError:
+            return [], [], None, None
+        options = weight_layer_options(loaded)
+        return summary_rows(loaded), options, options[0]["value"] if options else None, None
+
+    @app.callback(
+        Output(ids.NETWORK_DIAGRAM, "children"),
+        Input(ids.INSPECT_RUN, "value"), Input(ids.FOCUSED_LAYER, "data"),
+    )
+    def draw_diagram(name, focused):
+        # Drawn from the focused layer too, so a redraw never loses the highlight.
         from mnist_keras.inspection import layer_summary
 
         if not name:
-            return [], [], None, html.Div("Select a model above.", className="hint")
+            return html.Div("Select a model above.", className="hint")
         try:
             loaded = loaded_models.load(runs_dir, name)
         except MnistKerasError as error:
-            return [], [], None, html.Div(str(error), className="hint")
-        options = weight_layer_options(loaded)
-        return (summary_rows(loaded), options, options[0]["value"] if options else None,
-                diagram(layer_summary(loaded.model)))
+            return html.Div(str(error), className="hint")
+        return diagram(layer_summary(loaded.model), focused=focused)
 
     @app.callback(
-        Output(ids.FOCUSED_LAYER, "data"),
-        Output({"type": ids.LAYER_BLOCK, "layer": ALL}, "className"),
+        Output(ids.FOCUSED_LAYER, "data", allow_duplicate=True),
         Output(ids.WEIGHT_LAYER, "value", allow_duplicate=True),
         Input({"type": ids.LAYER_BLOCK, "layer": ALL}, "n_clicks"),
-        State({"type": ids.LAYER_BLOCK, "layer": ALL}, "className"),
         State(ids.WEIGHT_LAYER, "options"),
         prevent_initial_call=True,
     )
-    def focus_layer(clicks, classes, weight_options):
+    def focus_layer(clicks, weight_options):
         # A click on a block shows that layer: its feature maps (scrolled to in
         # the browser) and, for a layer with weights, its weights.
         if not isinstance(ctx.triggered_id, dict) or not any(clicks):
-            return no_update, [no_update] * len(classes), no_update
+            return no_update, no_update
         layer = ctx.triggered_id["layer"]
-        names = [item["id"]["layer"] for item in ctx.inputs_list[0]]
-        classes = [" ".join(c for c in (old or "").split() if c != "focused")
-                   + (" focused" if name == layer else "") for name, old in zip(names, classes)]
         has_weights = layer in {option["value"] for option in weight_options or []}
-        return layer, classes, layer if has_weights else no_update
+        return layer, layer if has_weights else no_update
 
     @app.callback(
         Output(ids.WEIGHT_GRAPH, "figure"),

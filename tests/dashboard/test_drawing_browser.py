@@ -192,15 +192,21 @@ def test_two_runs_predict_side_by_side_and_test_on_mnist(drawing_page, trained_r
 def test_a_block_of_the_network_diagram_shows_that_layers_weights(drawing_page):
     duo = drawing_page
     _until(duo, lambda: len(duo.find_elements(f"#{ids.NETWORK_DIAGRAM} .net-block")) >= 5,
-           timeout=20)
+           timeout=30)
     names = [block.find_element("css selector", ".net-name").text for block in
              duo.find_elements(f"#{ids.NETWORK_DIAGRAM} button.net-block")]
     assert names[0].startswith("conv2d") and names[-1] == "probabilities"
-    dense = next(block for block in duo.find_elements(f"#{ids.NETWORK_DIAGRAM} button.net-block")
-                 if block.find_element("css selector", ".net-type").text == "Dense")
-    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", dense)
-    dense.click()
-    _until(duo, lambda: "focused" in dense.get_attribute("class"), timeout=10)
+    # Found afresh each time: the diagram may be drawn again while the page settles.
+    dense = f"""[...document.querySelectorAll('#{ids.NETWORK_DIAGRAM} button.net-block')]
+        .find(b => b.querySelector('.net-type').textContent === 'Dense')"""
+
+    def clicked_and_focused():
+        # A click that lands while the diagram is drawn again is lost: click again.
+        return _js(duo, f"""const b = {dense};
+            if (b.classList.contains('focused')) return true;
+            b.scrollIntoView({{block: 'center'}}); b.click(); return false;""")
+
+    _until(duo, clicked_and_focused, timeout=30)
     _until(duo, lambda: _js(duo, f"""const p = document.querySelector(
         '#{ids.WEIGHT_GRAPH} .js-plotly-plot');
-        return p && p.layout.title.text.startsWith('dense weights');"""), timeout=10)
+        return p && p.layout.title.text.startsWith('dense weights');"""), timeout=20)

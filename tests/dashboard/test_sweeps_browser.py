@@ -48,7 +48,9 @@ def _table_rows(duo):
 def _figure(duo, graph_id):
     return _js(duo, f"""
         const plot = document.querySelector('#{graph_id} .js-plotly-plot');
-        if (!plot || !plot.data || !plot.data.length) return null;
+        if (!plot || !plot.data) return null;
+        // A figure with nothing to plot still says why (an annotation).
+        if (!plot.data.length && !(plot.layout.annotations || []).length) return null;
         return {{types: plot.data.map(t => t.type), modes: plot.data.map(t => t.mode),
                  data: plot.data.map(t => ({{x: t.x ? Array.from(t.x) : null,
                                               y: t.y ? Array.from(t.y) : null}})),
@@ -89,6 +91,9 @@ def test_sweeps_panel_shows_studies_starts_a_sweep_and_opens_its_trials(page):
         "lines") == 2, timeout=20)
     parallel = _figure(duo, ids.SWEEP_PARALLEL)
     assert parallel["axis"][0] == "val_accuracy" and "learning_rate" in parallel["axis"]
+    # The three figures come in separate answers: wait for each.
+    _until(duo, lambda: _figure(duo, ids.SWEEP_HISTORY) is not None
+           and _figure(duo, ids.SWEEP_IMPORTANCE) is not None, timeout=20)
     history = _figure(duo, ids.SWEEP_HISTORY)
     assert history["data"][0]["y"] == pytest.approx([t.value for t in trials])
     importance = _figure(duo, ids.SWEEP_IMPORTANCE)

@@ -89,3 +89,13 @@ def test_a_spec_file_nested_too_deep_to_parse_is_refused(tmp_path):
     path.write_text("[" * 100_000 + "]" * 100_000)
     with pytest.raises(MnistKerasError, match="Expected a JSON layer spec"):
         layer_specs.load_spec(path)
+
+
+def test_a_spec_of_nested_long_values_is_named_in_a_short_line():
+    # Regression (found by the fuzz test): reprlib bounded each part of a layer's
+    # value but not the sum, and the message reached 400 characters.
+    layer = {"type": None, "units": {"type": None, "units": "0000\x1f" * 20},
+             "x": {"type": None, "units": 1e16, "x": [None, None, 1e16, 1e16]}}
+    with pytest.raises(MnistKerasError) as error:
+        validate_spec([layer])
+    assert len(str(error.value)) < 400 and "(cut)" in str(error.value)
