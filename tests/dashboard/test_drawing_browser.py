@@ -207,6 +207,9 @@ def test_a_block_of_the_network_diagram_shows_that_layers_weights(drawing_page):
             b.scrollIntoView({{block: 'center'}}); b.click(); return false;""")
 
     _until(duo, clicked_and_focused, timeout=30)
+    # Keras numbers layer names per process ("dense", "dense_2"): read the block's.
+    name = _js(duo, f"return {dense}.querySelector('.net-name').textContent;")
+    assert name.startswith("dense")
     _until(duo, lambda: _js(duo, f"""const p = document.querySelector(
         '#{ids.WEIGHT_GRAPH} .js-plotly-plot');
-        return p && p.layout.title.text.startsWith('dense weights');"""), timeout=20)
+        return p && p.layout.title.text.startsWith('{name} weights');"""), timeout=20)
