@@ -20,14 +20,11 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from timing import time_calls  # noqa: E402
+from timing import time_calls, untrained_run  # noqa: E402
 
 from dashboard import figures, loaded_models  # noqa: E402
 from dashboard.callbacks import drawing, inspection  # noqa: E402
-from mnist_keras.config import TrainingConfig  # noqa: E402
 from mnist_keras.inspection import activation_flow  # noqa: E402
-from mnist_keras.models import build_model  # noqa: E402
-from mnist_keras.runs import Run, RunConfig, RunStatus  # noqa: E402
 
 SEVEN = [{"points": [[70, 60], [210, 60], [150, 160], [120, 240]], "width": 22}]
 
@@ -37,10 +34,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=50)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as runs_dir:
-        run = Run.create(os.path.join(runs_dir, "cnn"))
-        run.write_config(RunConfig.for_training(TrainingConfig()))
-        run.save_model(build_model("cnn"))
-        run.set_status(RunStatus.COMPLETED)
+        untrained_run(runs_dir)
         started = time.perf_counter()
         loaded = loaded_models.load(runs_dir, "cnn")
         print(f"load the run's model once: {1000 * (time.perf_counter() - started):.0f} ms")

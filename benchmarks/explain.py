@@ -21,16 +21,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from timing import time_calls  # noqa: E402
+from timing import time_calls, untrained_run  # noqa: E402
 
 from dashboard import loaded_models  # noqa: E402
 from dashboard.callbacks import drawing, projector, why  # noqa: E402
 from dashboard.projector_jobs import READY, Projector  # noqa: E402
-from mnist_keras.config import TrainingConfig  # noqa: E402
 from mnist_keras.explain import adversarial, saliency, umap_available  # noqa: E402
-from mnist_keras.models import build_model  # noqa: E402
 from mnist_keras.registries import ATTACK_METHODS, SALIENCY_METHODS  # noqa: E402
-from mnist_keras.runs import Run, RunConfig, RunStatus  # noqa: E402
 
 SEVEN = [{"points": [[70, 60], [210, 60], [150, 160], [120, 240]], "width": 22}]
 
@@ -49,10 +46,7 @@ def main():
                         help="maps to compute and place a drawing on (pca, umap, tsne)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as runs_dir:
-        run = Run.create(os.path.join(runs_dir, "cnn"))
-        run.write_config(RunConfig.for_training(TrainingConfig()))
-        run.save_model(build_model("cnn"))
-        run.set_status(RunStatus.COMPLETED)
+        untrained_run(runs_dir)
         loaded = loaded_models.load(runs_dir, "cnn")
         _, image = drawing.predict_strokes(runs_dir, SEVEN, ["cnn"])
         print(f"per drawing, default CNN ({args.repeats} repeats, after one warm-up call):")

@@ -56,3 +56,22 @@ class TestAccuracyCurve(keras.callbacks.Callback):
             if reached >= accuracy:
                 return seconds, epoch
         return None
+
+
+def untrained_run(runs_dir, name="cnn", model="cnn"):
+    """A finished run folder holding an untrained model: for timing, not accuracy.
+
+    Returns:
+        The `mnist_keras.runs.Run`.
+    """
+    import os
+
+    from mnist_keras.config import TrainingConfig
+    from mnist_keras.models import build_model
+    from mnist_keras.runs import Run, RunConfig, RunStatus
+
+    run = Run.create(os.path.join(runs_dir, name))
+    run.write_config(RunConfig.for_training(TrainingConfig(model=model)))
+    run.save_model(build_model(model))
+    run.set_status(RunStatus.COMPLETED)
+    return run
