@@ -395,7 +395,7 @@ def runs_panel():
         html.Div(className="field-row", children=[
             field(html.Span(["Target sparsity ", html.Span(id=ids.PRUNE_COUNT)]), dcc.Slider(
                 id=ids.PRUNE_SPARSITY, min=0.1, max=0.99, step=0.01, value=0.8,
-                marks={v: f"{round(100 * v)}%" for v in (0.1, 0.5, 0.8, 0.9, 0.99)}),
+                marks={v: f"{round(100 * v)}%" for v in (0.1, 0.5, 0.9)}),
                 help_id=ids.PRUNE_SPARSITY),
             field("Fine-tune epochs", number(ids.PRUNE_EPOCHS, None, 0, 50,
                                                placeholder="auto")),
