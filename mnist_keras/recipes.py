@@ -24,16 +24,21 @@ RECIPES = Registry("recipe", [
     ("default", "the library's defaults: the reference CNN, 10 epochs, Adam, one-cycle"),
     ("quick", "the dashboard's quick start: 5,500 images, 10 epochs, a 10% validation split"),
     ("fast", "99.0% on the MNIST test set in 2 epochs, about a minute on two CPU cores"),
-    ("robust", "augmented against real handwriting: strokes, slant, distortion; 3 epochs"),
+    ("robust", "augmented against real handwriting: slant, strokes redrawn black-and-white; "
+               "97.3% over 9 drawn styles, 99.27% on MNIST in 3 epochs"),
     ("best", "the most accurate single model: augmentation, label smoothing, 20 epochs"),
 ])
 
 # Augmentation for what the drawing preprocessing cannot normalise away in real
-# handwriting: slant, shape, stroke width. No zoom or shift: preprocessing
+# handwriting: slant and stroke width; and half the images redrawn as the
+# black-and-white strokes the preprocessing turns every drawing into (it also
+# regularises: MNIST itself gains 0.3 points). No zoom or shift: preprocessing
 # already scales and centres every drawing, and training on shifted digits
-# measurably cost MNIST accuracy.
-_HANDWRITING = dict(augment=True, rotation=8.0, zoom=0.0, translation=0.0, shear=0.3,
-                    elastic=1.0, stroke_width=0.3)
+# measurably cost MNIST accuracy. No elastic distortion: it cost the real
+# writers of the UCI digits a point (84.8% -> 85.8% without it), for nothing
+# on the drawn styles. (benchmarks/robustness.py, 3 epochs, seed 0.)
+_HANDWRITING = dict(augment=True, rotation=8.0, zoom=0.0, translation=0.0, shear=0.15,
+                    stroke_width=0.3, binarize=0.5)
 
 _SETTINGS = {
     "default": {},
@@ -41,7 +46,8 @@ _SETTINGS = {
     # Two epochs: half the CNN's dropout and label smoothing let it generalise
     # from so few steps (99.04% where the default settings reach 98.8%).
     "fast": dict(epochs=2, dropout=0.25, label_smoothing=0.1),
-    "robust": dict(epochs=3, dropout=0.25, **_HANDWRITING),
+    # Label smoothing as in `fast`: more MNIST and drawn-style accuracy in 3 epochs.
+    "robust": dict(epochs=3, dropout=0.25, label_smoothing=0.1, **_HANDWRITING),
     "best": dict(epochs=20, dropout=0.25, label_smoothing=0.1, **_HANDWRITING),
 }
 

@@ -97,8 +97,10 @@ def test_a_recipe_fills_the_form_and_stays_editable(dashboard):
     _wait_text(duo, ids.RECIPE_HINT, RECIPES.describe("fast"), 10)
     _wait_text(duo, ids.LEARNING_RATE_LABEL, f"{fast.learning_rate:.2g}", 10)
     duo.select_dcc_dropdown(f"#{ids.RECIPE}", value="robust")
-    _until(duo, lambda: float(duo.find_element(f"#{ids.ELASTIC}").get_attribute("value") or 0)
-           == recipe_config("robust").elastic, timeout=10)
+    robust = recipe_config("robust")
+    assert robust.binarize > 0  # a setting the defaults leave off
+    _until(duo, lambda: float(duo.find_element(f"#{ids.BINARIZE}").get_attribute("value") or 0)
+           == robust.binarize, timeout=10)
     assert duo.find_element(f"#{ids.AUGMENT} input").is_selected()
 
 

@@ -30,11 +30,13 @@ def test_an_unknown_recipe_or_bad_override_is_refused():
         recipe_config("fast", batch_size=0)
 
 
-def test_the_robust_recipes_augment_for_handwriting_without_shifting():
-    for name in ("robust", "best"):
-        config = recipe_config(name)
-        assert config.augment and config.elastic > 0 and config.stroke_width > 0
-        assert config.translation == 0 and config.zoom == 0
+def test_the_robust_recipe_augments_for_handwriting_without_shifting():
+    config = recipe_config("robust")
+    assert config.augment and config.shear > 0 and config.stroke_width > 0
+    assert config.binarize > 0 and config.label_smoothing > 0
+    # Preprocessing scales and centres every drawing; elastic distortion cost
+    # the real writers' digits accuracy.
+    assert config.translation == 0 and config.zoom == 0 and config.elastic == 0
 
 
 def test_one_cycle_warms_up_then_decays():
