@@ -1,6 +1,6 @@
 """The recipes against plain Keras: short runs, the quick default, `fast`, and ensembles.
 
-    python benchmarks/recipes.py [--skip-plain] [--best N] [--plot PNG]
+    python benchmarks/recipes.py [--skip-plain] [--best N] [--plot PNG] [--runs-dir DIR]
 
 1. One and two epochs of the default CNN on all of MNIST: plain `model.fit`
    (Adam at a constant 1e-3, the Keras examples' recipe) against `mk.train`
@@ -11,6 +11,8 @@
    60 s on two CPU cores).
 4. With `--best N`: N runs of the `best` recipe (seeds 0..N-1), each alone,
    then together as an ensemble, with and without test-time augmentation.
+   With `--runs-dir`, the run folders are kept there (to ensemble them again
+   with `mnist-keras evaluate`); otherwise they go with a temporary folder.
 
 Every two-epoch-or-longer run is evaluated on the test set after each epoch;
 the end prints each recipe's time to 99% and, with matplotlib installed,
@@ -65,6 +67,7 @@ def plot_curves(curves, path):
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        import matplotlib.ticker
     except ImportError:
         print("(no plot: matplotlib is not installed)")
         return
@@ -77,6 +80,11 @@ def plot_curves(curves, path):
     axes.set_ylabel("MNIST test accuracy (%)")
     axes.set_ylim(97.0, 100.0)
     axes.set_xscale("log")
+    # Plain seconds on the log axis: matplotlib's default "3x10^1" labels collide.
+    ticks = [t for t in (15, 30, 60, 120, 300, 600, 1200, 2400)
+             if t <= max(s for c in curves for s, _ in c.curve) * 1.5]
+    axes.set_xticks(ticks, [str(t) for t in ticks])
+    axes.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     axes.grid(alpha=0.3)
     axes.legend(loc="lower right", fontsize=8)
     figure.tight_layout()
@@ -90,10 +98,12 @@ def main(argv=None):
     parser.add_argument("--skip-plain", action="store_true", help="skip parts 1 and 2")
     parser.add_argument("--best", type=int, default=0, help="train N best runs (part 4)")
     parser.add_argument("--plot", default=DEFAULT_PLOT, help="where to save the curves")
+    parser.add_argument("--runs-dir", help="keep the run folders here (a new or empty folder)")
     args = parser.parse_args(argv)
     full = mk.load_dataset(validation_split=0)
     curves = []
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.runs_dir or scratch
         if not args.skip_plain:
             print("1. short runs, all 60,000 images, 10,000 test images:")
             row("model.fit, constant 1e-3, 1 epoch", *plain_keras(full, 1))

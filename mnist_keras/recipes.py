@@ -26,7 +26,8 @@ RECIPES = Registry("recipe", [
     ("fast", "99.0% on the MNIST test set in 2 epochs, about a minute on two CPU cores"),
     ("robust", "augmented against real handwriting: slant, strokes redrawn black-and-white; "
                "97.3% over 9 drawn styles, 99.27% on MNIST in 3 epochs"),
-    ("best", "the most accurate single model: augmentation, label smoothing, 20 epochs"),
+    ("best", "the most accurate single model: cnn-compact, augmented, 15 epochs; "
+             "99.6-99.7% on MNIST in about 9 minutes"),
 ])
 
 # Augmentation for what the drawing preprocessing cannot normalise away in real
@@ -48,7 +49,11 @@ _SETTINGS = {
     "fast": dict(epochs=2, dropout=0.25, label_smoothing=0.1),
     # Label smoothing as in `fast`: more MNIST and drawn-style accuracy in 3 epochs.
     "robust": dict(epochs=3, dropout=0.25, label_smoothing=0.1, **_HANDWRITING),
-    "best": dict(epochs=20, dropout=0.25, label_smoothing=0.1, **_HANDWRITING),
+    # The compact conv net (more convolution, no large dense layer) with
+    # MNIST's own variation: small rotations, zooms and shifts, and half the
+    # images redrawn black-and-white; 99.59-99.69% after 15 epochs (seeds 0-2).
+    "best": dict(model="cnn-compact", epochs=15, label_smoothing=0.1, augment=True,
+                 rotation=10.0, zoom=0.1, translation=0.05, binarize=0.5),
 }
 
 

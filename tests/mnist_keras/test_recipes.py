@@ -39,6 +39,14 @@ def test_the_robust_recipe_augments_for_handwriting_without_shifting():
     assert config.translation == 0 and config.zoom == 0 and config.elastic == 0
 
 
+def test_the_best_recipe_trains_the_compact_net_on_mnist_like_variation():
+    config = recipe_config("best")
+    assert config.model == "cnn-compact" and config.augment
+    assert config.rotation > 0 and config.zoom > 0 and config.translation > 0
+    assert config.shear == 0 and config.elastic == 0
+    assert config.epochs > recipe_config("robust").epochs
+
+
 def test_one_cycle_warms_up_then_decays():
     from mnist_keras.training import make_schedule
 
