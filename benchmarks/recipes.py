@@ -1,12 +1,14 @@
 """The recipes against plain Keras: short runs, the quick default, `fast`, and ensembles.
 
-    python benchmarks/recipes.py [--skip-plain] [--best N] [--plot PNG] [--runs-dir DIR]
+    python benchmarks/recipes.py [--skip-plain | --quick-only] [--best N] [--plot PNG]
+                                 [--runs-dir DIR]
 
 1. One and two epochs of the default CNN on all of MNIST: plain `model.fit`
    (Adam at a constant 1e-3, the Keras examples' recipe) against `mk.train`
    with the library's defaults cut to the same epochs.
 2. The dashboard's `quick` recipe against plain `model.fit` on the same
-   images and epochs.
+   images, first at the same epochs, then for as many epochs as fit in the
+   recipe's training time (`--quick-only`: this part alone).
 3. The `fast` recipe: test accuracy and training seconds (target: 99% within
    60 s on two CPU cores).
 4. With `--best N`: N runs of the `best` recipe (seeds 0..N-1), each alone,
@@ -56,6 +58,22 @@ def library(config, data, folder, name, curve=None):
     return result.metrics.test_accuracy, seconds, result.run_dir
 
 
+def quick_against_plain(folder):
+    """Part 2: the `quick` recipe against plain Keras at equal epochs and at equal time."""
+    quick = mk.recipe_config("quick")
+    small = mk.load_dataset(train_size=quick.train_size, test_size=quick.test_size,
+                            validation_split=quick.validation_split)
+    print(f"2. the quick recipe ({len(small.x_train):,} training images, "
+          f"{quick.epochs} epochs, {len(small.x_test):,} test images):")
+    plain_accuracy, plain_seconds = plain_keras(small, quick.epochs)
+    row(f"model.fit, constant 1e-3, {quick.epochs} epochs", plain_accuracy, plain_seconds)
+    accuracy, seconds, _ = library(quick, small, folder, "quick")
+    row("mk.train, quick recipe", accuracy, seconds)
+    # As many plain epochs as fit in the recipe's time: "equal time".
+    epochs = max(1, round(seconds / (plain_seconds / quick.epochs)))
+    row(f"model.fit, 1e-3, {epochs} epochs (same time)", *plain_keras(small, epochs))
+
+
 def row(label, accuracy, seconds):
     print(f"  {label:44s} {100 * accuracy:6.2f}%  {seconds:6.0f} s", flush=True)
 
@@ -96,6 +114,7 @@ def plot_curves(curves, path):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-plain", action="store_true", help="skip parts 1 and 2")
+    parser.add_argument("--quick-only", action="store_true", help="run part 2 alone")
     parser.add_argument("--best", type=int, default=0, help="train N best runs (part 4)")
     parser.add_argument("--plot", default=DEFAULT_PLOT, help="where to save the curves")
     parser.add_argument("--runs-dir", help="keep the run folders here (a new or empty folder)")
@@ -104,7 +123,7 @@ def main(argv=None):
     curves = []
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.runs_dir or scratch
-        if not args.skip_plain:
+        if not (args.skip_plain or args.quick_only):
             print("1. short runs, all 60,000 images, 10,000 test images:")
             row("model.fit, constant 1e-3, 1 epoch", *plain_keras(full, 1))
             row("mk.train defaults, 1 epoch",
@@ -114,13 +133,10 @@ def main(argv=None):
             curves.append(TestAccuracyCurve(full, "defaults cut to 2 epochs"))
             row("mk.train defaults, 2 epochs",
                 *library(mk.recipe_config(epochs=2), full, folder, "d2", curves[-1])[:2])
-            quick = mk.recipe_config("quick")
-            small = mk.load_dataset(train_size=quick.train_size, test_size=quick.test_size,
-                                    validation_split=quick.validation_split)
-            print(f"2. the quick recipe ({len(small.x_train):,} training images, "
-                  f"{quick.epochs} epochs, {len(small.x_test):,} test images):")
-            row("model.fit, constant 1e-3", *plain_keras(small, quick.epochs))
-            row("mk.train, quick recipe", *library(quick, small, folder, "quick")[:2])
+        if not args.skip_plain:
+            quick_against_plain(folder)
+        if args.quick_only:
+            return 0
         print("3. the fast recipe:")
         curves.append(TestAccuracyCurve(full, "fast"))
         accuracy, seconds, _ = library(mk.recipe_config("fast"), full, folder, "fast", curves[-1])

@@ -96,9 +96,13 @@ def test_a_recipe_fills_the_form_and_stays_editable(dashboard):
         fast.label_smoothing
     _wait_text(duo, ids.RECIPE_HINT, RECIPES.describe("fast"), 10)
     _wait_text(duo, ids.LEARNING_RATE_LABEL, f"{fast.learning_rate:.2g}", 10)
+    # `fast` does not augment: the quick recipe's augmentation is cleared.
+    assert not fast.augment and fast.binarize == 0
+    assert not duo.find_element(f"#{ids.AUGMENT} input").is_selected()
+    assert float(duo.find_element(f"#{ids.BINARIZE}").get_attribute("value") or 0) == 0
     duo.select_dcc_dropdown(f"#{ids.RECIPE}", value="robust")
     robust = recipe_config("robust")
-    assert robust.binarize > 0  # a setting the defaults leave off
+    assert robust.binarize > 0  # a setting `fast` leaves off
     _until(duo, lambda: float(duo.find_element(f"#{ids.BINARIZE}").get_attribute("value") or 0)
            == robust.binarize, timeout=10)
     assert duo.find_element(f"#{ids.AUGMENT} input").is_selected()

@@ -134,6 +134,7 @@ def test_the_overfitting_lesson_really_invites_overfitting():
     config = lesson("overfitting").config()
     assert config.train_size <= 1_000 and config.dropout == 0 and config.epochs >= 20
     assert config.validation_split > 0  # a validation curve to watch
+    assert not config.augment and config.label_smoothing == 0  # nothing hides memorising
 
 
 def test_the_diagram_shows_each_layer_and_where_a_branch_comes_from():

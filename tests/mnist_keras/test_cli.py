@@ -184,7 +184,7 @@ def test_a_recipe_fills_the_settings_and_given_options_win():
          "--no-augment", "--blur", "0.2"])
     config = config_from_args(args)
     assert (config.epochs, config.shear, config.augment, config.blur) == (1, 0.0, False, 0.2)
-    # Not given: the recipe's (which the defaults leave off).
+    # Not given: the recipe's (which the library's defaults leave off).
     assert config.binarize == recipe_config("robust").binarize > 0
     with pytest.raises(SystemExit):
         build_parser().parse_args(["train", "--run-dir", "x", "--recipe", "slow"])
