@@ -47,7 +47,7 @@ def form_values(config):
     >>> from mnist_keras.recipes import recipe_config
     >>> values = form_values(recipe_config("quick"))
     >>> values[ids.TRAIN_SIZE], values[ids.LEARNING_RATE], values[ids.AUGMENT]
-    (5500, -2.52, [])
+    (5500, -2.52, ['on'])
     """
     values = {component: getattr(config, field) for component, field in _PLAIN_FIELDS.items()}
     values[ids.LEARNING_RATE] = round(math.log10(config.learning_rate), 2)
