@@ -92,9 +92,9 @@ LESSONS = (
         settings=dict(augment=True, epochs=10),
         watch="The quick recipe already augments: each epoch the network sees its "
               "digits slightly rotated, slanted, with thicker or thinner strokes, and half "
-              "of them redrawn black-and-white like a drawing. Its training accuracy stays "
-              "below the validation accuracy: the distorted copies are harder than the "
-              "originals.",
+              "of them redrawn black-and-white like a drawing. In Training progress, the "
+              "validation accuracy wobbles in the middle epochs, while the learning rate "
+              "is high, and climbs as the rate falls.",
         then="Untick Augmentation and train again. On so few images the augmented run "
              "usually wins on the MNIST test images too. Then select both runs in Draw a "
              "digit and draw slanted, thick or faint digits: the augmented model is "
