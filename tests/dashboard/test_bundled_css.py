@@ -24,7 +24,7 @@ def test_the_locked_bootstrap_is_the_one_dash_bootstrap_components_targets():
 def test_the_bundled_css_is_what_npm_installs_from_the_lock_file():
     installed = os.path.join(ROOT, NPM_FILE)
     if not os.path.isfile(installed):
-        pytest.skip("node_modules/ not installed (the tests session runs `npm ci`)")
+        pytest.fail("node_modules/ is not installed: run `npm ci` (the tests session does)")
     with open(installed, "rb") as npm, open(BOOTSTRAP_CSS, "rb") as bundled:
         assert npm.read() == bundled.read()
 

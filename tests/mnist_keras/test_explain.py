@@ -189,8 +189,8 @@ def test_embed_refuses_bad_arguments(model, test_digits, count, method, message)
         embed(model, test_digits[0][:count], method=method)
 
 
-@pytest.mark.skipif(not umap_available(), reason="umap-learn (the umap extra) not installed")
 def test_umap_map_repeats_for_a_seed_and_places_new_points(model, test_digits):
+    assert umap_available()  # the test extra installs umap-learn
     x, y = test_digits
     # The first UMAP call in a process compiles its numba code (15-25 s here).
     activations = features(model, x[:200])

@@ -9,9 +9,8 @@ import os
 import subprocess
 import sys
 
+import jax  # noqa: F401  (tensorflowjs, in the export extra, brings it)
 import pytest
-
-pytest.importorskip("jax")
 
 UNDER_JAX = """
 import json, os, sys

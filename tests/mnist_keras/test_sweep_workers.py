@@ -157,7 +157,8 @@ def _as_server_user():
         if shutil.which("setpriv"):
             return ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
                     "--clear-groups"], entry
-    pytest.skip("running as root with no unprivileged user to run PostgreSQL as")
+    pytest.fail("running as root with no unprivileged user (postgres or nobody) to run "
+                "PostgreSQL as; installing Debian's postgresql package creates one")
 
 
 @pytest.fixture(scope="module")
@@ -165,8 +166,9 @@ def postgres_url():
     """A PostgreSQL server on 127.0.0.1 with an empty `sweeps` database; stopped after."""
     folder = _postgres_bin()
     if folder is None:
-        pytest.skip("PostgreSQL is not installed (Debian: apt-get install postgresql)")
-    psycopg = pytest.importorskip("psycopg")
+        pytest.fail("PostgreSQL is not installed (Debian: apt-get install postgresql; "
+                    ".ci/run installs it)")
+    import psycopg  # the test extra
     prefix, user = _as_server_user()
     base = tempfile.mkdtemp(prefix="mnist-keras-postgres-")
     data = os.path.join(base, "data")
