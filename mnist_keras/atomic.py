@@ -27,8 +27,10 @@ def atomic_path(path):
 
     Example:
 
-    >>> with atomic_path("model.keras") as tmp:  # doctest: +SKIP
-    ...     model.save(tmp)
+    ```python
+    with atomic_path("model.keras") as tmp:
+        model.save(tmp)
+    ```
     """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))

@@ -138,9 +138,11 @@ class StopSignal(keras.callbacks.Callback):
 
     Example:
 
-    >>> stop = StopSignal()
-    >>> threading.Timer(5, stop.request).start()  # doctest: +SKIP
-    >>> model.fit(x, y, epochs=100, callbacks=[stop])  # doctest: +SKIP
+    ```python
+    stop = StopSignal()
+    threading.Timer(5, stop.request).start()
+    model.fit(x, y, epochs=100, callbacks=[stop])
+    ```
     """
 
     def __init__(self, stop_file=None):

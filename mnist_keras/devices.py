@@ -14,8 +14,10 @@ def describe_device():
 
     Example:
 
-    >>> describe_device()  # doctest: +SKIP
-    'CPU, 2 cores (TensorFlow; no GPU found)'
+    ```python
+    describe_device()
+    # 'CPU, 2 cores (TensorFlow; no GPU found)'
+    ```
     """
     backend = keras.backend.backend()
     label = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}.get(backend, backend)

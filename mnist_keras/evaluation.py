@@ -106,9 +106,11 @@ def evaluate(model, x, y, num_classes=10, batch_size=512, tta=False):
 
     Example:
 
-    >>> result = evaluate(model, data.x_test, data.y_test)  # doctest: +SKIP
-    >>> result.accuracy  # doctest: +SKIP
-    0.9912
+    ```python
+    result = evaluate(model, data.x_test, data.y_test)
+    result.accuracy
+    # 0.9912
+    ```
     """
     y = np.asarray(y).astype(np.int64)
     if len(x) == 0 or len(x) != len(y):

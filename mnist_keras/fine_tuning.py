@@ -82,9 +82,11 @@ def pruning_config(parent_model, sparsity, fine_tune_epochs=None,
 
     Example:
 
-    >>> config = pruning_config("runs/first/model.keras", 0.8)  # doctest: +SKIP
-    >>> config.parent_run, config.learning_rate, config.schedule  # doctest: +SKIP
-    ('first', 0.0001, 'constant')
+    ```python
+    config = pruning_config("runs/first/model.keras", 0.8)
+    config.parent_run, config.learning_rate, config.schedule
+    # ('first', 0.0001, 'constant')
+    ```
     """
     if not isinstance(parent_model, (str, os.PathLike)):
         raise expected("parent_model as a path to a .keras file", parent_model=parent_model)

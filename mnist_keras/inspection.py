@@ -49,9 +49,11 @@ def feature_maps(model, image, extractor=None):
 
     Example:
 
-    >>> for name, maps in feature_maps(model, x):  # doctest: +SKIP
-    ...     print(name, maps.shape)
-    conv2d (26, 26, 32)
+    ```python
+    for name, maps in feature_maps(model, x):
+        print(name, maps.shape)
+    # conv2d (26, 26, 32)
+    ```
     """
     extractor, names = extractor or feature_map_model(model)
     batch = np.asarray(image, np.float32).reshape(1, 28, 28, 1)
@@ -88,8 +90,10 @@ def activation_flow(model, image, extractor=None):
 
     Example:
 
-    >>> [row["name"] for row in activation_flow(model, x)][-1]  # doctest: +SKIP
-    'dense_1'
+    ```python
+    [row["name"] for row in activation_flow(model, x)][-1]
+    # 'dense_1'
+    ```
     """
     extractor, names = extractor or activation_model(model)
     batch = np.asarray(image, np.float32).reshape(1, 28, 28, 1)

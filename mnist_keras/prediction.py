@@ -101,8 +101,10 @@ def predict_digits(model, images):
 
     Example:
 
-    >>> [p.label for p in predict_digits(model, [canvas])]  # doctest: +SKIP
-    [7]
+    ```python
+    [p.label for p in predict_digits(model, [canvas])]
+    # [7]
+    ```
     """
     results, inputs = [], []
     for image in images:

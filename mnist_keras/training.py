@@ -189,9 +189,11 @@ def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
 
     Example:
 
-    >>> result = train(TrainingConfig(epochs=1, train_size=5500, test_size=1000))  # doctest: +SKIP
-    >>> result.metrics.test_accuracy  # doctest: +SKIP
-    0.95
+    ```python
+    result = train(TrainingConfig(epochs=1, train_size=5500, test_size=1000))
+    result.metrics.test_accuracy
+    # 0.95
+    ```
     """
     config = config or TrainingConfig()
     job_run = _job_folder(run_dir)

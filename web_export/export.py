@@ -169,8 +169,10 @@ def export_model(model, out_dir, quantize="none", run_dir=None):
 
     Example:
 
-    >>> export_model("runs/first/model.keras", "site", quantize="uint8")  # doctest: +SKIP
-    ExportResult(out_dir='site', weight_bytes=..., ...)
+    ```python
+    export_model("runs/first/model.keras", "site", quantize="uint8")
+    # ExportResult(out_dir='site', weight_bytes=..., ...)
+    ```
     """
     QUANTIZATIONS.check(quantize)
     model_path = None

@@ -129,7 +129,9 @@ def write_idx(path, array):
 
     Example:
 
-    >>> write_idx("labels-idx1-ubyte", np.array([3, 1, 4], dtype=np.uint8))  # doctest: +SKIP
+    ```python
+    write_idx("labels-idx1-ubyte", np.array([3, 1, 4], dtype=np.uint8))
+    ```
     """
     array = np.asarray(array)
     code = _CODES.get(array.dtype)

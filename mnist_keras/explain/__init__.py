@@ -13,8 +13,10 @@ uploaded or pruned; Sequential or functional), on any Keras backend:
 - `gradients.py`: the one backend-specific piece, input gradients.
 - `model_parts.py`: last conv layer, penultimate layer, a model split in two.
 
->>> from mnist_keras.explain import saliency, embed, place, adversarial  # doctest: +SKIP
->>> heat = saliency(model, x, method="integrated_gradients")  # doctest: +SKIP
+```python
+from mnist_keras.explain import saliency, embed, place, adversarial
+heat = saliency(model, x, method="integrated_gradients")
+```
 """
 
 from mnist_keras.explain.adversarial import AdversarialExample, adversarial

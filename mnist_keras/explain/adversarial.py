@@ -84,9 +84,11 @@ def adversarial(model, image, target=None, method="fgsm", max_epsilon=DEFAULT_MA
 
     Example:
 
-    >>> found = adversarial(model, x, method="pgd")  # doctest: +SKIP
-    >>> found.original, found.label, round(found.epsilon, 3)  # doctest: +SKIP
-    (7, 3, 0.094)
+    ```python
+    found = adversarial(model, x, method="pgd")
+    found.original, found.label, round(found.epsilon, 3)
+    # (7, 3, 0.094)
+    ```
     """
     ATTACK_METHODS.check(method)
     batch = as_batch(image)

@@ -34,9 +34,11 @@ def calibration(model, x, y, bins=15, batch_size=512):
 
     Example:
 
-    >>> report = calibration(model, data.x_test, data.y_test)  # doctest: +SKIP
-    >>> round(report.ece, 3)  # doctest: +SKIP
-    0.012
+    ```python
+    report = calibration(model, data.x_test, data.y_test)
+    round(report.ece, 3)
+    # 0.012
+    ```
     """
     y = np.asarray(y)
     if len(x) == 0 or len(x) != len(y):

@@ -94,9 +94,11 @@ def embed(model, images, method="pca", seed=0, activations=None):
 
     Example:
 
-    >>> layout = embed(model, data.x_test[:2000], method="tsne")  # doctest: +SKIP
-    >>> layout.coordinates.shape  # doctest: +SKIP
-    (2000, 2)
+    ```python
+    layout = embed(model, data.x_test[:2000], method="tsne")
+    layout.coordinates.shape
+    # (2000, 2)
+    ```
     """
     EMBEDDING_METHODS.check(method)
     count = len(images) if activations is None else len(activations)

@@ -66,9 +66,11 @@ def saliency(model, image, method="gradcam", class_index=None, steps=None, seed=
 
     Example:
 
-    >>> heat = saliency(model, x, method="gradcam")  # doctest: +SKIP
-    >>> heat.shape, float(heat.max())  # doctest: +SKIP
-    ((28, 28), 1.0)
+    ```python
+    heat = saliency(model, x, method="gradcam")
+    heat.shape, float(heat.max())
+    # ((28, 28), 1.0)
+    ```
     """
     SALIENCY_METHODS.check(method)
     batch = as_batch(image)

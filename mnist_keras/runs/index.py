@@ -97,9 +97,11 @@ class RunIndex:
 
     Example:
 
-    >>> index = RunIndex("runs")  # doctest: +SKIP
-    >>> [(s.name, s.status) for s in index.refresh()]  # doctest: +SKIP
-    [('cnn-20261122-101500', <RunStatus.COMPLETED: 'completed'>)]
+    ```python
+    index = RunIndex("runs")
+    [(s.name, s.status) for s in index.refresh()]
+    # [('cnn-20261122-101500', <RunStatus.COMPLETED: 'completed'>)]
+    ```
     """
 
     def __init__(self, runs_dir, settle_seconds=2.0):

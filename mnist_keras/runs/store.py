@@ -37,10 +37,12 @@ class Run:
 
     Example:
 
-    >>> run = Run.create("runs/first")  # doctest: +SKIP
-    >>> run.write_config(RunConfig.for_training(TrainingConfig()))  # doctest: +SKIP
-    >>> run.set_status("completed")  # doctest: +SKIP
-    >>> run.metrics().test_accuracy  # doctest: +SKIP
+    ```python
+    run = Run.create("runs/first")
+    run.write_config(RunConfig.for_training(TrainingConfig()))
+    run.set_status("completed")
+    run.metrics().test_accuracy
+    ```
     """
 
     def __init__(self, path):

@@ -25,10 +25,12 @@ class TrialReporter(keras.callbacks.Callback):
 
     Example:
 
-    >>> reporter = TrialReporter(trial)  # doctest: +SKIP
-    >>> mk.train(config, callbacks=[reporter])  # doctest: +SKIP
-    >>> reporter.pruned_epoch  # doctest: +SKIP
-    2
+    ```python
+    reporter = TrialReporter(trial)
+    mk.train(config, callbacks=[reporter])
+    reporter.pruned_epoch
+    # 2
+    ```
     """
 
     def __init__(self, trial, monitor="val_accuracy"):

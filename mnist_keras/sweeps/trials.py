@@ -49,9 +49,11 @@ def trial_rows(trials, now=None):
 
     Example:
 
-    >>> rows = trial_rows(study.get_trials())  # doctest: +SKIP
-    >>> rows[0]["state"], rows[0]["param:learning_rate"]  # doctest: +SKIP
-    ('complete', 0.0031)
+    ```python
+    rows = trial_rows(study.get_trials())
+    rows[0]["state"], rows[0]["param:learning_rate"]
+    # ('complete', 0.0031)
+    ```
     """
     import datetime
 

@@ -402,10 +402,12 @@ def run_sweep(study, trials, runs_dir="runs", config=None, space=None, storage=N
 
     Example:
 
-    >>> result = run_sweep("lr", trials=8, runs_dir="runs",
-    ...                    config=recipe_config("quick", epochs=3))  # doctest: +SKIP
-    >>> result.best_params, result.best_run  # doctest: +SKIP
-    ({'learning_rate': 0.0041, ...}, 'lr-trial-5-20261130-101500')
+    ```python
+    result = run_sweep("lr", trials=8, runs_dir="runs",
+                       config=recipe_config("quick", epochs=3))
+    result.best_params, result.best_run
+    # ({'learning_rate': 0.0041, ...}, 'lr-trial-5-20261130-101500')
+    ```
     """
     import optuna
 
