@@ -11,8 +11,8 @@ import time
 from dash import Input, Output, State, no_update
 
 from dashboard import figures, ids
-from dashboard.layout import augment_options
 from dashboard.runs_view import run_options
+from dashboard.training_layout import augment_options
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import RunStatus, run_in
 from mnist_keras.sinks import read_jsonl, subsample

@@ -4,7 +4,7 @@ from dash import Input, Output, State, no_update
 
 from dashboard import ids, loaded_models
 from dashboard.callbacks.runs import ticked
-from dashboard.layout import DEFAULTS
+from dashboard.training_layout import DEFAULTS
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import RunFormatError, run_in
 

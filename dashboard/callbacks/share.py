@@ -9,10 +9,11 @@ from dash import Input, Output, State, no_update
 
 from dashboard import ids
 from dashboard.callbacks.training import SETTINGS, build_config
-from dashboard.layout import CUSTOM_MODEL, lesson_card, spec_to_rows
+from dashboard.layout import lesson_card
 from dashboard.lessons import lesson
 from dashboard.share import query_for, read_query
 from dashboard.training_form import form_controls, form_values
+from dashboard.training_layout import CUSTOM_MODEL, spec_to_rows
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.reproduce import command_line, python_snippet
 from mnist_keras.runs import RunFormatError, run_in

@@ -3,7 +3,6 @@
 from dash import Input, Output, State, ctx, no_update
 
 from dashboard import ids
-from dashboard.layout import CUSTOM_MODEL, spec_to_rows
 from dashboard.runs_view import run_options
 from dashboard.training_form import (
     AUGMENTATION_FIELDS,
@@ -11,6 +10,7 @@ from dashboard.training_form import (
     form_values,
     learning_rate_from_slider,
 )
+from dashboard.training_layout import CUSTOM_MODEL, spec_to_rows
 from mnist_keras.config import RANGES, TrainingConfig
 from mnist_keras.datasets.names import BUNDLED
 from mnist_keras.errors import MnistKerasError

@@ -9,8 +9,8 @@ from dashboard import figures, ids
 from dashboard.callbacks.live import progress
 from dashboard.callbacks.training import build_config, rows_to_spec
 from dashboard.images import digit_data_uri
-from dashboard.layout import CUSTOM_MODEL, spec_to_rows
 from dashboard.training_form import AUGMENTATION_FIELDS
+from dashboard.training_layout import CUSTOM_MODEL, spec_to_rows
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.models import PRESETS
 from mnist_keras.runs import RunState, RunStatus

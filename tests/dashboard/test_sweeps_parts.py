@@ -118,7 +118,7 @@ def test_a_sweep_job_is_refused_before_any_process_for_bad_arguments(tmp_path):
 
 
 def test_a_custom_layer_table_is_not_swept():
-    from dashboard.layout import CUSTOM_MODEL
+    from dashboard.training_layout import CUSTOM_MODEL
 
     settings = dict(model=CUSTOM_MODEL, rows=[{"type": "Dense", "units": 8}], train_size=1000,
                     test_size=1000, batch_size=32, epochs=1, log_lr=-3, optimizer="adam",

@@ -5,7 +5,7 @@ import json
 import pytest
 from dash import dcc
 
-from dashboard import components, help_texts, ids, layout
+from dashboard import components, help_texts, ids, layout, training_layout
 from dashboard.callbacks.training import SETTINGS, build_config, data_folder, plural
 from dashboard.figures import batch_figure, epoch_figure, epoch_ticks
 from dashboard.lessons import LESSONS, lesson
@@ -90,8 +90,8 @@ def test_a_link_opens_exactly_the_settings_it_was_made_from(recipe):
 def test_a_custom_model_travels_in_the_link():
     spec = [{"type": "Conv2D", "filters": 8}, {"type": "MaxPool"}, {"type": "Flatten"},
             {"type": "Dense", "units": 32}]
-    config, _ = build_config(**_form_settings(model=layout.CUSTOM_MODEL,
-                                              rows=layout.spec_to_rows(spec), epochs=3))
+    config, _ = build_config(**_form_settings(model=training_layout.CUSTOM_MODEL,
+                                              rows=training_layout.spec_to_rows(spec), epochs=3))
     query = query_for(config, spec)
     assert "spec=" in query and "model=" not in query
     again, spec_again, _ = read_query(query)
