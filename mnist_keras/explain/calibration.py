@@ -11,7 +11,7 @@ class right?"; the bin counts, which it does not return, weigh the ECE.
 import numpy as np
 
 from mnist_keras.errors import expected
-from mnist_keras.runs.contract import Calibration
+from mnist_keras.runs.metrics_file import Calibration
 
 MIN_BINS, MAX_BINS = 2, 100
 

@@ -20,24 +20,24 @@ model is saved or loaded.
 """
 
 from mnist_keras.runs.contract import (
-    SCHEMA_VERSION,
     TRIAL_STATES,
+    Projection,
+    RunConfig,
+    RunHistory,
+    RunState,
+    RunStatus,
+    TrialLink,
+)
+from mnist_keras.runs.index import RunIndex, RunSummary, summarize
+from mnist_keras.runs.metrics_file import (
     BestEpoch,
     Calibration,
     ClassMetrics,
     LayerSparsity,
     Mistake,
-    Projection,
-    RunConfig,
-    RunFormatError,
-    RunHistory,
     RunMetrics,
-    RunState,
-    RunStatus,
     SparsityReport,
-    TrialLink,
 )
-from mnist_keras.runs.index import RunIndex, RunSummary, summarize
 from mnist_keras.runs.model_files import (
     MAX_CONFIG_BYTES,
     check_digit_classifier,
@@ -46,6 +46,7 @@ from mnist_keras.runs.model_files import (
 )
 from mnist_keras.runs.results import run_metrics
 from mnist_keras.runs.store import RUN_NAME_PATTERN, Run, list_runs, run_in
+from mnist_keras.runs.versioning import SCHEMA_VERSION, RunFormatError
 
 __all__ = [
     "MAX_CONFIG_BYTES",

@@ -17,8 +17,9 @@ import threading
 import time
 from typing import Optional
 
-from mnist_keras.runs.contract import RunConfig, RunFormatError, RunState
+from mnist_keras.runs.contract import RunConfig, RunState
 from mnist_keras.runs.store import Run
+from mnist_keras.runs.versioning import RunFormatError
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from mnist_keras.runs.contract import (
+from mnist_keras.runs.metrics_file import (
     BestEpoch,
     ClassMetrics,
     Mistake,

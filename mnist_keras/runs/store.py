@@ -16,13 +16,13 @@ from mnist_keras.registries import EMBEDDING_METHODS
 from mnist_keras.runs.contract import (
     Projection,
     RunConfig,
-    RunFormatError,
     RunHistory,
-    RunMetrics,
     RunState,
     RunStatus,
     TrialLink,
 )
+from mnist_keras.runs.metrics_file import RunMetrics
+from mnist_keras.runs.versioning import RunFormatError
 
 RUN_FILES = ("config.json", "status.json")
 # Run names people and requests may use: no path separators, no leading dot.
