@@ -7,6 +7,8 @@
   file by default, or any database URL, such as PostgreSQL for many machines).
 - `worker`: `run_sweep`, one worker; start several on one storage to share
   the trials.
+- `study`: how a study is set up and shared: sampler, pruner, the recorded
+  sweep definition workers must match, recovery of trials whose worker died.
 - `reporting`: `TrialReporter`, the Keras callback that feeds Optuna's pruner.
 - `trials`: the trials of a study as table rows and CSV (dashboard, scripts).
 
@@ -15,12 +17,12 @@ Nothing here imports Optuna or Keras until a function needs it.
 
 from mnist_keras.sweeps.space import SearchSpace, default_space
 from mnist_keras.sweeps.storage import display_url, open_storage, storage_url
+from mnist_keras.sweeps.study import study_definition
 from mnist_keras.sweeps.trials import study_names, trial_rows, trials_csv
 from mnist_keras.sweeps.worker import (
     SweepResult,
     check_sweep,
     run_sweep,
-    study_definition,
     sweep_stop_file,
 )
 

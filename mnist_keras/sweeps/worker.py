@@ -24,7 +24,6 @@ import os
 import re
 import socket
 import time
-import warnings
 from collections.abc import Callable
 from typing import Optional
 
@@ -34,19 +33,21 @@ from mnist_keras.registries import PRUNERS, SAMPLERS
 from mnist_keras.runs import Run, RunStatus, TrialLink
 from mnist_keras.sweeps.space import SearchSpace, default_space
 from mnist_keras.sweeps.storage import display_url, open_storage, storage_error, storage_url
+from mnist_keras.sweeps.study import (
+    OBJECTIVE,
+    TARGET_ATTRIBUTE,
+    adopt_definition,
+    fail_stale_trials,
+    make_pruner,
+    make_sampler,
+    stale_trial_handler,
+    trial_counts,
+)
 
 # 36 characters at most: a trial's run is named `{study}-trial-{N}-{time}`, and run
 # names keep the first 50 characters of their stem.
 STUDY_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$")
 MAX_TRIALS = 10_000
-OBJECTIVE = "val_accuracy"
-# A trial whose worker died is run again this many times, then left failed.
-MAX_RETRIES = 1
-# Settings that say how a machine trains, not what: workers may differ there.
-_MACHINE_SETTINGS = ("data_dir", "distribute")
-# What a study records of its sweep, in its user attributes.
-DEFINITION_ATTRIBUTE = "mnist_keras"
-TARGET_ATTRIBUTE = "mnist_keras_trials"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,130 +103,9 @@ def _check_arguments(study, trials, heartbeat_seconds, sampler, pruner, max_fail
         PRUNERS.check(pruner)
 
 
-def _sampler(name):
-    import optuna
-
-    if not isinstance(name, str):
-        if not isinstance(name, optuna.samplers.BaseSampler):
-            raise expected(f"sampler in {SAMPLERS.names()} or an Optuna sampler",
-                           sampler=name)
-        return name
-    if name == "random":
-        return optuna.samplers.RandomSampler()
-    # constant_liar (Optuna's default here): a worker treats the trials other
-    # workers are running as already scored, so two workers do not try the
-    # same region at once.
-    return optuna.samplers.TPESampler(constant_liar=True)
-
-
-def _pruner(name, epochs):
-    import optuna
-
-    if not isinstance(name, str):
-        if not isinstance(name, optuna.pruners.BasePruner):
-            raise expected(f"pruner in {PRUNERS.names()} or an Optuna pruner", pruner=name)
-        return name
-    if name == "none":
-        return optuna.pruners.NopPruner()
-    if name == "hyperband":
-        return optuna.pruners.HyperbandPruner(min_resource=1, max_resource=max(1, epochs))
-    # Judge from the second epoch on, once three trials have shown the median.
-    return optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=2)
-
-
-def _definition(config, space):
-    settings = {key: value for key, value in config.to_dict().items()
-                if key not in _MACHINE_SETTINGS}
-    return {"version": 1, "objective": OBJECTIVE, "settings": settings,
-            "space": space.to_dict()}
-
-
-def _adopt_definition(study, config, space):
-    # The first worker records the sweep (fixed settings, space, objective);
-    # the others must bring the same, or their trials would not be comparable.
-    wanted = _definition(config, space)
-    recorded = study.user_attrs.get(DEFINITION_ATTRIBUTE)
-    if recorded is None:
-        study.set_user_attr(DEFINITION_ATTRIBUTE, wanted)
-        return
-    if recorded.get("space") != wanted["space"]:
-        raise expected(f"the search space study {study.study_name!r} was created with "
-                       "(give the same --space, or a new study name)",
-                       space=wanted["space"], study_space=recorded.get("space"))
-    theirs, ours = recorded.get("settings", {}), wanted["settings"]
-    differing = sorted(key for key in set(theirs) | set(ours) if theirs.get(key) != ours.get(key))
-    if differing:
-        key = differing[0]
-        raise expected(f"the settings study {study.study_name!r} was created with (give the "
-                       "same options, or a new study name)",
-                       **{key: ours.get(key), f"study_{key}": theirs.get(key)})
-
-
-def study_definition(study):
-    """What a study records of its sweep: `{objective, settings, space}`, or None.
-
-    Args:
-        study: an `optuna.Study` (or its `user_attrs` dict).
-    """
-    attributes = study if isinstance(study, dict) else study.user_attrs
-    return attributes.get(DEFINITION_ATTRIBUTE)
-
-
-def _count(study):
-    from optuna.trial import TrialState
-
-    counts = dict.fromkeys(TrialState, 0)
-    for trial in study.get_trials(deepcopy=False):
-        counts[trial.state] += 1
-    return counts
-
-
 def _one_line(error):
     text = str(error).strip().splitlines()
     return (text[0] if text else type(error).__name__)[:300]
-
-
-def _mark_lost_run(trial, study):
-    # The stale trial's run folder, if it is on this machine, says so too
-    # (the worker that wrote it cannot any more).
-    run_dir = trial.user_attrs.get("run_dir")
-    if not run_dir or not os.path.isdir(run_dir):
-        return
-    run = Run(run_dir)
-    message = (f"Its sweep worker stopped sending heartbeats (killed or lost); trial "
-               f"{trial.number} of study {study.study_name!r} was marked failed.")
-    if run.status is RunStatus.RUNNING:
-        run.set_status(RunStatus.FAILED, error=message)
-    try:
-        link = run.trial()
-    except MnistKerasError:
-        link = None
-    if link is not None and link.state == "running":
-        run.write_trial(dataclasses.replace(link, state="failed", error=message))
-
-
-def _stale_trial_handler():
-    from optuna.storages import RetryHeartbeatStaleTrialCallback
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # experimental since Optuna 2.8, and stable since
-        retry = RetryHeartbeatStaleTrialCallback(max_retry=MAX_RETRIES)
-
-    def on_stale_trial(study, trial):
-        _mark_lost_run(trial, study)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            retry(study, trial)
-
-    return on_stale_trial
-
-
-def _fail_stale_trials(study):
-    import optuna
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        optuna.storages.fail_stale_trials(study)
 
 
 class _Objective:
@@ -434,16 +314,16 @@ def _work(study, trials, runs_dir, config, space, url, shown, data, sampler, pru
           heartbeat_seconds, stop_file, max_failures, log):
     import optuna
 
-    backend = open_storage(url, heartbeat_seconds, _stale_trial_handler())
+    backend = open_storage(url, heartbeat_seconds, stale_trial_handler())
     try:
         handle = optuna.create_study(study_name=study, storage=backend, direction="maximize",
-                                     sampler=_sampler(sampler),
-                                     pruner=_pruner(pruner, config.epochs),
+                                     sampler=make_sampler(sampler),
+                                     pruner=make_pruner(pruner, config.epochs),
                                      load_if_exists=True)
         if handle.direction != optuna.study.StudyDirection.MAXIMIZE:
             raise expected(f"a study that maximises {OBJECTIVE}", study=study,
                            direction=handle.direction.name.lower())
-        _adopt_definition(handle, config, space)
+        adopt_definition(handle, config, space)
         # The latest worker's target, for viewers' "5 of 8 finished".
         handle.set_user_attr(TARGET_ATTRIBUTE, trials)
     except (MnistKerasError, KeyboardInterrupt):
@@ -458,8 +338,8 @@ def _work(study, trials, runs_dir, config, space, url, shown, data, sampler, pru
         if stop_file and os.path.exists(stop_file):
             stopped = "cancelled"
             break
-        _fail_stale_trials(handle)
-        counts = _count(handle)
+        fail_stale_trials(handle)
+        counts = trial_counts(handle)
         finished = counts[optuna.trial.TrialState.COMPLETE] + \
             counts[optuna.trial.TrialState.PRUNED]
         active = counts[optuna.trial.TrialState.RUNNING]
@@ -511,7 +391,7 @@ def _trial_numbered(study, number):
 def _result(study, name, shown, ran, stopped):
     from optuna.trial import TrialState
 
-    counts = _count(study)
+    counts = trial_counts(study)
     completed = [t for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
                  if t.value is not None]
     best = max(completed, key=lambda t: t.value) if completed else None
