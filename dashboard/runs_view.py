@@ -2,7 +2,7 @@
 
 import functools
 
-from mnist_keras.datasets import read_dataset
+from mnist_keras.datasets import DatasetSummary, dataset_summary, read_dataset
 
 
 def run_label(summary):
@@ -35,6 +35,20 @@ def raw_images(data_dir=None, dataset="mnist"):
 def raw_dataset(data_dir=None, dataset="mnist"):
     """`raw_images` and the dataset's class names, as a 5-tuple (cached likewise)."""
     return _cached_raw_dataset(data_dir, dataset)
+
+
+def data_summary(dataset, data_dir=None):
+    """`dataset_summary`, from the cached arrays for an IDX dataset.
+
+    The data settings are checked on every page load and every change; an IDX
+    set (the bundled MNIST too) is read once, as the panels that show its
+    images read it. An image folder is counted afresh: that decodes nothing,
+    and its files may change while the app runs.
+    """
+    if dataset == "images":
+        return dataset_summary(dataset, data_dir)
+    train_images, _, test_images, _, class_names = raw_dataset(data_dir, dataset)
+    return DatasetSummary(dataset, tuple(class_names), len(train_images), len(test_images))
 
 
 @functools.lru_cache(maxsize=4)

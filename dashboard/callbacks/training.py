@@ -3,7 +3,7 @@
 from dash import Input, Output, State, ctx, no_update
 
 from dashboard import ids
-from dashboard.runs_view import run_options
+from dashboard.runs_view import data_summary, run_options
 from dashboard.training_form import (
     AUGMENTATION_FIELDS,
     form_controls,
@@ -119,13 +119,11 @@ def size_marks(low, high):
 
 def describe_data(dataset, data_dir):
     """What the data settings point at: `(message, ok, train_images, test_images)`."""
-    from mnist_keras.datasets import dataset_summary
-
     folder = data_folder(dataset, data_dir)
     if dataset not in BUNDLED and folder is None:
         return "Type the folder that holds the data.", False, None, None
     try:
-        summary = dataset_summary(dataset, folder)
+        summary = data_summary(dataset, folder)
     except MnistKerasError as error:
         return str(error), False, None, None
     return (f"{dataset}: {summary.describe()}.", True, summary.train_images,

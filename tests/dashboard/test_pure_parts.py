@@ -176,3 +176,23 @@ def test_bundled_images_are_read_once_however_they_are_asked_for():
     # Regression: raw_images() and raw_images(None, "mnist") once missed each
     # other's cache entry and re-read 47 MB (280 ms in a callback).
     assert raw_images()[0] is raw_images(None, "mnist")[0] is raw_images(data_dir=None)[0]
+
+
+def test_the_data_summary_reads_an_idx_set_once_and_counts_a_folder_afresh(tmp_path,
+                                                                          monkeypatch):
+    from dashboard import runs_view
+    from mnist_keras.datasets import dataset_summary
+    from tests.conftest import write_image_folder
+
+    assert runs_view.data_summary("mnist") == dataset_summary("mnist")
+    # The bundled set is read once, by the cache the image panels share.
+    reads = []
+    monkeypatch.setattr(runs_view, "read_dataset",
+                        lambda *args: reads.append(args))
+    runs_view.data_summary("mnist")
+    assert reads == []
+    folder = write_image_folder(tmp_path / "shapes", per_class=5)
+    before = runs_view.data_summary("images", str(folder))
+    write_image_folder(tmp_path / "shapes", per_class=8, seed=1)
+    after = runs_view.data_summary("images", str(folder))
+    assert after.train_images + after.test_images > before.train_images + before.test_images
