@@ -26,10 +26,10 @@ from werkzeug.serving import make_server  # noqa: E402
 from dashboard import drawing  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
 from dashboard.limits import MAX_REQUEST_BYTES  # noqa: E402
-from dashboard.model_probe import probe_model_file  # noqa: E402
 from mnist_keras.datasets import read_idx  # noqa: E402
 from mnist_keras.errors import MnistKerasError  # noqa: E402
 from mnist_keras.layer_specs import validate_spec  # noqa: E402
+from mnist_keras.model_probe import probe_model_file  # noqa: E402
 from mnist_keras.preprocessing import EmptyDrawingError, preprocess_drawing  # noqa: E402
 
 

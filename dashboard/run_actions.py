@@ -8,12 +8,11 @@ folder directly inside the runs folder.
 
 import base64
 import os
-import shutil
 import tempfile
 
 from dashboard.limits import MAX_UPLOAD_BYTES
 from mnist_keras.errors import MnistKerasError, expected
-from mnist_keras.runs import RUN_NAME_PATTERN, Run, RunConfig, RunStatus, run_in
+from mnist_keras.runs import run_in
 
 
 def duration(seconds):
@@ -46,32 +45,14 @@ def table_rows(index):
     return rows
 
 
-def _not_running(run, action):
-    if run.status is RunStatus.RUNNING:
-        raise MnistKerasError(f"Expected a finished run to {action}. Received: "
-                              f"{run.name!r} is training (cancel it first)")
-
-
 def rename_run(runs_dir, name, new_name):
-    """Renames a run's folder. Returns the new name."""
-    run = run_in(runs_dir, name)
-    _not_running(run, "rename")
-    new_name = (new_name or "").strip() if isinstance(new_name, str) else new_name
-    if not isinstance(new_name, str) or not RUN_NAME_PATTERN.match(new_name):
-        raise expected("a new name of 1-80 letters, digits, '.', '_' or '-'",
-                       new_name=new_name)
-    target = os.path.join(runs_dir, new_name)
-    if os.path.exists(target):
-        raise expected("a name no other run has", new_name=new_name)
-    os.rename(run.path, target)
-    return new_name
+    """Renames a run (`mnist_keras.runs.Run.rename`). Returns the new name."""
+    return run_in(runs_dir, name).rename(new_name).name
 
 
 def delete_run(runs_dir, name):
-    """Deletes a run's folder and everything in it."""
-    run = run_in(runs_dir, name)
-    _not_running(run, "delete")
-    shutil.rmtree(run.path)
+    """Deletes a run's folder and everything in it (`mnist_keras.runs.Run.delete`)."""
+    run_in(runs_dir, name).delete()
 
 
 def model_file(runs_dir, name):
@@ -97,14 +78,11 @@ def _decode_upload(contents):
 
 
 def import_uploaded_model(runs_dir, contents, filename):
-    """Validates an uploaded `.keras` file and adds it as a new, evaluated run.
+    """Adds an uploaded `.keras` file as a new, evaluated run (`mnist_keras.import_model`).
 
-    The file is loaded in Keras safe mode (no code from it runs), first in a
-    watched child process (`model_probe`: bounded memory, time and
-    parameters), and must map 28x28x1 images to 10 classes; it is evaluated
-    on the 10,000 bundled MNIST test images so it can be compared with
-    trained runs. The run is written
-    by the library's one writer of results, as a trained run is.
+    The upload is decoded (at most `MAX_UPLOAD_BYTES`) into a temporary file
+    named as uploaded, so a refusal names the file the user chose; the
+    library checks, probes, loads (safe mode), evaluates and writes it.
 
     Returns:
         The new run's name.
@@ -112,39 +90,17 @@ def import_uploaded_model(runs_dir, contents, filename):
     Raises:
         MnistKerasError: for anything else, with the reason.
     """
-    from dashboard.model_probe import probe_model_file
-    from mnist_keras.datasets import load_dataset
-    from mnist_keras.evaluation import evaluate
-    from mnist_keras.runs import (
-        check_digit_classifier,
-        check_model_archive,
-        load_model,
-        run_metrics,
-    )
+    from mnist_keras.importing import import_model
 
     filename = os.path.basename(filename if isinstance(filename, str) else "model.keras")
     if not filename.endswith(".keras"):
         raise expected("a Keras 3 model file ending in .keras", file=filename[:100])
     data = _decode_upload(contents)
     with tempfile.TemporaryDirectory() as folder:
-        # Named as uploaded, so a refusal names the file the user chose.
         path = os.path.join(folder, filename)
         with open(path, "wb") as file:
             file.write(data)
-        check_model_archive(path)
-        probe_model_file(path)  # in a watched child first: see model_probe
-        model = load_model(path)
-        check_digit_classifier(model)
-        test_set = load_dataset("mnist", train_size=1_000, test_size=10_000,
-                                validation_split=0)
-        evaluation = evaluate(model, test_set.x_test, test_set.y_test)
-        metrics = run_metrics(evaluation, model, test_set.class_names, test_set.name,
-                              test_indices=test_set.test_indices)
-        run = Run.create_new(runs_dir, f"uploaded-{os.path.splitext(filename)[0][:40]}")
-        run.write_config(RunConfig.for_upload(filename, dataset=test_set.name,
-                                              test_size=len(test_set.y_test)))
-        run.save_results(model, metrics)
-    return run.name
+        return import_model(path, runs_dir, prefix="uploaded", source_name=filename).name
 
 
 def export_run_site(runs_dir, name, quantize):

@@ -2,157 +2,88 @@
 
 Example:
 
->>> import mnist_keras as mk
->>> data = mk.load_dataset(train_size=5500, test_size=1000)
->>> result = mk.train(mk.TrainingConfig(epochs=1, train_size=5500, test_size=1000),
-...                   run_dir="runs/quick")  # doctest: +SKIP
->>> result.metrics.test_accuracy  # doctest: +SKIP
+```python
+import mnist_keras as mk
+result = mk.train(mk.TrainingConfig(epochs=1, train_size=5500, test_size=1000),
+                  run_dir="runs/quick")
+result.metrics.test_accuracy
+```
 
-Names are imported on first use, so `import mnist_keras` (and the command
-line's `--help`) does not pay for importing TensorFlow.
+The top level holds the everyday names (`mnist_keras.__all__`); the rest live
+in subpackages: `mnist_keras.runs`, `mnist_keras.sweeps`, `mnist_keras.explain`,
+`mnist_keras.datasets`, ... Names are imported on first use, so
+`import mnist_keras` (and the command line's `--help`) does not pay for
+importing TensorFlow.
 """
 
-import importlib
+from mnist_keras.lazy import lazy_package
 
 __version__ = "0.1.0"
 
-# public name -> module that defines it
-_EXPORTS = {
-    "build_augmentation": "augmentation",
-    "describe_device": "devices",
-    "placement": "distribution",
-    "MetricsRecorder": "callbacks",
-    "ProgressBar": "callbacks",
-    "StopSignal": "callbacks",
-    "TrainingConfig": "config",
-    "FINE_TUNE_LEARNING_RATE": "fine_tuning",
-    "pruning_config": "fine_tuning",
-    "load_spec": "layer_specs",
-    "validate_spec": "layer_specs",
-    "ACTIVATIONS": "registries",
-    "ATTACK_METHODS": "registries",
-    "EMBEDDING_METHODS": "registries",
-    "SALIENCY_METHODS": "registries",
-    "DATASETS": "registries",
-    "DISTRIBUTIONS": "registries",
-    "MODELS": "registries",
-    "OPTIMIZERS": "registries",
-    "PRUNING_SCHEDULES": "registries",
-    "PRUNING_SCOPES": "registries",
-    "PRUNERS": "registries",
-    "SAMPLERS": "registries",
-    "Registry": "registries",
-    "SCHEDULES": "registries",
-    "CLASS_NAMES": "datasets",
-    "PIXEL_SCALE": "datasets",
-    "Dataset": "datasets",
-    "dataset_summary": "datasets",
-    "load_dataset": "datasets",
-    "read_idx": "datasets",
-    "scale_pixels": "datasets",
-    "write_idx": "datasets",
-    "MnistKerasError": "errors",
-    "AdversarialExample": "explain",
-    "Embedding": "explain",
-    "adversarial": "explain",
-    "calibration": "explain",
-    "calibration_from_probabilities": "explain",
-    "embed": "explain",
-    "gradcam_layer": "explain",
-    "place": "explain",
-    "saliency": "explain",
-    "Calibration": "runs",
-    "Projection": "runs",
-    "activation_flow": "inspection",
-    "activation_model": "inspection",
-    "feature_map_model": "inspection",
-    "feature_maps": "inspection",
-    "layer_summary": "inspection",
-    "layer_weights": "inspection",
-    "Evaluation": "evaluation",
-    "evaluate": "evaluation",
-    "TTA_SHIFTS": "evaluation",
-    "predict_probabilities": "evaluation",
-    "shift_images": "evaluation",
-    "command_line": "reproduce",
-    "python_snippet": "reproduce",
-    "RECIPES": "recipes",
-    "recipe_config": "recipes",
-    "recipe_settings": "recipes",
-    "PRESETS": "models",
-    "build_model": "models",
-    "build_model_from_spec": "models",
-    "model_names": "models",
-    "CONFIDENCE_LEVELS": "prediction",
-    "Prediction": "prediction",
-    "confidence_level": "prediction",
-    "is_unsure": "prediction",
-    "predict_digits": "prediction",
-    "predict_inputs": "prediction",
-    "EmptyDrawingError": "preprocessing",
-    "preprocess_drawing": "preprocessing",
-    "load_image": "preprocessing",
-    "ConstantSparsity": "pruning",
-    "PolynomialDecay": "pruning",
-    "PruningCallback": "pruning",
-    "apply_masks": "pruning",
-    "count_nonzero_params": "pruning",
-    "magnitude_masks": "pruning",
-    "prunable_layers": "pruning",
-    "prunable_weight_count": "pruning",
-    "prune": "pruning",
-    "sparsity_report": "pruning",
-    "strip": "pruning",
-    "BestEpoch": "runs",
-    "Run": "runs",
-    "RunConfig": "runs",
-    "RunFormatError": "runs",
-    "RunHistory": "runs",
-    "RunIndex": "runs",
-    "RunMetrics": "runs",
-    "RunState": "runs",
-    "RunStatus": "runs",
-    "RunSummary": "runs",
-    "TrialLink": "runs",
-    "check_digit_classifier": "runs",
-    "list_runs": "runs",
-    "load_model": "runs",
-    "run_in": "runs",
-    "run_metrics": "runs",
-    "SearchSpace": "sweeps",
-    "SweepResult": "sweeps",
-    "default_space": "sweeps",
-    "run_sweep": "sweeps",
-    "storage_url": "sweeps",
-    "trial_rows": "sweeps",
-    "trials_csv": "sweeps",
-    "JsonlSink": "sinks",
-    "MemorySink": "sinks",
-    "read_jsonl": "sinks",
-    "subsample": "sinks",
-    "TrainingResult": "training",
-    "make_optimizer": "training",
-    "make_schedule": "training",
-    "train": "training",
+# The everyday names, by the module that defines each. Everything else is
+# reached through its subpackage (`mnist_keras.runs.RunIndex`,
+# `mnist_keras.sweeps.run_sweep`, `mnist_keras.explain.embed`).
+_EVERYDAY = {
+    "config": ["TrainingConfig"],
+    "training": ["train"],
+    "recipes": ["recipe_config"],
+    "datasets": ["load_dataset"],
+    "models": ["build_model"],
+    "evaluation": ["evaluate"],
+    "prediction": ["predict_digits"],
+    "preprocessing": ["preprocess_drawing", "load_image"],
+    "runs": ["Run", "list_runs", "load_model"],
+    "importing": ["import_model"],
+    "pruning": ["prune"],
+    "fine_tuning": ["pruning_config"],
+    "callbacks": ["ProgressBar"],
+    "explain": ["saliency"],
+    "errors": ["MnistKerasError"],
 }
 
-__all__ = sorted(_EXPORTS)
+# Names this package exported before it kept only the everyday ones: each
+# still answers, from its subpackage, with a DeprecationWarning.
+_MOVED = {
+    **dict.fromkeys(["build_augmentation"], "mnist_keras.augmentation"),
+    **dict.fromkeys(["describe_device"], "mnist_keras.devices"),
+    **dict.fromkeys(["placement"], "mnist_keras.distribution"),
+    **dict.fromkeys(["MetricsRecorder", "StopSignal"], "mnist_keras.callbacks"),
+    **dict.fromkeys(["FINE_TUNE_LEARNING_RATE"], "mnist_keras.fine_tuning"),
+    **dict.fromkeys(["load_spec", "validate_spec"], "mnist_keras.layer_specs"),
+    **dict.fromkeys(["ACTIVATIONS", "ATTACK_METHODS", "EMBEDDING_METHODS", "SALIENCY_METHODS",
+                     "DATASETS", "DISTRIBUTIONS", "MODELS", "OPTIMIZERS",
+                     "PRUNING_SCHEDULES", "PRUNING_SCOPES", "PRUNERS", "SAMPLERS", "Registry",
+                     "SCHEDULES"], "mnist_keras.registries"),
+    **dict.fromkeys(["CLASS_NAMES", "PIXEL_SCALE", "Dataset", "dataset_summary", "read_idx",
+                     "scale_pixels", "write_idx"], "mnist_keras.datasets"),
+    **dict.fromkeys(["AdversarialExample", "Embedding", "adversarial", "calibration",
+                     "calibration_from_probabilities", "embed", "gradcam_layer", "place"],
+                    "mnist_keras.explain"),
+    **dict.fromkeys(["activation_flow", "activation_model", "feature_map_model",
+                     "feature_maps", "layer_summary", "layer_weights"],
+                    "mnist_keras.inspection"),
+    **dict.fromkeys(["Evaluation", "TTA_SHIFTS", "predict_probabilities", "shift_images",
+                     "run_metrics"], "mnist_keras.evaluation"),
+    **dict.fromkeys(["command_line", "python_snippet"], "mnist_keras.reproduce"),
+    **dict.fromkeys(["RECIPES", "recipe_settings"], "mnist_keras.recipes"),
+    **dict.fromkeys(["PRESETS", "build_model_from_spec", "model_names"], "mnist_keras.models"),
+    **dict.fromkeys(["CONFIDENCE_LEVELS", "Prediction", "confidence_level", "is_unsure",
+                     "predict_inputs"], "mnist_keras.prediction"),
+    **dict.fromkeys(["EmptyDrawingError"], "mnist_keras.preprocessing"),
+    **dict.fromkeys(["ConstantSparsity", "PolynomialDecay", "PruningCallback", "apply_masks",
+                     "count_nonzero_params", "magnitude_masks", "prunable_layers",
+                     "prunable_weight_count", "sparsity_report", "strip"],
+                    "mnist_keras.pruning"),
+    **dict.fromkeys(["BestEpoch", "Calibration", "Projection", "RunConfig", "RunFormatError",
+                     "RunHistory", "RunIndex", "RunMetrics", "RunState", "RunStatus",
+                     "RunSummary", "TrialLink", "check_digit_classifier", "run_in"],
+                    "mnist_keras.runs"),
+    **dict.fromkeys(["SearchSpace", "SweepResult", "default_space", "run_sweep", "storage_url",
+                     "trial_rows", "trials_csv"], "mnist_keras.sweeps"),
+    **dict.fromkeys(["JsonlSink", "MemorySink", "read_jsonl", "subsample"],
+                    "mnist_keras.sinks"),
+    **dict.fromkeys(["TrainingResult", "make_optimizer", "make_schedule"],
+                    "mnist_keras.training"),
+}
 
-
-def __getattr__(name):
-    module = _EXPORTS.get(name)
-    if module is None:
-        # A submodule (`mk.datasets`, `mk.runs`) is imported on first use too.
-        try:
-            value = importlib.import_module(f"mnist_keras.{name}")
-        except ModuleNotFoundError:
-            raise AttributeError(f"module 'mnist_keras' has no attribute {name!r}") from None
-        globals()[name] = value
-        return value
-    value = getattr(importlib.import_module(f"mnist_keras.{module}"), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__, __all__ = lazy_package(__name__, _EVERYDAY, moved=_MOVED)

@@ -12,46 +12,7 @@ from typing import Optional
 from mnist_keras.datasets.names import BUNDLED
 from mnist_keras.errors import expected
 from mnist_keras.layer_specs import load_spec, validate_spec
-from mnist_keras.registries import (
-    DATASETS,
-    DISTRIBUTIONS,
-    MODELS,
-    OPTIMIZERS,
-    PRUNING_SCHEDULES,
-    PRUNING_SCOPES,
-    SCHEDULES,
-)
-
-# name -> (low, high) of every numeric setting; None values mean "off".
-RANGES = {
-    # From 100, for small datasets of one's own (a folder of images by class).
-    "train_size": (100, 60_000),
-    "test_size": (100, 10_000),
-    "validation_split": (0.0, 0.5),
-    "batch_size": (1, 512),
-    "epochs": (1, 200),
-    "learning_rate": (1e-4, 1.0),
-    "dropout": (0.0, 0.9),
-    "rotation": (0.0, 45.0),
-    "zoom": (0.0, 0.5),
-    "translation": (0.0, 0.5),
-    "shear": (0.0, 0.6),
-    "stretch": (0.0, 0.5),
-    "elastic": (0.0, 4.0),
-    "stroke_width": (0.0, 1.0),
-    "blur": (0.0, 1.0),
-    "contrast": (0.0, 0.9),
-    "binarize": (0.0, 1.0),
-    "early_stopping_patience": (1, 50),
-    "reduce_lr_patience": (1, 50),
-    "label_smoothing": (0.0, 0.5),
-    "momentum": (0.0, 0.99),
-    "weight_decay": (0.0, 0.1),
-    "seed": (0, 2**31 - 1),
-    "sparsity": (0.0, 0.99),
-}
-_INTEGERS = {"train_size", "test_size", "batch_size", "epochs", "early_stopping_patience",
-             "reduce_lr_patience", "seed"}
+from mnist_keras.settings import RANGES, SETTINGS, check_value  # noqa: F401 (RANGES: its old home)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,6 +71,9 @@ class TrainingConfig:
         label_smoothing: 0-0.5.
         momentum: SGD and RMSprop momentum, 0-0.99.
         weight_decay: AdamW and Muon weight decay, 0-0.1.
+        gradient_clip_norm: rescale each step's gradients so their global
+            norm is at most this (0.01-100), or None (no clipping). Steadies
+            training at high learning rates.
         seed: seeds data subsets, initialisation, shuffling and dropout.
         parent_model: a `.keras` file to start from instead of building
             `model` (then only a label): fine-tuning and pruning a trained
@@ -170,6 +134,7 @@ class TrainingConfig:
     label_smoothing: float = 0.0
     momentum: float = 0.9
     weight_decay: float = 1e-4
+    gradient_clip_norm: Optional[float] = None
     seed: int = 0
     parent_model: Optional[str] = None
     parent_run: Optional[str] = None
@@ -185,39 +150,21 @@ class TrainingConfig:
     def validate(self):
         """Checks every setting; raises `MnistKerasError` for the first bad one.
 
-        Pure: reads no file, so a stored config can always be read back.
+        Each value is checked against its entry in `mnist_keras.settings`
+        (type, bounds, registry); the rules that tie settings together are
+        checked here. Pure: reads no file, so a stored config can always be
+        read back.
         """
-        for name, (low, high) in RANGES.items():
+        for name in SETTINGS:
             value = getattr(self, name)
-            if value is None and name in ("dropout", "early_stopping_patience",
-                                          "reduce_lr_patience", "sparsity"):
-                continue
             if name == "epochs" and value == 0 and self.parent_model:
                 continue  # prune a trained model without fine-tuning
-            is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if name in _INTEGERS:
-                is_number = is_number and float(value).is_integer()
-            if not is_number or not low <= value <= high:
-                what = "an integer" if name in _INTEGERS else "a number"
-                raise expected(f"{name} as {what} in [{low:g}, {high:g}]", **{name: value})
-            if name in _INTEGERS:
-                object.__setattr__(self, name, int(value))
-        for registry, name in ((OPTIMIZERS, "optimizer"), (SCHEDULES, "schedule"),
-                               (DATASETS, "dataset"), (PRUNING_SCOPES, "pruning_scope"),
-                               (PRUNING_SCHEDULES, "pruning_schedule"),
-                               (DISTRIBUTIONS, "distribute")):
-            registry.check(getattr(self, name), name)
+            if name == "model" and self.parent_model is not None:
+                continue  # then only a label: the parent is the model
+            object.__setattr__(self, name, check_value(name, value))
         if self.dataset not in BUNDLED and not self.data_dir:
             raise expected(f"data_dir: the folder of the {self.dataset} data (only "
                            f"{', '.join(BUNDLED)} is bundled)", data_dir=self.data_dir)
-        if self.data_dir is not None and not isinstance(self.data_dir, str):
-            raise expected("data_dir as a folder path", data_dir=self.data_dir)
-        if self.parent_model is not None:
-            if not isinstance(self.parent_model, str) or not self.parent_model.endswith(".keras"):
-                raise expected("parent_model as a .keras file", parent_model=self.parent_model)
-        elif not isinstance(self.model, str) or (
-                self.model not in MODELS and not self.model.endswith(".json")):
-            raise expected(f"model in {MODELS.names()} or a .json layer spec", model=self.model)
         if self.reduce_lr_patience is not None and self.schedule != "constant":
             raise expected(
                 "reduce_lr_patience only with schedule='constant' (a schedule already sets "
@@ -230,14 +177,6 @@ class TrainingConfig:
                 "a validation_split above 0 to watch for early stopping or plateaus",
                 validation_split=self.validation_split,
             )
-        for name in ("augment", "prune_output_layer"):
-            if not isinstance(getattr(self, name), bool):
-                raise expected(f"{name} True or False", **{name: getattr(self, name)})
-        if self.conv_channels is not None:
-            if not isinstance(self.conv_channels, (list, tuple)):
-                raise expected("conv_channels as a list of filter counts",
-                               conv_channels=self.conv_channels)
-            object.__setattr__(self, "conv_channels", tuple(self.conv_channels))
 
     def check_sources(self):
         """Checks the files the config names: the parent model and a layer-spec file.

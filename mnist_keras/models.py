@@ -24,6 +24,7 @@ from keras import layers
 from mnist_keras.errors import expected
 from mnist_keras.layer_specs import INPUT_SHAPE, PRESETS, load_spec, validate_spec
 from mnist_keras.registries import MODELS
+from mnist_keras.settings import check_value
 
 
 def _he():
@@ -127,7 +128,7 @@ def build_model(name="cnn", num_classes=10, conv_channels=None, dropout=None):
         num_classes: number of output classes. Defaults to 10.
         conv_channels: filters of each conv layer, in order (2 for `cnn` and
             `cnn-gap`, 4 for `cnn-compact`); None keeps the model's own.
-        dropout: dropout rate in [0, 0.9]; None keeps the model's own
+        dropout: dropout rate (bounds: `mnist_keras.settings`, 0-0.9); None keeps the model's own
             (0.5 for `cnn`, none for the others).
 
     Returns:
@@ -141,8 +142,7 @@ def build_model(name="cnn", num_classes=10, conv_channels=None, dropout=None):
     >>> build_model("cnn").count_params()
     225930
     """
-    if dropout is not None and not 0 <= dropout <= 0.9:
-        raise expected("a dropout rate in [0, 0.9]", dropout=dropout)
+    dropout = check_value("dropout", dropout)
     if name in PRESETS:
         return build_model_from_spec(PRESETS[name], num_classes, name=name, dropout=dropout)
     if name not in ARCHITECTURES:

@@ -15,20 +15,16 @@ import json
 import shlex
 
 from mnist_keras.config import TrainingConfig
+from mnist_keras.settings import CLI, names_in, names_on
 
 DEFAULT_RUN_DIR = "runs/my-run"
 SPEC_FILE = "spec.json"
 _DEFAULTS = TrainingConfig()
 # Recorded for the run list, never set by a person.
-_BOOKKEEPING = ("parent_run",)
+_BOOKKEEPING = tuple(names_in("record"))
 # What `mnist-keras train` has an option for (its other settings keep their
-# library defaults there); see `mnist_keras.cli.train`.
-_TRAIN_OPTIONS = (
-    "model", "dataset", "data_dir", "train_size", "test_size", "validation_split",
-    "batch_size", "epochs", "learning_rate", "optimizer", "schedule", "dropout", "augment",
-    "rotation", "zoom", "translation", "shear", "stretch", "elastic", "stroke_width", "blur",
-    "contrast", "binarize", "early_stopping_patience", "reduce_lr_patience",
-    "label_smoothing", "seed")
+# library defaults there): the settings table's command-line surface.
+_TRAIN_OPTIONS = tuple(names_on(CLI))
 # What a pruning run is given beside its parent model, sparsity and epochs, by
 # `pruning_config`'s argument names. The data settings are written even when
 # they are the library's defaults: left out, they would come from the parent.

@@ -18,7 +18,7 @@ from mnist_keras.config import TrainingConfig
 from mnist_keras.datasets import load_dataset
 from mnist_keras.distribution import placement
 from mnist_keras.errors import expected
-from mnist_keras.evaluation import evaluate
+from mnist_keras.evaluation import evaluate, run_metrics
 from mnist_keras.models import build_model
 from mnist_keras.pipeline import steps_per_execution_for, targets, training_data
 from mnist_keras.pruning import (
@@ -38,7 +38,6 @@ from mnist_keras.runs import (
     RunStatus,
     check_digit_classifier,
     load_model,
-    run_metrics,
 )
 from mnist_keras.sinks import JsonlSink, MemorySink, subsample
 
@@ -103,15 +102,20 @@ def make_schedule(name, learning_rate, steps_per_epoch, epochs):
 def _optimizer_builders():
     optimizers = keras.optimizers
     return {
-        "adam": lambda lr, momentum, decay: optimizers.Adam(lr),
-        "sgd": lambda lr, momentum, decay: optimizers.SGD(lr, momentum=momentum),
-        "rmsprop": lambda lr, momentum, decay: optimizers.RMSprop(lr, momentum=momentum),
-        "adamw": lambda lr, momentum, decay: optimizers.AdamW(lr, weight_decay=decay),
-        "muon": lambda lr, momentum, decay: optimizers.Muon(lr, weight_decay=decay),
+        "adam": lambda lr, momentum, decay, **clip: optimizers.Adam(lr, **clip),
+        "sgd": lambda lr, momentum, decay, **clip: optimizers.SGD(lr, momentum=momentum,
+                                                                  **clip),
+        "rmsprop": lambda lr, momentum, decay, **clip: optimizers.RMSprop(
+            lr, momentum=momentum, **clip),
+        "adamw": lambda lr, momentum, decay, **clip: optimizers.AdamW(
+            lr, weight_decay=decay, **clip),
+        "muon": lambda lr, momentum, decay, **clip: optimizers.Muon(
+            lr, weight_decay=decay, **clip),
     }
 
 
-def make_optimizer(name, learning_rate, momentum=0.9, weight_decay=1e-4):
+def make_optimizer(name, learning_rate, momentum=0.9, weight_decay=1e-4,
+                   gradient_clip_norm=None):
     """Builds one of Keras' optimizers by name.
 
     Args:
@@ -120,6 +124,8 @@ def make_optimizer(name, learning_rate, momentum=0.9, weight_decay=1e-4):
         learning_rate: a float or a schedule (see `make_schedule`).
         momentum: momentum of SGD and RMSprop. Defaults to 0.9.
         weight_decay: weight decay of AdamW and Muon. Defaults to 1e-4.
+        gradient_clip_norm: the largest global norm of a step's gradients
+            (Keras' `global_clipnorm`), or None for no clipping (the default).
 
     Returns:
         A `keras.optimizers.Optimizer`.
@@ -131,9 +137,12 @@ def make_optimizer(name, learning_rate, momentum=0.9, weight_decay=1e-4):
 
     >>> type(make_optimizer("sgd", 0.01)).__name__
     'SGD'
+    >>> make_optimizer("adam", 1e-3, gradient_clip_norm=1.0).global_clipnorm
+    1.0
     """
     builder = _optimizer_builders()[OPTIMIZERS.check(name)]
-    return builder(learning_rate, momentum, weight_decay)
+    clip = {} if gradient_clip_norm is None else {"global_clipnorm": gradient_clip_norm}
+    return builder(learning_rate, momentum, weight_decay, **clip)
 
 
 @dataclasses.dataclass
@@ -300,7 +309,7 @@ def _fit_and_save(config, model, data, run, sinks, callbacks, verbose, replicas=
         steps_per_execution_for(model, config.batch_size)
     fit_model.compile(
         optimizer=make_optimizer(config.optimizer, schedule, config.momentum,
-                                 config.weight_decay),
+                                 config.weight_decay, config.gradient_clip_norm),
         loss=loss, metrics=["accuracy"], steps_per_execution=steps_per_execution,
     )
     has_validation = len(data.x_val) > 0

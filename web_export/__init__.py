@@ -7,16 +7,9 @@
 neither Keras nor tensorflowjs (that happens when a model is exported).
 """
 
-import importlib
-
+from mnist_keras.lazy import lazy_package
 from web_export.options import QUANTIZATIONS, WEIGHT_NAMES
 
-__all__ = ["QUANTIZATIONS", "WEIGHT_NAMES", "ExportResult", "export_model"]
-
-
-def __getattr__(name):
-    if name in ("ExportResult", "export_model"):
-        value = getattr(importlib.import_module("web_export.export"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'web_export' has no attribute {name!r}")
+__getattr__, __dir__, _lazy_names = lazy_package(
+    __name__, {"export": ["ExportResult", "export_model"]}, submodules=False)
+__all__ = ["QUANTIZATIONS", "WEIGHT_NAMES", *_lazy_names]

@@ -4,8 +4,9 @@
     mnist-keras evaluate runs/first/model.keras --json
     mnist-keras sweep --study lr --trials 20 --runs-dir runs --epochs 3
     mnist-keras explain runs/first/model.keras seven.png --method gradcam --out heat.png
+    mnist-keras import model.keras --runs-dir runs --name from-colab
 
-The library's own commands (train, evaluate, predict, prune, sweep, explain) live here; the
+The library's own commands (train, evaluate, predict, prune, sweep, explain, import) live here; the
 dashboard and the exporter add theirs (`dashboard`, `export`) through the
 `mnist_keras.commands` entry points, so the library never imports them.
 Building the parser imports no Keras: `--help` answers at once, and Keras is
@@ -22,10 +23,18 @@ import sys
 # user set wins.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from mnist_keras.cli import evaluate, explain, predict, prune, sweep, train  # noqa: E402
+from mnist_keras.cli import (  # noqa: E402
+    evaluate,
+    explain,
+    importing,
+    predict,
+    prune,
+    sweep,
+    train,
+)
 from mnist_keras.cli.parsing import Parser, import_keras_quietly, require_extra  # noqa: E402
 
-COMMANDS = (train, evaluate, predict, prune, sweep, explain)
+COMMANDS = (train, evaluate, predict, prune, sweep, explain, importing)
 PLUGIN_GROUP = "mnist_keras.commands"
 
 

@@ -22,9 +22,9 @@ def register(subparsers):
 
 def run(args):
     from mnist_keras.datasets import load_dataset
-    from mnist_keras.evaluation import evaluate
+    from mnist_keras.evaluation import evaluate, run_metrics
     from mnist_keras.pruning import count_nonzero_params
-    from mnist_keras.runs import check_digit_classifier, load_model, run_metrics
+    from mnist_keras.runs import check_digit_classifier, load_model
 
     if args.test_size is not None and not 1 <= args.test_size <= 10_000:
         raise expected("test_size in [1, 10000]", test_size=args.test_size)

@@ -9,7 +9,7 @@ and the workers share the trials.
 """
 
 from mnist_keras.cli.parsing import print_json
-from mnist_keras.cli.train import SETTINGS, add_training_options, config_from_args
+from mnist_keras.cli.train import SETTINGS_WITH_OPTIONS, add_training_options, config_from_args
 from mnist_keras.registries import PRUNERS, SAMPLERS
 
 # A sweep judges trials by validation accuracy, so it holds some images out
@@ -59,7 +59,7 @@ def run(args):
     from mnist_keras.errors import expected
     from mnist_keras.sweeps import default_space, run_sweep
 
-    given = {name for name in (*SETTINGS, "augment") if getattr(args, name) is not None}
+    given = {name for name in SETTINGS_WITH_OPTIONS if getattr(args, name) is not None}
     overrides = {} if "validation_split" in given else \
         {"validation_split": DEFAULT_VALIDATION_SPLIT}
     config = config_from_args(args, **overrides)

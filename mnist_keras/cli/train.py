@@ -6,68 +6,63 @@ import dataclasses
 from mnist_keras.cli.parsing import print_json, summary
 from mnist_keras.config import TrainingConfig
 from mnist_keras.recipes import RECIPES, recipe_config
-from mnist_keras.registries import DATASETS, DISTRIBUTIONS, MODELS, OPTIMIZERS, SCHEDULES
+from mnist_keras.settings import CLI, GROUPS, SETTINGS, names_on
 
 _DEFAULTS = {field.name: field.default for field in dataclasses.fields(TrainingConfig)}
 
-# Augmentation settings beyond --augment's rotation/zoom/shift, by option name.
-_AUGMENTATION_HELP = {
-    "rotation": "largest random rotation, degrees",
-    "zoom": "largest random zoom, as a fraction",
-    "translation": "largest random shift, as a fraction of the image",
-    "shear": "largest random shear (0.3 slants strokes by about 17 degrees)",
-    "stretch": "largest random change of aspect ratio, as a fraction",
-    "elastic": "elastic distortion strength, in pixels",
-    "stroke_width": "chance of thinning or thickening the strokes",
-    "blur": "chance of a slight blur",
-    "contrast": "chance of fainter ink",
-    "binarize": "chance of black-and-white strokes",
-}
+# Every setting `mnist-keras train` has an option for (`--batch-size` for
+# batch_size), from the settings table; a value not given comes from the recipe.
+SETTINGS_WITH_OPTIONS = tuple(names_on(CLI))
 
-# Options whose value comes from the recipe unless given (dest -> type).
-SETTINGS = {
-    "model": str, "dataset": str, "epochs": int, "batch_size": int, "learning_rate": float,
-    "optimizer": str, "schedule": str, "train_size": int, "test_size": int,
-    "validation_split": float, "dropout": float, "early_stopping_patience": int,
-    "reduce_lr_patience": int, "label_smoothing": float, "seed": int,
-    **{name: float for name in _AUGMENTATION_HELP},
-    "distribute": str,
-}
+
+def option_name(name):
+    """The command-line option of a setting: `batch_size` -> `--batch-size`."""
+    return "--" + name.replace("_", "-")
+
+
+def _help(entry):
+    text = entry.summary
+    if entry.registry is not None:
+        text = f"{text}: {' | '.join(entry.registry)}"
+        if entry.path:
+            text += f", or a {entry.path} file"
+    if entry.integer:
+        text += f"; {entry.low}-{entry.high}"
+    elif entry.numeric:
+        text += f"; {entry.low:g}-{entry.high:g}"
+    default = _DEFAULTS[entry.name]
+    if default is not None:
+        text += f" (library default: {default})"
+    return text.replace("%", "%%")  # argparse formats help texts
 
 
 def add_training_options(parser):
-    """Adds every training setting as an option (also used by `sweep`).
+    """Adds an option for every setting the table shows on the command line.
 
-    Settings not given come from `--recipe` (default: the library's defaults,
-    `TrainingConfig()`), so the command and the library train the same recipe.
+    Used by `train` and `sweep`. Settings not given come from `--recipe`
+    (default: the library's defaults, `TrainingConfig()`), so the command and
+    the library train the same recipe. Options are grouped as in `--help`.
     """
     parser.add_argument("--recipe", default="default", choices=RECIPES.names(),
                         help=RECIPES.help().replace("%", "%%")  # argparse formats help
                         + ". Options given beside it win.")
-    helps = {
-        "model": f"{', '.join(MODELS)}, or a JSON layer-spec file",
-        "dataset": f"{', '.join(DATASETS)} (mnist is bundled)",
-        "optimizer": " | ".join(OPTIMIZERS),
-        "schedule": " | ".join(SCHEDULES),
-        **_AUGMENTATION_HELP,
-        "distribute": DISTRIBUTIONS.help(),
-    }
-    for name, kind in SETTINGS.items():
-        default = _DEFAULTS[name]
-        text = helps.get(name, "")
-        if default is not None:
-            text = f"{text} (library default: {default})".strip()
-        parser.add_argument("--" + name.replace("_", "-"), type=kind, default=None,
-                            help=text or None)
-    parser.add_argument("--data-dir",
-                        help="folder with the four IDX files (default: bundled MNIST)")
-    parser.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
-                        help="random augmentation while training (settings above)")
+    groups = {}
+    for name in SETTINGS_WITH_OPTIONS:
+        entry = SETTINGS[name]
+        if entry.group not in groups:
+            groups[entry.group] = parser.add_argument_group(f"settings: {GROUPS[entry.group]}")
+        group = groups[entry.group]
+        if entry.kind is bool:
+            group.add_argument(option_name(name), action=argparse.BooleanOptionalAction,
+                               default=None, help=entry.summary)
+        else:
+            group.add_argument(option_name(name), type=entry.kind, default=None,
+                               help=_help(entry))
 
 
 def config_from_args(args, **overrides):
     """The `TrainingConfig` the options describe: the recipe, then what was given."""
-    given = {name: getattr(args, name) for name in (*SETTINGS, "augment", "data_dir")
+    given = {name: getattr(args, name) for name in SETTINGS_WITH_OPTIONS
              if getattr(args, name) is not None}
     return recipe_config(args.recipe, **{**given, **overrides})
 

@@ -44,7 +44,6 @@ from mnist_keras.runs.model_files import (
     check_model_archive,
     load_model,
 )
-from mnist_keras.runs.results import run_metrics
 from mnist_keras.runs.store import RUN_NAME_PATTERN, Run, list_runs, run_in
 from mnist_keras.runs.versioning import SCHEMA_VERSION, RunFormatError
 
@@ -75,6 +74,5 @@ __all__ = [
     "list_runs",
     "load_model",
     "run_in",
-    "run_metrics",
     "summarize",
 ]

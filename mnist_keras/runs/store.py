@@ -8,6 +8,7 @@ file is written atomically, so a reader never sees half a file.
 import json
 import os
 import re
+import shutil
 import time
 
 from mnist_keras.atomic import atomic_path, atomic_write_json
@@ -170,6 +171,7 @@ class Run:
     def write_trial(self, link):
         """Writes the `TrialLink` (a sweep writes it when the trial starts and ends)."""
         self.write_json("trial.json", link.to_dict())
+
     def projection(self, method):
         """The cached `Projection` of the test set by `method`, or None if there is none.
 
@@ -240,6 +242,48 @@ class Run:
         self.save_model(model)
         self.write_json("metrics.json", metrics.to_dict())
         self.set_status(status, finished=time.time())
+
+
+    # Moving and removing the folder, for people: never while it trains.
+
+    def _check_finished(self, action):
+        if self.status is RunStatus.RUNNING:
+            raise MnistKerasError(f"Expected a finished run to {action}. Received: "
+                                  f"{self.name!r} is training (cancel it first)")
+
+    def rename(self, new_name):
+        """Renames the run's folder within its runs folder.
+
+        Args:
+            new_name: 1-80 letters, digits, '.', '_' or '-' (surrounding
+                spaces are dropped); no other run may have it.
+
+        Returns:
+            The renamed `Run`.
+
+        Raises:
+            MnistKerasError: for a run that is training, or a bad or taken name.
+        """
+        self._check_finished("rename")
+        new_name = new_name.strip() if isinstance(new_name, str) else new_name
+        if not isinstance(new_name, str) or not RUN_NAME_PATTERN.match(new_name):
+            shown = new_name[:100] if isinstance(new_name, str) else new_name
+            raise expected("a new name of 1-80 letters, digits, '.', '_' or '-'",
+                           new_name=shown)
+        target = os.path.join(os.path.dirname(os.path.normpath(self.path)), new_name)
+        if os.path.exists(target):
+            raise expected("a name no other run has", new_name=new_name)
+        os.rename(self.path, target)
+        return Run(target)
+
+    def delete(self):
+        """Deletes the run's folder and everything in it.
+
+        Raises:
+            MnistKerasError: for a run that is training.
+        """
+        self._check_finished("delete")
+        shutil.rmtree(self.path)
 
 
 def run_in(runs_dir, name, must_exist=True):

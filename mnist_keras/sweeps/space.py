@@ -23,17 +23,19 @@ import json
 import math
 import os
 
-from mnist_keras.config import _INTEGERS, RANGES, TrainingConfig
+from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError, expected
-from mnist_keras.registries import MODELS, OPTIMIZERS, SCHEDULES
+from mnist_keras.settings import SETTINGS, SWEEP, check_value, names_on
 
-# Settings a sweep may vary. The data settings (sizes, validation split,
-# dataset, seed) stay fixed, so every trial is judged on the same images.
-RANGE_SETTINGS = ("learning_rate", "batch_size", "epochs", "dropout", "label_smoothing",
-                  "momentum", "weight_decay", "rotation", "zoom", "translation", "shear",
-                  "stretch", "elastic", "stroke_width", "blur", "contrast", "binarize")
-CHOICE_REGISTRIES = {"model": MODELS, "optimizer": OPTIMIZERS, "schedule": SCHEDULES}
-CHOICE_SETTINGS = (*RANGE_SETTINGS, *CHOICE_REGISTRIES, "augment")
+# Settings a sweep may vary: the settings table's sweep surface. The data
+# settings (sizes, validation split, dataset, seed) stay fixed, so every trial
+# is judged on the same images. Numbers may be ranges or choices; names and
+# switches only choices (a model by name: no layer-spec files).
+RANGE_SETTINGS = tuple(name for name in names_on(SWEEP) if SETTINGS[name].numeric)
+CHOICE_SETTINGS = (*RANGE_SETTINGS, *(name for name in names_on(SWEEP)
+                                      if not SETTINGS[name].numeric))
+CHOICE_REGISTRIES = {name: SETTINGS[name].registry for name in CHOICE_SETTINGS
+                     if SETTINGS[name].registry is not None}
 
 MAX_PARAMETERS = 24
 MAX_CHOICES = 32
@@ -57,7 +59,7 @@ class Parameter:
 
     @property
     def is_integer(self):
-        return self.name in _INTEGERS
+        return SETTINGS[self.name].integer
 
     def values_to_check(self):
         """The values that bound what this parameter can draw."""
@@ -131,13 +133,11 @@ def _choice_parameter(name, spec):
 
 
 def _check_in_range(name, value, what=None):
-    low, high = RANGES[name]
-    integer = name in _INTEGERS
-    if not _number(value) or (integer and not float(value).is_integer()) \
-            or not low <= value <= high:
-        kind = "an integer" if integer else "a number"
-        raise expected(f"{what or name} as {kind} in [{low:g}, {high:g}]",
+    # None ("off") is a value of some settings, never a bound of a range.
+    if value is None:
+        raise expected(f"{what or name} as {SETTINGS[name].describe_bounds()}",
                        **{what or name: value})
+    check_value(name, value, what)
 
 
 def _range_parameter(name, spec):
@@ -160,9 +160,9 @@ def _range_parameter(name, spec):
         if log:
             raise expected(f"{name} with either log or step (Optuna cannot use both)",
                            log=log, step=step)
-        if name in _INTEGERS and not float(step).is_integer():
+        if SETTINGS[name].integer and not float(step).is_integer():
             raise expected(f"{name} step as a whole number", step=step)
-    if name in _INTEGERS:
+    if SETTINGS[name].integer:
         low, high = int(low), int(high)
         step = None if step is None else int(step)
     return Parameter(name, low=low, high=high, log=log, step=step)

@@ -13,12 +13,13 @@ import warnings
 from mnist_keras.errors import MnistKerasError, expected
 from mnist_keras.registries import PRUNERS, SAMPLERS
 from mnist_keras.runs import Run, RunStatus
+from mnist_keras.settings import SETTINGS
 
 OBJECTIVE = "val_accuracy"
 # A trial whose worker died is run again this many times, then left failed.
 MAX_RETRIES = 1
 # Settings that say how a machine trains, not what: workers may differ there.
-_MACHINE_SETTINGS = ("data_dir", "distribute")
+_MACHINE_SETTINGS = tuple(name for name, entry in SETTINGS.items() if entry.per_machine)
 # What a study records of its sweep, in its user attributes.
 DEFINITION_ATTRIBUTE = "mnist_keras"
 TARGET_ATTRIBUTE = "mnist_keras_trials"

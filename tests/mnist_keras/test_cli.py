@@ -201,7 +201,8 @@ def test_help_answers_without_importing_keras():
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                timeout=120)
     assert completed.stdout.strip().endswith("IMPORTED []"), completed.stdout[-300:]
-    assert "{train,evaluate,predict,prune,sweep,explain,dashboard,export}" in completed.stdout
+    commands = "{train,evaluate,predict,prune,sweep,explain,import,dashboard,export}"
+    assert commands in completed.stdout
     assert "--quantize {none,float16,uint8}" in completed.stdout
 
 

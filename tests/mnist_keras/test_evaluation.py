@@ -32,7 +32,8 @@ def test_metrics_match_hand_computed_values():
 def test_run_metrics_report_mistakes_by_test_set_index():
     import keras
 
-    from mnist_keras.runs import Mistake, run_metrics
+    from mnist_keras.evaluation import run_metrics
+    from mnist_keras.runs import Mistake
 
     probs = [[0.9, 0.1], [0.7, 0.3]]
     result = evaluate(FixedModel(probs), np.zeros((2, 28, 28, 1)), [0, 1], num_classes=2)

@@ -77,7 +77,7 @@ def test_channels_and_dropout_are_configurable():
         ({"name": "cnn", "conv_channels": [8]}, "2 conv channel counts"),
         ({"name": "mlp", "conv_channels": [8, 8]}, "0 conv channel counts"),
         ({"name": "cnn", "conv_channels": [0, 8]}, r"\[1, 1024\]"),
-        ({"name": "cnn", "dropout": 0.95}, "dropout rate"),
+        ({"name": "cnn", "dropout": 0.95}, "dropout as a number in"),
     ],
 )
 def test_bad_model_settings_are_reported(kwargs, message):

@@ -32,8 +32,18 @@ def test_the_command_writes_only_what_differs_from_the_defaults():
 
 
 def test_a_setting_without_an_option_is_named_in_a_comment():
-    line = command_line(TrainingConfig(momentum=0.5))
-    assert "# no option for momentum=0.5" in line
+    line = command_line(TrainingConfig(conv_channels=(16, 32), momentum=0.5))
+    assert "# no option for conv_channels=[16, 32]" in line
+    # Every setting the table shows on the command line has its option.
+    assert "--momentum 0.5" in line
+
+
+def test_the_command_carries_every_setting_with_an_option():
+    # One non-default value for each: the command must train the same config.
+    config = TrainingConfig(gradient_clip_norm=2.0, weight_decay=0.01, distribute="mirrored",
+                            optimizer="adamw", epochs=2)
+    assert "# no option" not in command_line(config)
+    assert _config_of_command(command_line(config)) == config
 
 
 def test_a_custom_model_brings_its_spec_along(tmp_path):

@@ -91,3 +91,35 @@ def test_check_digit_classifier_names_the_shapes():
     check_digit_classifier(three, num_classes=3)
     with pytest.raises(MnistKerasError, match=r"output_shape=\(3,\)"):
         check_digit_classifier(three)
+
+
+def _finished_run(path):
+    run = Run.create(path)
+    run.write_json("config.json", {"model": "cnn"})
+    run.set_status("completed")
+    return run
+
+
+def test_rename_moves_the_folder_within_the_runs_folder(tmp_path):
+    run = _finished_run(tmp_path / "old")
+    renamed = run.rename("  new-name  ")
+    assert renamed.name == "new-name" and renamed.status.value == "completed"
+    assert not (tmp_path / "old").exists()
+    _finished_run(tmp_path / "other")
+    for bad, message in (("other", "a name no other run has"), ("../up", "a new name of"),
+                         ("", "a new name of"), (3, "a new name of")):
+        with pytest.raises(MnistKerasError, match=message):
+            renamed.rename(bad)
+    assert sorted(os.listdir(tmp_path)) == ["new-name", "other"]
+
+
+def test_delete_removes_the_run_but_never_one_that_trains(tmp_path):
+    run = _finished_run(tmp_path / "done")
+    run.delete()
+    assert not (tmp_path / "done").exists()
+    training = Run.create(tmp_path / "training")
+    training.set_status("running")
+    for action in (training.delete, lambda: training.rename("x")):
+        with pytest.raises(MnistKerasError, match="is training"):
+            action()
+    assert (tmp_path / "training").is_dir()

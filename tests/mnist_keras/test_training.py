@@ -45,6 +45,23 @@ def test_optimizers_are_keras_own(name, cls):
         assert optimizer.momentum == 0.9
 
 
+def test_gradient_clipping_bounds_each_step():
+    # SGD without momentum moves a weight by lr x gradient: a gradient of norm
+    # 10 clipped to 0.5 moves it by exactly 0.5 (learning rate 1).
+    for clip, moved in ((None, 10.0), (0.5, 0.5)):
+        optimizer = make_optimizer("sgd", 1.0, momentum=0.0, gradient_clip_norm=clip)
+        weight = keras.Variable(np.zeros(2, dtype="float32"))
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor([6.0, 8.0]), weight)])
+        assert float(np.linalg.norm(keras.ops.convert_to_numpy(weight))) == \
+            pytest.approx(moved, rel=1e-5)
+
+
+def test_gradient_clipping_reaches_the_training_optimizer(synthetic_data_dir):
+    result = train(_config(synthetic_data_dir, gradient_clip_norm=1.0))
+    assert result.model.optimizer.global_clipnorm == 1.0
+    assert train(_config(synthetic_data_dir)).model.optimizer.global_clipnorm is None
+
+
 def test_unknown_optimizer_is_reported():
     with pytest.raises(MnistKerasError, match="optimizer"):
         make_optimizer("lion", 0.01)

@@ -1,15 +1,16 @@
-"""An uploaded model is first loaded in a separate, watched process.
+"""A model file from elsewhere is first loaded in a separate, watched process.
 
 A `.keras` file of a few kilobytes can declare layers of billions of
 parameters; Keras allocates them while it builds the model, before any check
-of ours can look at the result, and a dashboard that did that itself would
-grow by gigabytes or be killed. So an upload is loaded first in a child
-process that is killed as soon as it uses more than `MAX_PROBE_MEMORY_BYTES`
-or `PROBE_TIMEOUT_SECONDS`; only a model that loads there, is a digit
-classifier and has at most `MAX_UPLOAD_PARAMETERS` parameters is loaded by the
-dashboard itself. The child loads in Keras safe mode, as the dashboard does.
+of ours can look at the result, and a process (the dashboard, the command
+line) that did that itself would grow by gigabytes or be killed. So an
+imported or uploaded model is loaded first in a child process that is killed
+as soon as it uses more than `MAX_PROBE_MEMORY_BYTES` or
+`PROBE_TIMEOUT_SECONDS`; only a model that loads there, is a digit classifier
+and has at most `MAX_UPLOAD_PARAMETERS` parameters is loaded by the caller.
+The child loads in Keras safe mode, as every loader here does.
 
-    python -m dashboard.model_probe MODEL.keras   # prints {"parameters": N} or {"error": ...}
+    python -m mnist_keras.model_probe MODEL.keras   # prints {"parameters": N} or {"error": ...}
 """
 
 import json
@@ -46,7 +47,7 @@ def probe_model_file(path, max_memory_bytes=MAX_PROBE_MEMORY_BYTES,
             more than `MAX_UPLOAD_PARAMETERS` parameters.
     """
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
-    child = subprocess.Popen([sys.executable, "-m", "dashboard.model_probe", os.fspath(path)],
+    child = subprocess.Popen([sys.executable, "-m", "mnist_keras.model_probe", os.fspath(path)],
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     started, peak = time.monotonic(), 0
     try:

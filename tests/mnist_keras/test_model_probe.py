@@ -1,4 +1,4 @@
-"""Uploaded model files: forged ones are refused without the dashboard loading them."""
+"""Model files from elsewhere: forged ones are refused before this process loads them."""
 
 import json
 import zipfile
@@ -6,7 +6,7 @@ import zipfile
 import keras
 import pytest
 
-from dashboard import model_probe, run_actions
+from mnist_keras import model_probe
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.models import build_model
 from mnist_keras.runs import MAX_CONFIG_BYTES, check_model_archive
@@ -76,10 +76,13 @@ def test_archives_are_checked_before_keras_sees_them(mlp_file, tmp_path):
         check_model_archive(padded)
 
 
-def test_an_upload_of_a_forged_file_adds_no_run(tmp_path):
+def test_an_import_of_a_forged_file_adds_no_run(tmp_path):
+    from mnist_keras.importing import import_model
+
     runs_dir = tmp_path / "runs"
     runs_dir.mkdir()
-    contents = "data:application/octet-stream;base64," + "bm90IGEgemlw"  # "not a zip"
+    forged = tmp_path / "forged.keras"
+    forged.write_text("not a zip")
     with pytest.raises(MnistKerasError, match="a zip archive"):
-        run_actions.import_uploaded_model(runs_dir, contents, "forged.keras")
+        import_model(forged, runs_dir)
     assert list(runs_dir.iterdir()) == []
