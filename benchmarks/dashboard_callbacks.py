@@ -18,8 +18,8 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from dashboard import ids  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
+from dashboard.shared import ids  # noqa: E402
 from mnist_keras.config import TrainingConfig  # noqa: E402
 
 

@@ -22,8 +22,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from timing import time_calls, untrained_run  # noqa: E402
 
-from dashboard import figures, loaded_models  # noqa: E402
-from dashboard.callbacks import drawing, inspection  # noqa: E402
+from dashboard.panels.draw import callbacks as drawing  # noqa: E402
+from dashboard.panels.inside import callbacks as inspection  # noqa: E402
+from dashboard.panels.inside.figures import activation_flow_figure  # noqa: E402
+from dashboard.shared import loaded_models  # noqa: E402
 from mnist_keras.inspection import activation_flow  # noqa: E402
 
 SEVEN = [{"points": [[70, 60], [210, 60], [150, 160], [120, 240]], "width": 22}]
@@ -43,7 +45,7 @@ def main():
         def inside():
             with loaded.lock:
                 flow = activation_flow(loaded.model, image, loaded.activation_extractor)
-            figures.activation_flow_figure(flow)
+            activation_flow_figure(flow)
             inspection.feature_map_graphs(loaded, image)
 
         cases = {

@@ -23,9 +23,11 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from timing import time_calls, untrained_run  # noqa: E402
 
-from dashboard import loaded_models  # noqa: E402
-from dashboard.callbacks import drawing, projector, why  # noqa: E402
-from dashboard.projector_jobs import READY, Projector  # noqa: E402
+from dashboard.panels.draw import callbacks as drawing  # noqa: E402
+from dashboard.panels.draw import why  # noqa: E402
+from dashboard.panels.projector import callbacks as projector  # noqa: E402
+from dashboard.panels.projector.jobs import READY, Projector  # noqa: E402
+from dashboard.shared import loaded_models  # noqa: E402
 from mnist_keras.explain import adversarial, saliency, umap_available  # noqa: E402
 from mnist_keras.registries import ATTACK_METHODS, SALIENCY_METHODS  # noqa: E402
 

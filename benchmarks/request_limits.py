@@ -23,9 +23,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from werkzeug.serving import make_server  # noqa: E402
 
-from dashboard import drawing  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
-from dashboard.limits import MAX_REQUEST_BYTES  # noqa: E402
+from dashboard.panels.draw import canvas  # noqa: E402
+from dashboard.shared.limits import MAX_REQUEST_BYTES  # noqa: E402
 from mnist_keras.datasets import read_idx  # noqa: E402
 from mnist_keras.errors import MnistKerasError  # noqa: E402
 from mnist_keras.layer_specs import validate_spec  # noqa: E402
@@ -86,20 +86,20 @@ def worst_canvas_json():
         commands = [["M", 10, 10]] + [["Q", 1e9, i % 280, 140, (i * 7) % 280]
                                       for i in range(commands_per_stroke - 1)]
         paths = [{"type": "path", "strokeWidth": 1e9, "path": commands}
-                 for _ in range(drawing.MAX_STROKES)]
+                 for _ in range(canvas.MAX_STROKES)]
         return json.dumps({"objects": paths})
 
-    per_stroke = drawing.MAX_COMMANDS_PER_STROKE
-    while len(canvas(per_stroke)) > drawing.MAX_JSON_CHARS:
+    per_stroke = canvas.MAX_COMMANDS_PER_STROKE
+    while len(canvas(per_stroke)) > canvas.MAX_JSON_CHARS:
         per_stroke = int(per_stroke * 0.9)
     return canvas(per_stroke)
 
 
 def draw(text):
-    strokes = drawing.strokes_from_json(text)
+    strokes = canvas.strokes_from_json(text)
     points = sum(len(stroke["points"]) for stroke in strokes)
     try:
-        preprocess_drawing(drawing.render_strokes(strokes))
+        preprocess_drawing(canvas.render_strokes(strokes))
         return f"{len(strokes)} strokes, {points:,} points kept; drawn and preprocessed"
     except EmptyDrawingError:
         return f"{len(strokes)} strokes, {points:,} points kept: not a digit"

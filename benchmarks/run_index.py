@@ -113,8 +113,8 @@ def main(argv=None):
             os.utime(run.path, (time.time() - 60, time.time() - 60))
         print(f"  index, one run changed      {_stats(changed)}")
 
-        from dashboard import ids
         from dashboard.app import create_app
+        from dashboard.shared import ids
 
         app = create_app(folder)
         browser = Browser(app)

@@ -2,3 +2,4 @@
 
     mnist-keras dashboard [--host 127.0.0.1] [--port 8050] [--runs-dir runs]
 """
+

@@ -10,14 +10,14 @@ import threading
 
 import dash
 
-from dashboard import layout, request_guard
+from dashboard import page, request_guard
 from dashboard.bundled_css import BOOTSTRAP_CSS_URL
-from dashboard.callbacks import register_all
-from dashboard.exported_sites import register_routes
-from dashboard.jobs import JobManager
-from dashboard.limits import MAX_REQUEST_BYTES
-from dashboard.runs_view import raw_images
-from dashboard.sweep_views import SweepBrowser
+from dashboard.panels import register_all
+from dashboard.panels.sweeps.views import SweepBrowser
+from dashboard.shared.exported_sites import register_routes
+from dashboard.shared.jobs import JobManager
+from dashboard.shared.limits import MAX_REQUEST_BYTES
+from dashboard.shared.runs_view import raw_images
 from mnist_keras.devices import describe_device
 from mnist_keras.runs import RunIndex
 
@@ -56,7 +56,8 @@ def create_app(runs_dir="runs", hosts=None, sweep_storages=()):
     jobs = JobManager(runs_dir, RunIndex(runs_dir))
     app.jobs = jobs
     app.sweeps = SweepBrowser(runs_dir, sweep_storages)
-    app.layout = layout.page(describe_device())
+    app.layout = page.page(describe_device())
+    page.register(app)
     register_all(app, jobs, runs_dir)
     register_routes(app.server, runs_dir)
     request_guard.install(app.server, hosts or request_guard.allowed_hosts(),

@@ -13,8 +13,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard import ids
 from dashboard.app import create_app
+from dashboard.shared import ids
 from tests.conftest import run_folders
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from dashboard.drawing import render_strokes
+from dashboard.panels.draw.canvas import render_strokes
 from mnist_keras.datasets import load_raw, scale_pixels
 from mnist_keras.prediction import predict_digits
 from mnist_keras.runs import load_model

@@ -10,8 +10,8 @@ from selenium.webdriver.common.actions.interaction import POINTER_TOUCH
 from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.keys import Keys
 
-from dashboard import ids
 from dashboard.app import create_app
+from dashboard.shared import ids
 from tests.dashboard.test_browser import _js, _until
 
 pytestmark = pytest.mark.browser

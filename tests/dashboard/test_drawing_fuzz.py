@@ -13,7 +13,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import drawing
+from dashboard.panels.draw import canvas
 
 numbers = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**30, 10**30),
@@ -37,40 +37,40 @@ store_strokes = st.one_of(json_values, st.lists(st.one_of(
 
 
 def _within_bounds(strokes):
-    assert len(strokes) <= drawing.MAX_STROKES
-    assert sum(len(stroke["points"]) for stroke in strokes) <= drawing.MAX_POINTS
+    assert len(strokes) <= canvas.MAX_STROKES
+    assert sum(len(stroke["points"]) for stroke in strokes) <= canvas.MAX_POINTS
     for stroke in strokes:
-        assert 1 <= stroke["width"] <= drawing.MAX_STROKE_WIDTH
+        assert 1 <= stroke["width"] <= canvas.MAX_STROKE_WIDTH
         for x, y in stroke["points"]:
             assert math.isfinite(x) and math.isfinite(y)
-            assert abs(x) <= 2 * drawing.CANVAS_SIZE and abs(y) <= 2 * drawing.CANVAS_SIZE
+            assert abs(x) <= 2 * canvas.CANVAS_SIZE and abs(y) <= 2 * canvas.CANVAS_SIZE
 
 
 @settings(max_examples=150, deadline=2000)
 @given(st.one_of(fabric_objects.map(lambda objects: json.dumps({"objects": objects})),
                  json_values.map(json.dumps), st.text(max_size=200)))
 def test_any_canvas_json_gives_bounded_strokes(data):
-    strokes = drawing.strokes_from_json(data)
+    strokes = canvas.strokes_from_json(data)
     _within_bounds(strokes)
-    image = drawing.render_strokes(strokes)
+    image = canvas.render_strokes(strokes)
     assert image.shape == (280, 280) and image.dtype == np.uint8
 
 
 @settings(max_examples=150, deadline=2000)
 @given(store_strokes)
 def test_any_stored_strokes_render_within_bounds(strokes):
-    _within_bounds(drawing.bounded_strokes(strokes))
-    image = drawing.render_strokes(strokes)
+    _within_bounds(canvas.bounded_strokes(strokes))
+    image = canvas.render_strokes(strokes)
     assert image.shape == (280, 280) and image.dtype == np.uint8
 
 
 def test_a_pen_a_billion_pixels_wide_is_clamped():
     data = json.dumps({"objects": [{"type": "path", "strokeWidth": 1e9,
                                     "path": [["M", 10, 10], ["L", 200, 200]]}]})
-    (stroke,) = drawing.strokes_from_json(data)
-    assert stroke["width"] == drawing.MAX_STROKE_WIDTH
-    (stored,) = drawing.bounded_strokes([{"points": [[10, 10], [20, 20]], "width": 1e9}])
-    assert stored["width"] == drawing.MAX_STROKE_WIDTH
+    (stroke,) = canvas.strokes_from_json(data)
+    assert stroke["width"] == canvas.MAX_STROKE_WIDTH
+    (stored,) = canvas.bounded_strokes([{"points": [[10, 10], [20, 20]], "width": 1e9}])
+    assert stored["width"] == canvas.MAX_STROKE_WIDTH
 
 
 def test_nan_and_infinite_coordinates_skip_the_stroke_not_the_drawing():
@@ -78,19 +78,19 @@ def test_nan_and_infinite_coordinates_skip_the_stroke_not_the_drawing():
     data = ('{"objects": [{"type": "path", "path": [["M", NaN, 1], ["L", 2, 3]]}, '
             '{"type": "path", "path": [["M", Infinity, 1]]}, '
             '{"type": "path", "path": ' + json.dumps(good) + '}]}')
-    strokes = drawing.strokes_from_json(data)
+    strokes = canvas.strokes_from_json(data)
     assert [stroke["points"] for stroke in strokes] == [[[100, 50], [120, 200]]]
-    assert drawing.bounded_strokes([{"points": [[float("nan"), 1]], "width": 22}]) == []
+    assert canvas.bounded_strokes([{"points": [[float("nan"), 1]], "width": 22}]) == []
 
 
 def test_a_million_points_are_cut_to_the_bound_before_any_work():
     many = [["M", 0, 0]] + [["L", i % 280, (7 * i) % 280] for i in range(1_000_000)]
     data = json.dumps({"objects": [{"type": "path", "path": many}]})
     # Over the JSON size bound: refused before it is even parsed.
-    assert len(data) > drawing.MAX_JSON_CHARS and drawing.strokes_from_json(data) == []
+    assert len(data) > canvas.MAX_JSON_CHARS and canvas.strokes_from_json(data) == []
     stored = [{"points": [[i % 280, 5] for i in range(1_000_000)], "width": 22}]
-    (stroke,) = drawing.bounded_strokes(stored)
-    assert len(stroke["points"]) == drawing.MAX_POINTS
+    (stroke,) = canvas.bounded_strokes(stored)
+    assert len(stroke["points"]) == canvas.MAX_POINTS
     within = json.dumps({"objects": [{"type": "path", "path": many[:50_000]}]})
-    (stroke,) = drawing.strokes_from_json(within)
-    assert len(stroke["points"]) == drawing.MAX_COMMANDS_PER_STROKE
+    (stroke,) = canvas.strokes_from_json(within)
+    assert len(stroke["points"]) == canvas.MAX_COMMANDS_PER_STROKE

@@ -11,10 +11,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dashboard import drawing, figures, loaded_models
-from dashboard.callbacks import drawing as drawing_callbacks
-from dashboard.callbacks import inspection
-from dashboard.runs_view import run_options
+from dashboard.panels.draw import callbacks as drawing_callbacks
+from dashboard.panels.draw import canvas, figures
+from dashboard.panels.inside import callbacks as inspection
+from dashboard.panels.inside.figures import activation_flow_figure, heatmap_grid_figure, mosaic
+from dashboard.shared import loaded_models
+from dashboard.shared.runs_view import run_options
+from dashboard.shared.test_digits import mnist_test_results
 from mnist_keras import runs
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
@@ -32,7 +35,7 @@ def _canvas_json(*paths):
 
 
 def test_blank_backgrounds_make_a_280_by_280_canvas_and_differ():
-    first, second = drawing.blank_background(0), drawing.blank_background(1)
+    first, second = canvas.blank_background(0), canvas.blank_background(1)
     assert first != second
     picture = Image.open(io.BytesIO(base64.b64decode(first.split(",", 1)[1])))
     # One pixel wider than the canvas on each side: see COMPONENT_WIDTH.
@@ -42,7 +45,7 @@ def test_blank_backgrounds_make_a_280_by_280_canvas_and_differ():
 
 def test_strokes_come_from_path_objects_only():
     data = _canvas_json([["M", 100, 50], ["Q", 100, 60, 110, 70], ["L", 120, 200]])
-    (stroke,) = drawing.strokes_from_json(data)
+    (stroke,) = canvas.strokes_from_json(data)
     assert stroke["width"] == 20
     assert stroke["points"][0] == [100, 50] and stroke["points"][-1] == [120, 200]
     # The quadratic segment is flattened into points along the curve, ending at its end.
@@ -53,20 +56,20 @@ def test_strokes_come_from_path_objects_only():
                                   '{"objects": [{"type": "path", "path": [["Q", "x"]]}]}',
                                   _canvas_json()])
 def test_no_strokes_in_empty_or_foreign_data(data):
-    assert drawing.strokes_from_json(data) == []
+    assert canvas.strokes_from_json(data) == []
 
 
 def test_stroke_count_is_bounded():
-    data = _canvas_json(*[[["M", 10, 10], ["L", 20, 20]]] * (drawing.MAX_STROKES + 50))
-    assert len(drawing.strokes_from_json(data)) == drawing.MAX_STROKES
+    data = _canvas_json(*[[["M", 10, 10], ["L", 20, 20]]] * (canvas.MAX_STROKES + 50))
+    assert len(canvas.strokes_from_json(data)) == canvas.MAX_STROKES
 
 
 def test_render_paints_strokes_black_on_white_with_round_caps():
-    image = drawing.render_strokes([{"points": [[140, 40], [140, 240]], "width": 20}])
+    image = canvas.render_strokes([{"points": [[140, 40], [140, 240]], "width": 20}])
     assert image.shape == (280, 280) and image.dtype == np.uint8
     assert image[140, 140] == 0 and image[140, 100] == 255
     assert image[32, 140] == 0  # the round cap reaches past the end point
-    dot = drawing.render_strokes([{"points": [[50, 50]], "width": 10}])
+    dot = canvas.render_strokes([{"points": [[50, 50]], "width": 10}])
     assert dot[50, 50] == 0 and (dot == 0).sum() < 120
 
 
@@ -89,7 +92,7 @@ def test_probability_bars_colour_the_winner():
 
 def test_mosaic_lays_tiles_out_with_gaps():
     tiles = np.arange(5 * 2 * 3).reshape(5, 2, 3)
-    grid = figures.mosaic(tiles, columns=2)
+    grid = mosaic(tiles, columns=2)
     assert grid.shape == (3 * 3 - 1, 2 * 4 - 1)
     np.testing.assert_array_equal(grid[0:2, 4:7], tiles[1])
     np.testing.assert_array_equal(grid[6:8, 0:3], tiles[4])
@@ -98,7 +101,7 @@ def test_mosaic_lays_tiles_out_with_gaps():
 
 def test_heatmap_grid_names_each_tile_and_centres_weights():
     tiles = np.random.default_rng(0).normal(size=(4, 3, 3))
-    figure = figures.heatmap_grid_figure(tiles, "kernels", columns=2, symmetric=True,
+    figure = heatmap_grid_figure(tiles, "kernels", columns=2, symmetric=True,
                                          tile_label="kernel")
     (trace,) = figure["data"]
     assert trace["customdata"][0][0] == 0 and trace["customdata"][-1][-1] == 3
@@ -112,7 +115,7 @@ def test_activation_flow_figure_has_a_point_per_layer():
              "active_fraction": 0.4},
             {"name": "probabilities", "output_shape": (10,), "mean": 0.1, "max": 0.9,
              "active_fraction": 1.0}]
-    bars, line = figures.activation_flow_figure(flow)["data"]
+    bars, line = activation_flow_figure(flow)["data"]
     assert bars["x"] == ["conv", "probabilities"] and bars["customdata"] == ["26×26×8", "10"]
     assert line["y"] == [0.4, 1.0]
 
@@ -192,11 +195,11 @@ def test_nothing_a_speck_a_tap_or_a_tick_is_not_predicted(runs_dir, strokes, say
 
 
 def test_test_on_mnist_marks_each_digit_and_bounds_the_count(runs_dir):
-    (section,) = drawing_callbacks.mnist_test_results(str(runs_dir), ["small-cnn"], 12, seed=1)
+    (section,) = mnist_test_results(str(runs_dir), ["small-cnn"], 12, seed=1)
     text = str(section)
     assert "of 12 right" in text
     assert text.count("tile correct") + text.count("tile wrong") == 12
-    (section,) = drawing_callbacks.mnist_test_results(str(runs_dir), ["small-cnn"], 10**6,
+    (section,) = mnist_test_results(str(runs_dir), ["small-cnn"], 10**6,
                                                       seed=1)
     assert "of 100 right" in str(section)
 

@@ -9,8 +9,9 @@ from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.actions.interaction import POINTER_MOUSE
 from selenium.webdriver.common.actions.pointer_input import PointerInput
 
-from dashboard import explain_figures, ids
 from dashboard.app import create_app
+from dashboard.panels.projector import figures as explain_figures
+from dashboard.shared import ids
 from tests.dashboard.test_browser import _js, _until
 from tests.dashboard.test_drawing_browser import _draw_one, _show_canvas
 

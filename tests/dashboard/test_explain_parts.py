@@ -11,9 +11,13 @@ import pytest
 from dash import html
 
 import mnist_keras as mk
-from dashboard import explain_figures, ids
-from dashboard.callbacks import confusion, projector, why
-from dashboard.projector_jobs import COMPUTING, READY, WAITING, Projector
+from dashboard.panels.draw import why
+from dashboard.panels.projector import callbacks as projector
+from dashboard.panels.projector import figures as explain_figures
+from dashboard.panels.projector.jobs import COMPUTING, READY, WAITING, Projector
+from dashboard.shared import confusion_cells as confusion
+from dashboard.shared import ids
+from dashboard.shared.figures import reliability_figure
 from mnist_keras.models import build_model
 from mnist_keras.runs import Run, RunConfig, RunStatus
 
@@ -180,7 +184,7 @@ def test_calibration_is_read_or_computed_for_older_runs(tmp_path, small_cnn_run)
     again, computed = confusion.run_calibration(str(tmp_path), "old")
     assert computed and again.counts == recorded.counts
     assert again.ece == pytest.approx(recorded.ece, abs=1e-4)
-    figure = explain_figures.reliability_figure({"old": again, "other": recorded})
+    figure = reliability_figure({"old": again, "other": recorded})
     assert [trace["name"] for trace in figure["data"]] == [
         "perfectly calibrated", f"old · ECE {100 * again.ece:.2f}%",
         f"other · ECE {100 * recorded.ece:.2f}%"]
@@ -195,7 +199,8 @@ def test_a_forged_drawing_is_refused_in_one_line(runs_dir, forged):
 
 
 def test_every_explanation_control_has_help_in_plain_words():
-    from dashboard import help_texts, layout
+    from dashboard import page as layout
+    from dashboard.shared import help_texts
     from tests.dashboard.test_teaching_parts import _components
 
     page = layout.page("CPU")

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from dashboard.jobs import JobManager
+from dashboard.shared.jobs import JobManager
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import Run

@@ -5,12 +5,11 @@ import time
 import numpy as np
 import pytest
 
-from dashboard import figures, ids
-from dashboard.callbacks.live import progress
-from dashboard.callbacks.training import build_config, rows_to_spec
-from dashboard.images import digit_data_uri
-from dashboard.training_form import AUGMENTATION_FIELDS
-from dashboard.training_layout import CUSTOM_MODEL, spec_to_rows
+from dashboard.panels.progress import figures
+from dashboard.panels.progress.callbacks import progress
+from dashboard.shared.figures import confusion_matrix_figure, empty_figure
+from dashboard.shared.images import digit_data_uri
+from dashboard.shared.training_form import CUSTOM_MODEL, build_config, rows_to_spec, spec_to_rows
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.models import PRESETS
 from mnist_keras.runs import RunState, RunStatus
@@ -43,7 +42,7 @@ def test_epoch_figures_follow_trace_order():
 
 
 def test_confusion_matrix_figure_shows_counts():
-    figure = figures.confusion_matrix_figure([[5, 1], [0, 4]], ["a", "b"], title="t")
+    figure = confusion_matrix_figure([[5, 1], [0, 4]], ["a", "b"], title="t")
     heatmap = figure["data"][0]
     assert heatmap["type"] == "heatmap" and heatmap["x"] == ["a", "b"]
     assert heatmap["z"] == [[5, 1], [0, 4]] and heatmap["texttemplate"] == "%{text}"
@@ -59,8 +58,8 @@ def test_figures_are_valid_plotly():
 
     record = {"epoch": 1, "loss": 0.5, "epoch_seconds": 3.0, "learning_rate": 1e-3}
     for figure in (figures.batch_figure([_batch(1)]), figures.epoch_figure([record]),
-                   figures.epoch_time_figure([record]), figures.empty_figure("x"),
-                   figures.confusion_matrix_figure([[1]], ["a"])):
+                   figures.epoch_time_figure([record]), empty_figure("x"),
+                   confusion_matrix_figure([[1]], ["a"])):
         go.Figure(figure)  # raises on any property plotly does not know
 
 
@@ -88,11 +87,10 @@ def test_layer_rows_round_trip_to_a_spec():
 
 
 def _values(**overrides):
+    # The form's values by setting name (the slider's log10 learning rate included).
     values = dict(model="mlp", rows=[], train_size=1000, test_size=1000, batch_size=32,
-                  epochs=1, log_lr=-2, optimizer="sgd", schedule="cosine", dropout=None,
-                  augment=["on"], seed=3)
-    if "validation_split" in overrides:
-        values["validation_split"] = overrides.pop("validation_split")
+                  epochs=1, learning_rate=-2, optimizer="sgd", schedule="cosine", dropout=None,
+                  augment=["on"], seed=3, validation_split=0.1)
     values.update(overrides)
     return values
 
@@ -106,34 +104,27 @@ def test_panel_values_become_a_config():
 
 
 def test_advanced_values_reach_the_config():
-    config, _ = build_config(**_values(validation_split=0.2, early_stopping=3, reduce_lr=None,
+    config, _ = build_config(**_values(validation_split=0.2, early_stopping_patience=3,
+                                       reduce_lr_patience=None, gradient_clip_norm=2.0,
                                        label_smoothing=0.1, rotation=10.0, zoom=0.05,
                                        translation=0.0, elastic=1.5, binarize=0.4))
     assert (config.validation_split, config.early_stopping_patience, config.label_smoothing,
             config.rotation, config.zoom, config.translation) == (0.2, 3, 0.1, 10.0, 0.05, 0.0)
     assert (config.elastic, config.binarize, config.shear) == (1.5, 0.4, 0.0)
+    assert config.gradient_clip_norm == 2.0
 
 
 def test_every_recipe_fills_the_form_and_the_form_gives_it_back():
     # Choosing a recipe fills the controls; pressing Train with them unchanged
     # trains exactly that recipe.
-    from dashboard.training_form import form_values
+    from dashboard.shared.training_form import CONTROLS, form_values
     from mnist_keras.recipes import RECIPES, recipe_config
 
     for name in RECIPES:
         recipe = recipe_config(name)
         values = form_values(recipe)
-        settings = dict(
-            model=values[ids.MODEL], rows=[], train_size=values[ids.TRAIN_SIZE],
-            test_size=values[ids.TEST_SIZE], batch_size=values[ids.BATCH_SIZE],
-            epochs=values[ids.EPOCHS], log_lr=values[ids.LEARNING_RATE],
-            optimizer=values[ids.OPTIMIZER], schedule=values[ids.SCHEDULE],
-            dropout=values[ids.DROPOUT], augment=values[ids.AUGMENT], seed=values[ids.SEED],
-            validation_split=values[ids.VALIDATION_SPLIT],
-            early_stopping=values[ids.EARLY_STOPPING], reduce_lr=values[ids.REDUCE_LR],
-            label_smoothing=values[ids.LABEL_SMOOTHING],
-            **{field: values[component] for component, field, _, _ in AUGMENTATION_FIELDS})
-        config, _ = build_config(**settings)
+        settings = {control.setting: values[control.id] for control in CONTROLS}
+        config, _ = build_config(rows=[], **settings)
         assert config == recipe, name
 
 
@@ -171,7 +162,7 @@ def test_digit_images_become_png_data_uris():
 
 
 def test_bundled_images_are_read_once_however_they_are_asked_for():
-    from dashboard.runs_view import raw_images
+    from dashboard.shared.runs_view import raw_images
 
     # Regression: raw_images() and raw_images(None, "mnist") once missed each
     # other's cache entry and re-read 47 MB (280 ms in a callback).
@@ -180,7 +171,7 @@ def test_bundled_images_are_read_once_however_they_are_asked_for():
 
 def test_the_data_summary_reads_an_idx_set_once_and_counts_a_folder_afresh(tmp_path,
                                                                           monkeypatch):
-    from dashboard import runs_view
+    from dashboard.shared import runs_view
     from mnist_keras.datasets import dataset_summary
     from tests.conftest import write_image_folder
 

@@ -10,7 +10,7 @@ from werkzeug.serving import make_server
 
 from dashboard import request_guard
 from dashboard.app import create_app
-from dashboard.limits import MAX_REQUEST_BYTES
+from dashboard.shared.limits import MAX_REQUEST_BYTES
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +129,7 @@ def _forged_callback(app_callbacks, output_id, inputs):
 
 
 def test_a_forged_run_name_never_reaches_outside_the_runs_folder(tmp_path):
-    from dashboard import ids
+    from dashboard.shared import ids
 
     runs_dir = tmp_path / "runs"
     outside = tmp_path / "outside"

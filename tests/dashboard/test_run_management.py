@@ -8,12 +8,15 @@ import shutil
 import keras
 import pytest
 
-from dashboard import figures, loaded_models, run_actions
-from dashboard.callbacks.compare import comparison_rows
-from dashboard.callbacks.pruning import nonzero_after, pruning_config
-from dashboard.callbacks.runs import report_html, ticked
-from dashboard.ensemble import ensemble_rows
-from dashboard.report import line_chart_svg
+from dashboard.panels.runs import actions as run_actions
+from dashboard.panels.runs.callbacks import report_html
+from dashboard.panels.runs.compare import comparison_rows
+from dashboard.panels.runs.ensemble import ensemble_rows
+from dashboard.panels.runs.figures import comparison_figure
+from dashboard.panels.runs.pruning import nonzero_after, pruning_config
+from dashboard.panels.runs.report import line_chart_svg
+from dashboard.shared import loaded_models
+from dashboard.shared.runs_view import table_rows, ticked
 from mnist_keras.datasets import load_raw, scale_pixels
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.evaluation import evaluate
@@ -33,7 +36,7 @@ def _upload(path):
 
 
 def test_table_rows_describe_each_run(runs_dir):
-    (row,) = run_actions.table_rows(RunIndex(runs_dir))
+    (row,) = table_rows(RunIndex(runs_dir))
     metrics = json.loads((runs_dir / "small-cnn" / "metrics.json").read_text())
     assert row["name"] == row["id"] == "small-cnn" and row["model"] == "simple"
     assert row["parameters"] == f"{metrics['num_params']:,}"
@@ -169,7 +172,7 @@ def test_comparison_rows_leave_pruning_settings_out_when_no_run_was_pruned():
 def test_comparison_figure_draws_each_run_in_its_colour():
     history = [{"epoch": 1, "loss": 1.0, "accuracy": 0.5, "val_loss": None,
                 "val_accuracy": None}]
-    figure = figures.comparison_figure({"a": history, "b": history})
+    figure = comparison_figure({"a": history, "b": history})
     assert [t["name"] for t in figure["data"]] == [
         "a · train loss", "a · train accuracy", "b · train loss", "b · train accuracy"]
     assert figure["data"][0]["line"]["color"] != figure["data"][2]["line"]["color"]

@@ -9,8 +9,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.expected_conditions import alert_is_present
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard import ids
 from dashboard.app import create_app
+from dashboard.shared import ids
 from tests.dashboard.test_browser import _set_number, _until
 
 pytestmark = pytest.mark.browser

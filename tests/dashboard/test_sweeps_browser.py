@@ -12,8 +12,8 @@ import optuna
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from dashboard import ids
 from dashboard.app import create_app
+from dashboard.shared import ids
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import list_runs

@@ -5,16 +5,21 @@ import os
 import optuna
 import pytest
 
-from dashboard.callbacks.sweeps import display_rows, progress_text, sweep_config, table_columns
-from dashboard.jobs import JobManager
-from dashboard.sweep_figures import (
+from dashboard.panels.sweeps.callbacks import (
+    display_rows,
+    progress_text,
+    sweep_config,
+    table_columns,
+)
+from dashboard.panels.sweeps.figures import (
     finished_key,
     history_figure,
     importance_figure,
     parallel_coordinates_figure,
 )
-from dashboard.sweep_views import RUNS_FOLDER, SweepBrowser, rows_to_space, space_rows
-from dashboard.sweeps_layout import TRIAL_COLUMNS
+from dashboard.panels.sweeps.layout import TRIAL_COLUMNS
+from dashboard.panels.sweeps.views import RUNS_FOLDER, SweepBrowser, rows_to_space, space_rows
+from dashboard.shared.jobs import JobManager
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.recipes import recipe_config
@@ -118,10 +123,10 @@ def test_a_sweep_job_is_refused_before_any_process_for_bad_arguments(tmp_path):
 
 
 def test_a_custom_layer_table_is_not_swept():
-    from dashboard.training_layout import CUSTOM_MODEL
+    from dashboard.shared.training_form import CUSTOM_MODEL
 
     settings = dict(model=CUSTOM_MODEL, rows=[{"type": "Dense", "units": 8}], train_size=1000,
-                    test_size=1000, batch_size=32, epochs=1, log_lr=-3, optimizer="adam",
+                    test_size=1000, batch_size=32, epochs=1, learning_rate=-3, optimizer="adam",
                     schedule="constant", dropout=None, augment=[], seed=0)
     with pytest.raises(MnistKerasError, match="a named model to sweep"):
         sweep_config(settings)
@@ -129,7 +134,7 @@ def test_a_custom_layer_table_is_not_swept():
 
 
 def test_a_pruned_trials_run_says_so_in_the_runs_table(tmp_path):
-    from dashboard.run_actions import table_rows
+    from dashboard.shared.runs_view import table_rows
     from mnist_keras.runs import Run, RunConfig, RunIndex, RunMetrics
 
     run = Run.create(tmp_path / "lr-trial-3")

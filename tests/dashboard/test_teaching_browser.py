@@ -9,9 +9,9 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from dashboard import help_texts, ids
 from dashboard.app import create_app
-from dashboard.lessons import lesson
+from dashboard.shared import help_texts, ids
+from dashboard.shared.lessons import lesson
 from tests.conftest import SHAPE_CLASSES, run_folders, write_image_folder
 from tests.dashboard.test_browser import _choose, _js, _set_number, _until, _wait_text
 

@@ -5,12 +5,15 @@ import json
 import pytest
 from dash import dcc
 
-from dashboard import components, help_texts, ids, layout, training_layout
-from dashboard.callbacks.training import SETTINGS, build_config, data_folder, plural
-from dashboard.figures import batch_figure, epoch_figure, epoch_ticks
-from dashboard.lessons import LESSONS, lesson
-from dashboard.network_diagram import diagram, layer_kind
-from dashboard.share import MAX_QUERY_CHARS, query_for, read_query
+from dashboard import page as layout
+from dashboard.panels.inside.diagram import diagram, layer_kind
+from dashboard.panels.progress.figures import batch_figure, epoch_figure
+from dashboard.panels.train.share import MAX_QUERY_CHARS, query_for, read_query
+from dashboard.shared import components, help_texts, ids, training_form
+from dashboard.shared.figures import epoch_ticks
+from dashboard.shared.formatting import plural
+from dashboard.shared.lessons import LESSONS, lesson
+from dashboard.shared.training_form import FORM_STATES, build_config, data_folder
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.layer_specs import validate_spec
@@ -34,7 +37,7 @@ def test_every_setting_on_the_page_has_help_in_plain_words():
     page = layout.page("CPU")
     tooltips = {getattr(node, "target", None): node.children for node in _components(page)
                 if type(node).__name__ == "Tooltip"}
-    settings = set(ids.TRAINING_CONTROLS) - _NOT_SETTINGS
+    settings = set(training_form.BUSY_CONTROLS) - _NOT_SETTINGS
     for control in settings | {ids.PRUNE_SPARSITY, ids.PRUNE_EPOCHS, ids.TEST_COUNT,
                                ids.EXPORT_QUANTIZE, ids.INSPECT_RUN, ids.PREDICT_RUNS}:
         text = help_texts.SETTINGS.get(control)
@@ -53,15 +56,16 @@ def test_help_for_a_number_says_what_happens_when_it_is_too_high_or_low():
 
 def _form_settings(**changes):
     defaults = {"model": "cnn", "rows": [], "train_size": 5500, "test_size": 1000,
-                "batch_size": 128, "epochs": 10, "log_lr": -2.52, "optimizer": "adam",
+                "batch_size": 128, "epochs": 10, "learning_rate": -2.52, "optimizer": "adam",
                 "schedule": "one-cycle", "dropout": None, "augment": [], "seed": 0,
-                "validation_split": 0.1, "early_stopping": None, "reduce_lr": None,
-                "label_smoothing": 0.0, "dataset": "mnist", "data_dir": ""}
+                "validation_split": 0.1, "early_stopping_patience": None,
+                "reduce_lr_patience": None, "label_smoothing": 0.0, "dataset": "mnist",
+                "data_dir": ""}
     return {**defaults, **changes}
 
 
 def test_the_form_reads_every_setting_it_shows():
-    assert {"dataset", "data_dir"} <= set(SETTINGS)
+    assert {"dataset", "data_dir"} <= set(FORM_STATES)
     config, spec = build_config(**_form_settings(dataset="images", data_dir=" /data/shapes "))
     assert config.dataset == "images" and config.data_dir == "/data/shapes" and spec is None
     config, _ = build_config(**_form_settings(data_dir="/ignored"))
@@ -90,8 +94,8 @@ def test_a_link_opens_exactly_the_settings_it_was_made_from(recipe):
 def test_a_custom_model_travels_in_the_link():
     spec = [{"type": "Conv2D", "filters": 8}, {"type": "MaxPool"}, {"type": "Flatten"},
             {"type": "Dense", "units": 32}]
-    config, _ = build_config(**_form_settings(model=training_layout.CUSTOM_MODEL,
-                                              rows=training_layout.spec_to_rows(spec), epochs=3))
+    config, _ = build_config(**_form_settings(model=training_form.CUSTOM_MODEL,
+                                              rows=training_form.spec_to_rows(spec), epochs=3))
     query = query_for(config, spec)
     assert "spec=" in query and "model=" not in query
     again, spec_again, _ = read_query(query)

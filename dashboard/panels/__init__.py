@@ -1,0 +1,30 @@
+"""The dashboard's panels: one folder each, with its layout, callbacks, figures and jobs.
+
+Every panel package has `KEY` (its section's anchor and help key), `TITLE`
+(its name in the navigation), `layout()` (the Train panel's takes the device
+description) and `register(app, jobs, runs_dir)`. Panels never import each
+other (an import contract checks it): what two panels share lives in
+`dashboard.shared`, and they talk through component ids and stores.
+"""
+
+from dashboard.panels import (
+    data,
+    draw,
+    inside,
+    lessons,
+    progress,
+    projector,
+    results,
+    runs,
+    sweeps,
+    train,
+)
+
+# In the page's order: the Train panel on the left, the others beside it.
+PANELS = (train, progress, results, runs, sweeps, draw, projector, inside, lessons, data)
+
+
+def register_all(app, jobs, runs_dir):
+    """Registers every panel's callbacks."""
+    for panel in PANELS:
+        panel.register(app, jobs, runs_dir)

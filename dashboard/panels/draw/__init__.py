@@ -1,0 +1,15 @@
+"""Draw: a digit on the canvas, each chosen model's answer, why it answered, test digits."""
+
+from dashboard.panels.draw import callbacks, why
+from dashboard.panels.draw.layout import drawing_panel as layout
+
+KEY, TITLE = "draw", "Draw"
+
+
+def register(app, jobs, runs_dir):
+    """Registers the panel's callbacks on `app`."""
+    callbacks.register(app, jobs, runs_dir)
+    why.register(app, jobs, runs_dir)
+
+
+__all__ = ["KEY", "TITLE", "layout", "register"]

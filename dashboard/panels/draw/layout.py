@@ -1,0 +1,81 @@
+"""The Draw panel's layout: the canvas, the models' answers, why they answered, test digits."""
+
+from dash import dcc, html
+from dash_canvas import DashCanvas
+
+from dashboard.panels.draw import canvas
+from dashboard.shared import ids
+from dashboard.shared.components import button, field, hint, number, panel, registry_dropdown
+from dashboard.shared.limits import MAX_PREDICT_RUNS, TEST_COUNT_DEFAULT, TEST_COUNT_MAX
+from mnist_keras.registries import ATTACK_METHODS, SALIENCY_METHODS
+
+
+def drawing_panel():
+    """The drawing canvas, the models that predict it, and Test on test digits."""
+    pad = DashCanvas(
+        id=ids.CANVAS, width=canvas.COMPONENT_WIDTH, height=canvas.CANVAS_SIZE,
+        lineWidth=canvas.LINE_WIDTH, lineColor="black", tool="pencil",
+        image_content=canvas.blank_background(0), goButtonTitle="Save",
+        hide_buttons=["zoom", "pan", "line", "pencil", "rectangle", "select", "undo"])
+    return panel("draw", "Draw a digit", className="panel wide draw-panel", children=[
+        dcc.Store(id=ids.STROKES),
+        dcc.Store(id=ids.MODEL_INPUT),
+        dcc.Store(id=ids.CANVAS_VERSION, data=0),
+        html.Div(className="draw-row", children=[
+            html.Div(className="draw-column", children=[
+                html.Div(id=ids.CANVAS_BOX, className="drawing-canvas disabled", children=[
+                    pad,
+                    html.Div(id=ids.CANVAS_MESSAGE, className="canvas-message",
+                             children="Train a model first: no finished run yet."),
+                ]),
+                html.Div(className="field-row buttons", children=[
+                    button("Clear", ids.CLEAR),
+                    button("Predict", ids.PREDICT, kind="primary"),
+                ]),
+                html.Div("Draw with the mouse or a finger; the prediction follows half a "
+                         "second after the last stroke.", className="hint"),
+                html.Div(className="model-input", children=[
+                    html.Div("What the model sees (28×28)", className="field-label"),
+                    html.Img(id=ids.MODEL_INPUT_IMAGE, alt="the model's 28x28 input"),
+                ]),
+            ]),
+            html.Div(className="predict-column", children=[
+                field(f"Models (finished runs, up to {MAX_PREDICT_RUNS} side by side)",
+                       dcc.Dropdown(id=ids.PREDICT_RUNS, multi=True, options=[], value=None,
+                                    placeholder="Select a finished run")),
+                html.Div(id=ids.PREDICTIONS, className="predictions"),
+                why_section(),
+            ]),
+        ]),
+        html.H3("Test on test digits"),
+        html.Div(className="field-row test-row", children=[
+            field("How many", number(ids.TEST_COUNT, TEST_COUNT_DEFAULT, 1,
+                                       TEST_COUNT_MAX)),
+            button("Test on test digits", ids.TEST_DIGITS, small=True),
+        ]),
+        html.Div("Random test images the models never trained on, predicted by each "
+                 "selected model. Each caption shows the model's answer, then the truth "
+                 "when it is wrong (\"5, is 3\"); green frames are right, red ones wrong.",
+                 className="hint"),
+        html.Div(id=ids.TEST_RESULTS),
+    ])
+
+
+def why_section():
+    """Saliency and the adversarial drawing, one card per selected model."""
+    return html.Div(className="why", children=[
+        html.H3("Why this answer?"),
+        hint("Left: the pixels the answer rests on, brightest where the evidence is "
+             "strongest. Right: the smallest change to your drawing that makes the model "
+             "answer something else. It often looks the same to you: models can be "
+             "brittle."),
+        html.Div(className="field-row why-controls", children=[
+            field("Saliency method", registry_dropdown(ids.WHY_METHOD, SALIENCY_METHODS, "gradcam"),
+                  "Grad-CAM: where the last conv layer looked (coarse). Integrated "
+                  "gradients and SmoothGrad: pixel by pixel, any model."),
+            field("Attack", registry_dropdown(ids.WHY_ATTACK, ATTACK_METHODS, "fgsm"),
+                  "epsilon is how much any one pixel may change (0 to 1): FGSM takes one "
+                  "step, PGD several smaller ones and finds smaller changes."),
+        ]),
+        html.Div(id=ids.WHY_CARDS, className="why-cards"),
+    ])

@@ -1,0 +1,17 @@
+"""Runs: every run in a table, its actions (rename, delete, download, upload, export, report),
+pruning, comparison and ensembles."""
+
+from dashboard.panels.runs import callbacks, compare, pruning
+from dashboard.panels.runs.layout import runs_panel as layout
+
+KEY, TITLE = "runs", "Runs"
+
+
+def register(app, jobs, runs_dir):
+    """Registers the panel's callbacks on `app`."""
+    callbacks.register(app, jobs, runs_dir)
+    pruning.register(app, jobs, runs_dir)
+    compare.register(app, jobs, runs_dir)
+
+
+__all__ = ["KEY", "TITLE", "layout", "register"]

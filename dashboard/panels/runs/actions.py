@@ -1,0 +1,82 @@
+"""What the runs table does to run folders: list, rename, delete, upload, export.
+
+Each action checks its input and refuses with a `MnistKerasError` whose message
+the page shows; none of them touches a run that is training. Run names from
+the page go through `mnist_keras.runs.run_in`, which only ever answers with a
+folder directly inside the runs folder.
+"""
+
+import base64
+import os
+import tempfile
+
+from dashboard.shared.limits import MAX_UPLOAD_BYTES
+from mnist_keras.errors import MnistKerasError, expected
+from mnist_keras.runs import run_in
+
+
+def rename_run(runs_dir, name, new_name):
+    """Renames a run (`mnist_keras.runs.Run.rename`). Returns the new name."""
+    return run_in(runs_dir, name).rename(new_name).name
+
+
+def delete_run(runs_dir, name):
+    """Deletes a run's folder and everything in it (`mnist_keras.runs.Run.delete`)."""
+    run_in(runs_dir, name).delete()
+
+
+def model_file(runs_dir, name):
+    """The path of a run's `.keras` file."""
+    run = run_in(runs_dir, name)
+    path = run.file("model.keras")
+    if not os.path.isfile(path):
+        raise MnistKerasError(f"Expected a run with a saved model. Received: {name!r} has none")
+    return path
+
+
+def _decode_upload(contents):
+    try:
+        _, encoded = contents.split(",", 1)
+        data = base64.b64decode(encoded, validate=True)
+    except (AttributeError, ValueError) as error:
+        raise MnistKerasError(f"Expected an uploaded file. Received: unreadable data "
+                              f"({error})") from None
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise expected(f"a model file of at most {MAX_UPLOAD_BYTES // 2**20} MB",
+                       size=f"{len(data) / 2**20:.0f} MB")
+    return data
+
+
+def import_uploaded_model(runs_dir, contents, filename):
+    """Adds an uploaded `.keras` file as a new, evaluated run (`mnist_keras.import_model`).
+
+    The upload is decoded (at most `MAX_UPLOAD_BYTES`) into a temporary file
+    named as uploaded, so a refusal names the file the user chose; the
+    library checks, probes, loads (safe mode), evaluates and writes it.
+
+    Returns:
+        The new run's name.
+
+    Raises:
+        MnistKerasError: for anything else, with the reason.
+    """
+    from mnist_keras.importing import import_model
+
+    filename = os.path.basename(filename if isinstance(filename, str) else "model.keras")
+    if not filename.endswith(".keras"):
+        raise expected("a Keras 3 model file ending in .keras", file=filename[:100])
+    data = _decode_upload(contents)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, filename)
+        with open(path, "wb") as file:
+            file.write(data)
+        return import_model(path, runs_dir, prefix="uploaded", source_name=filename).name
+
+
+def export_run_site(runs_dir, name, quantize):
+    """Exports a run's model to a TF.js site in the run's `site/` folder."""
+    from web_export import export_model
+
+    run = run_in(runs_dir, name)
+    return export_model(model_file(runs_dir, name), run.file("site"), quantize=quantize,
+                        run_dir=run.path)
