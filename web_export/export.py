@@ -17,6 +17,7 @@ import tempfile
 import warnings
 
 from mnist_keras.datasets.names import CLASS_NAMES
+from mnist_keras.drawing_pad import pad_settings
 from mnist_keras.errors import expected
 from mnist_keras.prediction import CONFIDENCE_LEVELS, UNSURE
 from mnist_keras.preprocessing import recipe_settings
@@ -90,7 +91,7 @@ def _model_info(model, metrics, quantize, weight_bytes, float32_bytes):
         "test_size": metrics.test_size if metrics else None,
         "class_names": list(metrics.class_names if metrics else CLASS_NAMES["mnist"]),
         "confidence_levels": dict(CONFIDENCE_LEVELS), "unsure": dict(UNSURE),
-        "preprocessing": recipe_settings(),
+        "preprocessing": recipe_settings(), "pad": pad_settings(),
         "quantization": quantize, "weights": WEIGHT_NAMES[quantize],
         "weight_bytes": weight_bytes, "float32_weight_bytes": float32_bytes,
     }

@@ -2,11 +2,12 @@
 //
 // dash-canvas reports its strokes (its `json_data` and `trigger` props) only
 // when its own Save button is pressed; a stroke alone changes no prop. So this
-// presses that (hidden) button half a second after the last stroke ends, and
-// at once when Predict is clicked. Mouse, pen and touch all end a stroke.
+// presses that (hidden) button a pause after the last stroke ends, and
+// at once when Predict is clicked. Mouse, pen and touch all end a stroke. The
+// pause comes from the page (the canvas box's data-pause-ms, written from
+// mnist_keras.drawing_pad), never restated here.
 (function () {
   "use strict";
-  const PAUSE_MS = 500;
   const CANVAS_BOX = ".drawing-canvas";
   let timer = null;
   let box = null;
@@ -26,7 +27,8 @@
 
   function strokeEnded() {
     if (!box || timer) return;
-    timer = setTimeout(function () { timer = null; save(); }, PAUSE_MS);
+    const pause = Number(box.dataset.pauseMs);
+    timer = setTimeout(function () { timer = null; save(); }, pause);
   }
 
   function buttonClicked(event) {

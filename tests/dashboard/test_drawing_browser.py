@@ -12,6 +12,7 @@ from selenium.webdriver.common.keys import Keys
 
 from dashboard.app import create_app
 from dashboard.shared import ids
+from mnist_keras.drawing_pad import PAD_SIZE, PAUSE_MS
 from tests.dashboard.test_browser import _js, _until
 
 pytestmark = pytest.mark.browser
@@ -78,11 +79,46 @@ def _predicted(duo):
             duo.find_elements(f"#{ids.PREDICTIONS} .predicted-digit")]
 
 
-def test_canvas_is_280_by_280(drawing_page):
+def test_canvas_is_the_pads_size(drawing_page):
     sizes = _js(drawing_page, f"""return [...document.querySelectorAll(
         '#{ids.CANVAS_BOX} canvas')].map(c => [c.width, c.height,
         c.getBoundingClientRect().width, c.getBoundingClientRect().height]);""")
-    assert sizes == [[280, 280, 280, 280]] * 2
+    assert sizes == [[PAD_SIZE] * 4] * 2 and PAD_SIZE == 280
+    pause = _js(drawing_page, f"return document.getElementById('{ids.CANVAS_BOX}')"
+                              ".dataset.pauseMs;")
+    assert int(pause) == PAUSE_MS
+
+
+# Records each callback request the page sends: its outputs and the inputs that fired it.
+_RECORD_REQUESTS = """
+    window.dashRequests = [];
+    const send = window.fetch;
+    window.fetch = function (url, options) {
+      if (String(url).includes('_dash-update-component')) {
+        const body = JSON.parse(options.body);
+        window.dashRequests.push({output: body.output,
+                                  changed: body.changedPropIds || []});
+      }
+      return send.apply(this, arguments);
+    };
+"""
+
+
+def test_a_stroke_reaches_its_answer_in_one_round_trip(drawing_page):
+    duo = drawing_page
+    duo.driver.execute_script(_RECORD_REQUESTS)
+    _draw_one(duo)
+    _until(duo, lambda: _predicted(duo) != [], timeout=15)
+    requests = _js(duo, "return window.dashRequests;")
+    from_canvas = [request for request in requests
+                   if any(changed.startswith(f"{ids.CANVAS}.") for changed in request["changed"])]
+    # The canvas's data goes out once, and that very request brings the answer
+    # back (the strokes are kept on the side): no second trip through a store.
+    assert len(from_canvas) == 1, requests
+    assert f"{ids.PREDICTIONS}.children" in from_canvas[0]["output"]
+    assert f"{ids.STROKES}.data" in from_canvas[0]["output"]
+    assert not any(f"{ids.STROKES}.data" in changed
+                   for request in requests for changed in request["changed"]), requests
 
 
 def test_mouse_strokes_predict_without_clicking_predict(drawing_page):

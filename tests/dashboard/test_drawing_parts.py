@@ -228,3 +228,18 @@ def test_twenty_first_loads_at_once_read_the_file_once(runs_dir, monkeypatch):
         thread.join()
     assert len(reads) == 1
     assert len(results) == 20 and all(result is results[0] for result in results)
+
+
+def test_the_canvas_script_never_restates_the_pads_numbers():
+    # drawing.js reads the pause from the page (the canvas box's data-pause-ms).
+    import re
+
+    import dashboard
+    from mnist_keras.drawing_pad import PAD_SIZE, PAUSE_MS, PEN_WIDTH
+
+    path = os.path.join(os.path.dirname(dashboard.__file__), "assets", "drawing.js")
+    with open(path, encoding="utf-8") as file:
+        script = file.read()
+    assert not re.findall(rf"\b({PAD_SIZE}|{PEN_WIDTH}|{PAUSE_MS})\b", script)
+    assert "dataset.pauseMs" in script
+    assert (canvas.CANVAS_SIZE, canvas.LINE_WIDTH) == (PAD_SIZE, PEN_WIDTH)

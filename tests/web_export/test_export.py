@@ -9,6 +9,7 @@ import sys
 import keras
 import pytest
 
+from mnist_keras.drawing_pad import pad_settings
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.models import build_model
 from web_export import export_model
@@ -31,6 +32,7 @@ def test_export_writes_a_self_contained_site(tmp_path, small_cnn_run):
     assert info["test_accuracy"] == metrics["test_accuracy"] and info["test_size"] == 1000
     assert info["params"] == metrics["num_params"] and info["quantization"] == "none"
     assert result.weight_bytes == result.float32_bytes == 4 * info["params"]
+    assert info["pad"] == pad_settings()  # the page sizes its pad and pen from these
     # Nothing refers to anything outside the folder.
     for page in ("index.html", "js/main.js", "js/model.js", "js/preprocess.js"):
         text = (site / page).read_text()
@@ -107,3 +109,19 @@ def test_cli_export_prints_where_and_how_big(tmp_path, small_cnn_run):
          "--out", str(tmp_path / "other")], capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "missing.keras" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_the_page_never_restates_the_pads_numbers():
+    # The pad's size, the pen's width and the pause come from model-info.json
+    # (the library's drawing_pad): a number restated here would drift from it.
+    import re
+
+    import web_export
+    from mnist_keras.drawing_pad import PAD_SIZE, PAUSE_MS, PEN_WIDTH
+
+    numbers = re.compile(rf"\b({PAD_SIZE}|{PEN_WIDTH}|{PAUSE_MS})\b")
+    site = os.path.join(os.path.dirname(web_export.__file__), "site")
+    for path in (os.path.join(site, "index.html"), os.path.join(site, "js", "main.js")):
+        with open(path, encoding="utf-8") as file:
+            found = numbers.findall(file.read())
+        assert not found, (path, found)

@@ -12,6 +12,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from mnist_keras.config import TrainingConfig
 from mnist_keras.datasets import load_raw, scale_pixels
+from mnist_keras.drawing_pad import PAD_SIZE, PEN_WIDTH
 from mnist_keras.models import build_model
 from mnist_keras.preprocessing import EmptyDrawingError, preprocess_drawing
 from mnist_keras.runs import load_model
@@ -230,6 +231,11 @@ def _draw_one(browser):
 def test_drawing_with_the_mouse_predicts_and_clear_empties(browser, serve, sites):
     server = serve(sites["none"].out_dir)
     _open(browser, server)
+    # The pad as the library's drawing_pad has it (read from model-info.json).
+    pad = browser.execute_script("""const pad = document.getElementById('pad');
+        return [pad.width, pad.height, pad.getBoundingClientRect().width - 4,
+                pad.getContext('2d').lineWidth];""")
+    assert pad == [PAD_SIZE, PAD_SIZE, PAD_SIZE, PEN_WIDTH]
     _draw_one(browser)
     wait = WebDriverWait(browser, 15, poll_frequency=0.2)
     wait.until(lambda d: d.find_element("id", "digit").text != "–")

@@ -1,9 +1,11 @@
 """Draw a digit and predict it with one or more finished runs; Test on MNIST.
 
 The canvas reports its strokes when its (hidden) Save button is pressed;
-`assets/drawing.js` presses it half a second after the last stroke, and when
-Predict is clicked. The strokes go to a store, so predicting again with other
-models needs no new drawing, and Clear empties both.
+`assets/drawing.js` presses it a pause (`mnist_keras.drawing_pad.PAUSE_MS`)
+after the last stroke, and when Predict is clicked. One callback reads the
+strokes and predicts them (one round trip); it also keeps them in a store, so
+predicting again with other models needs no new drawing, and Clear empties
+both.
 """
 
 import numpy as np
@@ -112,36 +114,42 @@ def register(app, jobs, runs_dir):
                     predict_disabled=True, test_disabled=True)
 
     @app.callback(
-        output=dict(strokes=Output(ids.STROKES, "data"),
+        output=dict(cards=Output(ids.PREDICTIONS, "children"),
+                    model_input=Output(ids.MODEL_INPUT, "data"),
+                    input_image=Output(ids.MODEL_INPUT_IMAGE, "src"),
+                    strokes=Output(ids.STROKES, "data"),
                     background=Output(ids.CANVAS, "image_content"),
                     version=Output(ids.CANVAS_VERSION, "data")),
         inputs=dict(_saved=Input(ids.CANVAS, "trigger"), _cleared=Input(ids.CLEAR, "n_clicks"),
+                    selected=Input(ids.PREDICT_RUNS, "value"),
                     json_data=State(ids.CANVAS, "json_data"),
+                    kept=State(ids.STROKES, "data"),
                     version=State(ids.CANVAS_VERSION, "data")),
-        prevent_initial_call=True,
     )
-    def keep_or_clear_strokes(_saved, _cleared, json_data, version):
-        if ctx.triggered_id == ids.CLEAR:
+    def draw_and_predict(_saved, _cleared, selected, json_data, kept, version):
+        # One round trip from a stroke to the answer: the canvas's data is read
+        # and predicted here, and the strokes are kept as a side output, so
+        # choosing other models predicts the same drawing again without it.
+        unchanged = dict(strokes=no_update, background=no_update, version=no_update)
+        trigger = ctx.triggered_id
+        if trigger == ids.CLEAR:
             # A new background is what makes the canvas wipe itself.
             version = (version or 0) + 1
-            return dict(strokes=None, background=canvas.blank_background(version % 2),
-                        version=version)
-        return dict(strokes=canvas.strokes_from_json(json_data), background=no_update,
-                    version=no_update)
-
-    @app.callback(
-        Output(ids.PREDICTIONS, "children"), Output(ids.MODEL_INPUT, "data"),
-        Output(ids.MODEL_INPUT_IMAGE, "src"),
-        Input(ids.STROKES, "data"), Input(ids.PREDICT_RUNS, "value"),
-    )
-    def predict(strokes, selected):
+            strokes = None
+            unchanged = dict(strokes=None, background=canvas.blank_background(version % 2),
+                             version=version)
+        elif trigger == ids.CANVAS:
+            strokes = canvas.strokes_from_json(json_data)
+            unchanged = {**unchanged, "strokes": strokes}
+        else:
+            strokes = kept if isinstance(kept, list) else None
         if not chosen_runs(selected):
-            return [], None, ""
+            return dict(cards=[], model_input=None, input_image="", **unchanged)
         cards, image = predict_strokes(runs_dir, strokes, selected, jobs.index)
         if image is None:
-            return cards, None, ""
-        return (cards, np.round(image, 4).tolist(),
-                digit_data_uri(unscale_pixels(image), scale=4))
+            return dict(cards=cards, model_input=None, input_image="", **unchanged)
+        return dict(cards=cards, model_input=np.round(image, 4).tolist(),
+                    input_image=digit_data_uri(unscale_pixels(image), scale=4), **unchanged)
 
     @app.callback(
         Output(ids.TEST_RESULTS, "children"),

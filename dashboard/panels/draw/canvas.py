@@ -14,13 +14,15 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw
 
-CANVAS_SIZE = 280
+from mnist_keras.drawing_pad import PAD_SIZE, PEN_WIDTH
+
+CANVAS_SIZE = PAD_SIZE
 # react-sketch (inside dash-canvas) makes its canvas 2 px narrower than the
 # width it is given, and only takes a height from a background image (it
 # ignores the `height` prop and draws 200 px). So the component gets a width
 # of 282 and a 282x280 white background: the canvas is 280x280.
 COMPONENT_WIDTH = CANVAS_SIZE + 2
-LINE_WIDTH = 22
+LINE_WIDTH = PEN_WIDTH
 # Points per quadratic segment when flattening the pen's curves.
 _CURVE_STEPS = 6
 # Bounds on the work one request can ask for, each far above what a person

@@ -7,6 +7,7 @@ from dashboard.panels.draw import canvas
 from dashboard.shared import ids
 from dashboard.shared.components import button, field, hint, number, panel, registry_dropdown
 from dashboard.shared.limits import MAX_PREDICT_RUNS, TEST_COUNT_DEFAULT, TEST_COUNT_MAX
+from mnist_keras.drawing_pad import PAUSE_MS
 from mnist_keras.registries import ATTACK_METHODS, SALIENCY_METHODS
 
 
@@ -23,7 +24,9 @@ def drawing_panel():
         dcc.Store(id=ids.CANVAS_VERSION, data=0),
         html.Div(className="draw-row", children=[
             html.Div(className="draw-column", children=[
-                html.Div(id=ids.CANVAS_BOX, className="drawing-canvas disabled", children=[
+                # drawing.js reads the pause from the box, so it is never restated there.
+                html.Div(id=ids.CANVAS_BOX, className="drawing-canvas disabled",
+                         **{"data-pause-ms": str(PAUSE_MS)}, children=[
                     pad,
                     html.Div(id=ids.CANVAS_MESSAGE, className="canvas-message",
                              children="Train a model first: no finished run yet."),
@@ -32,8 +35,8 @@ def drawing_panel():
                     button("Clear", ids.CLEAR),
                     button("Predict", ids.PREDICT, kind="primary"),
                 ]),
-                html.Div("Draw with the mouse or a finger; the prediction follows half a "
-                         "second after the last stroke.", className="hint"),
+                html.Div("Draw with the mouse or a finger; the prediction follows "
+                         f"{PAUSE_MS / 1000:g} s after the last stroke.", className="hint"),
                 html.Div(className="model-input", children=[
                     html.Div("What the model sees (28×28)", className="field-label"),
                     html.Img(id=ids.MODEL_INPUT_IMAGE, alt="the model's 28x28 input"),

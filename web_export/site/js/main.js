@@ -7,14 +7,15 @@ import {
 } from "./model.js";
 import { EmptyDrawingError, preprocess } from "./preprocess.js";
 
-const PAUSE_MS = 500;
-const LINE_WIDTH = 22;
 const $ = (id) => document.getElementById(id);
 
 const pad = $("pad");
 const pen = pad.getContext("2d", { willReadFrequently: true });
+// The pad's size, the pen's width and the pause before a drawing is read come
+// from the export's model-info.json ("pad", the library's drawing_pad), as the
+// dashboard's canvas has them: never restated here.
 const state = { model: null, backend: null, timer: null, drawing: false, classNames: null,
-                levels: null, unsure: null, recipe: null, pending: false };
+                levels: null, unsure: null, recipe: null, pad: null, pending: false };
 
 // The thresholds come from the export's model-info.json (the library's
 // CONFIDENCE_LEVELS), so the page, the dashboard and the CLI agree.
@@ -129,7 +130,7 @@ function endStroke() {
   if (!state.drawing) return;
   state.drawing = false;
   clearTimeout(state.timer);
-  state.timer = setTimeout(() => predictDrawing().catch(report), PAUSE_MS);
+  state.timer = setTimeout(() => predictDrawing().catch(report), state.pad.pause_ms);
 }
 
 function report(error) {
@@ -182,12 +183,21 @@ function showFacts(info) {
   }));
 }
 
-async function start() {
+function setUpPad(settings) {
+  state.pad = settings;
+  // Resizing a canvas resets its pen, so the pen is set up after.
+  pad.width = pad.height = settings.size;
+  pad.style.width = pad.style.height = `${settings.size}px`;
   clearPad();
-  pen.lineWidth = LINE_WIDTH;
+  pen.lineWidth = settings.pen_width;
   pen.lineCap = "round";
   pen.lineJoin = "round";
   pen.strokeStyle = "#000";
+}
+
+async function start() {
+  const info = await (await fetch("model-info.json")).json();
+  setUpPad(info.pad);
   for (const name of BACKENDS) {
     const option = document.createElement("option");
     option.value = name;
@@ -211,7 +221,6 @@ async function start() {
   $("backend").addEventListener("change", (event) => {
     location.search = new URLSearchParams({ backend: event.target.value }).toString();
   });
-  const info = await (await fetch("model-info.json")).json();
   state.classNames = info.class_names;
   state.levels = info.confidence_levels;
   state.recipe = info.preprocessing;
