@@ -188,11 +188,11 @@ def _pool(images, mode):
     return -ops.max_pool(-images, 3, strides=1, padding="same")
 
 
-class RandomStrokeWidth(_RandomLayer):
-    """Strokes thicker or thinner by up to `strength` of a 3x3 dilation or erosion.
+class _StrengthLayer(_RandomLayer):
+    """An augmentation with one strength (0 turns it off): the identity outside training.
 
-    Each image is mixed with its dilation (or, half the time, its erosion) by
-    a random amount in [0, `strength`]; training only.
+    Subclasses implement `augment(images, batch)`; `strength` is how far it
+    may go, which each subclass's docstring says in its own terms.
     """
 
     def __init__(self, strength=0.5, seed=None, **kwargs):
@@ -202,27 +202,34 @@ class RandomStrokeWidth(_RandomLayer):
     def call(self, images, training=False):
         if not training or not self.strength:
             return images
-        batch = ops.shape(images)[0]
-        amount = self._uniform((batch, 1, 1, 1), -self.strength, self.strength)
-        thicker, thinner = _pool(images, "max"), _pool(images, "min")
-        return images + ops.maximum(amount, 0.0) * (thicker - images) \
-            + ops.maximum(-amount, 0.0) * (thinner - images)
+        return self.augment(images, ops.shape(images)[0])
+
+    def augment(self, images, batch):
+        raise NotImplementedError
 
     def get_config(self):
         return {**super().get_config(), "strength": self.strength}
 
 
-class RandomBlur(_RandomLayer):
+class RandomStrokeWidth(_StrengthLayer):
+    """Strokes thicker or thinner by up to `strength` of a 3x3 dilation or erosion.
+
+    Each image is mixed with its dilation (or, half the time, its erosion) by
+    a random amount in [0, `strength`]; training only.
+    """
+
+    def augment(self, images, batch):
+        amount = self._uniform((batch, 1, 1, 1), -self.strength, self.strength)
+        thicker, thinner = _pool(images, "max"), _pool(images, "min")
+        return images + ops.maximum(amount, 0.0) * (thicker - images) \
+            + ops.maximum(-amount, 0.0) * (thinner - images)
+
+
+class RandomBlur(_StrengthLayer):
     """Softer strokes: each image mixed with its 3x3 Gaussian blur by up to `strength`."""
 
-    def __init__(self, strength=0.5, seed=None, **kwargs):
-        super().__init__(seed=seed, **kwargs)
-        self.strength = strength
-
-    def call(self, images, training=False):
-        if not training or not self.strength:
-            return images
-        batch, channels = ops.shape(images)[0], images.shape[-1]
+    def augment(self, images, batch):
+        channels = images.shape[-1]
         taps = ops.convert_to_tensor([1.0, 2.0, 1.0]) / 4.0
         kernel = ops.reshape(ops.outer(taps, taps), (3, 3, 1, 1))
         kernel = ops.tile(kernel, (1, 1, channels, 1))
@@ -230,54 +237,32 @@ class RandomBlur(_RandomLayer):
         amount = self._uniform((batch, 1, 1, 1), 0.0, self.strength)
         return images + amount * (blurred - images)
 
-    def get_config(self):
-        return {**super().get_config(), "strength": self.strength}
 
-
-class RandomBinarize(_RandomLayer):
+class RandomBinarize(_StrengthLayer):
     """Some images redrawn the way `preprocess_drawing` draws a digit; training only.
 
-    A share `probability` of the images is enlarged 4x, cut to black and
-    white at a random threshold (0.25-0.6: thinner or thicker strokes), and
-    averaged back over 4x4 blocks: the anti-aliased black-and-white strokes a
-    drawing, photo or scan becomes. The rest stay MNIST's own.
+    A share `strength` of the images (a probability) is enlarged 4x, cut to
+    black and white at a random threshold (0.25-0.6: thinner or thicker
+    strokes), and averaged back over 4x4 blocks: the anti-aliased
+    black-and-white strokes a drawing, photo or scan becomes. The rest stay
+    MNIST's own.
     """
 
-    def __init__(self, probability=0.5, seed=None, **kwargs):
-        super().__init__(seed=seed, **kwargs)
-        self.probability = probability
-
-    def call(self, images, training=False):
-        if not training or not self.probability:
-            return images
-        batch = ops.shape(images)[0]
+    def augment(self, images, batch):
         height, width = images.shape[1], images.shape[2]
         large = ops.image.resize(images, (4 * height, 4 * width), interpolation="bilinear")
         threshold = self._uniform((batch, 1, 1, 1), 0.25, 0.6)
         strokes = ops.cast(large > threshold, images.dtype)
         redrawn = ops.average_pool(strokes, 4, strides=4, padding="valid")
-        chosen = self._uniform((batch, 1, 1, 1), 0.0, 1.0) < self.probability
+        chosen = self._uniform((batch, 1, 1, 1), 0.0, 1.0) < self.strength
         return ops.where(chosen, redrawn, images)
 
-    def get_config(self):
-        return {**super().get_config(), "probability": self.probability}
 
-
-class RandomContrast(_RandomLayer):
+class RandomContrast(_StrengthLayer):
     """Fainter ink: each image scaled by a factor in [1 - `strength`, 1]; training only."""
 
-    def __init__(self, strength=0.5, seed=None, **kwargs):
-        super().__init__(seed=seed, **kwargs)
-        self.strength = strength
-
-    def call(self, images, training=False):
-        if not training or not self.strength:
-            return images
-        batch = ops.shape(images)[0]
+    def augment(self, images, batch):
         return images * self._uniform((batch, 1, 1, 1), 1.0 - self.strength, 1.0)
-
-    def get_config(self):
-        return {**super().get_config(), "strength": self.strength}
 
 
 def build_augmentation(rotation=15.0, zoom=0.1, translation=0.1, shear=0.0, stretch=0.0,

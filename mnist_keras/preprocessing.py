@@ -243,22 +243,23 @@ def _paper_lines(mask):
     return thin
 
 
-def _erode(mask):
+def _neighbourhood(mask, combine):
+    # A 3x3 binary erosion (combine: AND) or dilation (OR); outside is no ink.
+    # In plain NumPy, step for step as the page's JS does it.
     padded = np.pad(mask, 1)
     out = mask.copy()
     for dy in (0, 1, 2):
         for dx in (0, 1, 2):
-            out &= padded[dy:dy + mask.shape[0], dx:dx + mask.shape[1]]
+            combine(out, padded[dy:dy + mask.shape[0], dx:dx + mask.shape[1]], out=out)
     return out
+
+
+def _erode(mask):
+    return _neighbourhood(mask, np.logical_and)
 
 
 def _dilate(mask):
-    padded = np.pad(mask, 1)
-    out = mask.copy()
-    for dy in (0, 1, 2):
-        for dx in (0, 1, 2):
-            out |= padded[dy:dy + mask.shape[0], dx:dx + mask.shape[1]]
-    return out
+    return _neighbourhood(mask, np.logical_or)
 
 
 def stroke_width(mask):

@@ -5,17 +5,22 @@ seconds, most of it the training child importing TensorFlow.
 """
 
 import json
-import time
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.app import create_app
 from dashboard.shared import ids
 from tests.conftest import run_folders
+from tests.dashboard.browser import (
+    choose,
+    configure,
+    js,
+    points,
+    start_dashboard,
+    until,
+    wait_text,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,60 +32,9 @@ def runs_dir(tmp_path):
 
 @pytest.fixture
 def dashboard(dash_duo, runs_dir):
-    app = create_app(runs_dir)
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(app)
-    dash_duo.wait_for_element(f"#{ids.TRAIN}", timeout=20)
-    # Dropdowns and sliders are loaded lazily: on a busy machine they appear
-    # seconds after the buttons (regression: a test clicked before they did).
-    dash_duo.wait_for_element(f"#{ids.MODEL}", timeout=30)
-    dash_duo.wait_for_element(f"#{ids.TRAIN_SIZE} input", timeout=30)
+    app = start_dashboard(dash_duo, runs_dir)
     yield dash_duo
     app.jobs.shutdown()
-
-
-def _until(duo, condition, timeout):
-    # Dash re-renders components between a find and a read: a stale element
-    # just means "look again".
-    WebDriverWait(duo.driver, timeout, poll_frequency=0.2,
-                  ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda _: condition())
-
-
-def _js(duo, script):
-    return duo.driver.execute_script(script)
-
-
-def _points(duo, graph_id, trace=0):
-    return _js(duo, f"""
-        const plot = document.querySelector('#{graph_id} .js-plotly-plot');
-        return plot && plot.data[{trace}] && plot.data[{trace}].x ? plot.data[{trace}].x.length : 0;
-    """)
-
-
-def _set_number(duo, selector, value):
-    element = duo.find_element(selector)
-    element.send_keys(Keys.CONTROL, "a")
-    element.send_keys(str(value), Keys.TAB)
-
-
-def _choose(duo, dropdown_id, label):
-    duo.find_element(f"#{dropdown_id}").click()
-    option = duo.driver.find_element(
-        By.XPATH, f"//*[@role='option'][normalize-space()='{label}']")
-    option.click()
-
-
-def _configure(duo, model="mlp", epochs=1, train_size=1000):
-    _choose(duo, ids.MODEL, model)
-    _set_number(duo, f"#{ids.TRAIN_SIZE} input", train_size)
-    _set_number(duo, f"#{ids.EPOCHS}", epochs)
-    _set_number(duo, f"#{ids.BATCH_SIZE}", 32)
-    time.sleep(0.5)  # let the debounced inputs report their values
-
-
-def _wait_text(duo, element_id, text, timeout):
-    duo.wait_for_contains_text(f"#{element_id}", text, timeout=timeout)
 
 
 def test_a_recipe_fills_the_form_and_stays_editable(dashboard):
@@ -89,13 +43,13 @@ def test_a_recipe_fills_the_form_and_stays_editable(dashboard):
     duo = dashboard
     duo.select_dcc_dropdown(f"#{ids.RECIPE}", value="fast")
     fast = recipe_config("fast")
-    _until(duo, lambda: duo.find_element(f"#{ids.EPOCHS}").get_attribute("value")
+    until(duo, lambda: duo.find_element(f"#{ids.EPOCHS}").get_attribute("value")
            == str(fast.epochs), timeout=10)
     assert duo.find_element(f"#{ids.TRAIN_SIZE} input").get_attribute("value") == "60000"
     assert float(duo.find_element(f"#{ids.LABEL_SMOOTHING}").get_attribute("value")) == \
         fast.label_smoothing
-    _wait_text(duo, ids.RECIPE_HINT, RECIPES.describe("fast"), 10)
-    _wait_text(duo, ids.LEARNING_RATE_LABEL, f"{fast.learning_rate:.2g}", 10)
+    wait_text(duo, ids.RECIPE_HINT, RECIPES.describe("fast"), 10)
+    wait_text(duo, ids.LEARNING_RATE_LABEL, f"{fast.learning_rate:.2g}", 10)
     # `fast` does not augment: the quick recipe's augmentation is cleared.
     assert not fast.augment and fast.binarize == 0
     assert not duo.find_element(f"#{ids.AUGMENT} input").is_selected()
@@ -103,7 +57,7 @@ def test_a_recipe_fills_the_form_and_stays_editable(dashboard):
     duo.select_dcc_dropdown(f"#{ids.RECIPE}", value="robust")
     robust = recipe_config("robust")
     assert robust.binarize > 0  # a setting `fast` leaves off
-    _until(duo, lambda: float(duo.find_element(f"#{ids.BINARIZE}").get_attribute("value") or 0)
+    until(duo, lambda: float(duo.find_element(f"#{ids.BINARIZE}").get_attribute("value") or 0)
            == robust.binarize, timeout=10)
     assert duo.find_element(f"#{ids.AUGMENT} input").is_selected()
 
@@ -111,17 +65,17 @@ def test_a_recipe_fills_the_form_and_stays_editable(dashboard):
 def test_page_renders_controls_device_and_dataset_preview(dashboard):
     duo = dashboard
     assert duo.driver.title == "mnist-keras"
-    _wait_text(duo, ids.DEVICE, "TensorFlow", 10)
+    wait_text(duo, ids.DEVICE, "TensorFlow", 10)
     assert duo.find_element(f"#{ids.TRAIN_SIZE} input").get_attribute("value") == "5500"
     assert duo.find_element(f"#{ids.TEST_SIZE} input").get_attribute("value") == "1000"
     assert duo.find_element(f"#{ids.BATCH_SIZE}").get_attribute("value") == "128"
     assert duo.find_element(f"#{ids.EPOCHS}").get_attribute("value") == "10"
-    _wait_text(duo, ids.LEARNING_RATE_LABEL, "0.003", 10)
+    wait_text(duo, ids.LEARNING_RATE_LABEL, "0.003", 10)
     duo.wait_for_element(f"#{ids.PREVIEW} img", timeout=10)
     first = [img.get_attribute("src") for img in duo.find_elements(f"#{ids.PREVIEW} img")]
     assert len(first) == 40
     duo.find_element(f"#{ids.RESHUFFLE}").click()
-    _until(duo, lambda: duo.find_elements(f"#{ids.PREVIEW} img")[0].get_attribute("src")
+    until(duo, lambda: duo.find_elements(f"#{ids.PREVIEW} img")[0].get_attribute("src")
                  != first[0], timeout=10)
     assert duo.find_element(f"#{ids.CANCEL}").get_attribute("disabled")
     assert duo.get_logs() == [] or all(entry["level"] != "SEVERE" for entry in duo.get_logs())
@@ -129,13 +83,13 @@ def test_page_renders_controls_device_and_dataset_preview(dashboard):
 
 def test_short_training_streams_points_and_ends_with_results(dashboard, runs_dir):
     duo = dashboard
-    _configure(duo, model="mlp", epochs=2)
+    configure(duo, model="mlp", epochs=2)
     duo.find_element(f"#{ids.TRAIN}").click()
-    _wait_text(duo, ids.JOB_MESSAGE, "Started mlp-", 10)
+    wait_text(duo, ids.JOB_MESSAGE, "Started mlp-", 10)
     # While it runs the controls that would change it are disabled.
-    _until(duo, lambda: duo.find_element(f"#{ids.TRAIN}").get_attribute("disabled"), timeout=10)
+    until(duo, lambda: duo.find_element(f"#{ids.TRAIN}").get_attribute("disabled"), timeout=10)
     assert duo.find_element(f"#{ids.EPOCHS}").get_attribute("disabled")
-    _wait_text(duo, ids.PROGRESS_TEXT, "completed", 120)
+    wait_text(duo, ids.PROGRESS_TEXT, "completed", 120)
     # One point per batch record: Keras reports every `steps_per_execution`
     # steps (several for this tiny model) and always the epoch's last step.
     (run,) = run_folders(runs_dir)
@@ -143,14 +97,14 @@ def test_short_training_streams_points_and_ends_with_results(dashboard, runs_dir
         records = [json.loads(line) for line in events]
     batches = [r for r in records if r["type"] == "batch"]
     assert [b["batch"] for b in batches if b["epoch"] == 1][-1] == 29  # 900/32 -> 29 steps
-    _until(duo, lambda: _points(duo, ids.BATCH_GRAPH) == len(batches), timeout=10)
-    assert _points(duo, ids.EPOCH_GRAPH) == 2 and _points(duo, ids.EPOCH_GRAPH, trace=1) == 2
-    assert _points(duo, ids.EPOCH_TIME_GRAPH) == 2
+    until(duo, lambda: points(duo, ids.BATCH_GRAPH) == len(batches), timeout=10)
+    assert points(duo, ids.EPOCH_GRAPH) == 2 and points(duo, ids.EPOCH_GRAPH, trace=1) == 2
+    assert points(duo, ids.EPOCH_TIME_GRAPH) == 2
     assert "epoch 2/2 · batch 29/29" in duo.find_element(f"#{ids.PROGRESS_TEXT}").text
-    _until(duo, lambda: _js(duo, f"""
+    until(duo, lambda: js(duo, f"""
         const plot = document.querySelector('#{ids.CONFUSION_GRAPH} .js-plotly-plot');
         return plot && plot.data.length && plot.data[0].type === 'heatmap';"""), timeout=20)
-    total = _js(duo, f"""return document.querySelector('#{ids.CONFUSION_GRAPH} .js-plotly-plot')
+    total = js(duo, f"""return document.querySelector('#{ids.CONFUSION_GRAPH} .js-plotly-plot')
         .data[0].z.flat().reduce((a, b) => a + b, 0);""")
     assert total == 1000
     rows = duo.find_elements(f"#{ids.PER_CLASS_TABLE} tbody tr")
@@ -163,53 +117,53 @@ def test_short_training_streams_points_and_ends_with_results(dashboard, runs_dir
 
 def test_cancel_stops_and_keeps_a_cancelled_run(dashboard, runs_dir):
     duo = dashboard
-    _configure(duo, model="mlp", epochs=200)
+    configure(duo, model="mlp", epochs=200)
     duo.find_element(f"#{ids.TRAIN}").click()
-    _until(duo, lambda: _points(duo, ids.BATCH_GRAPH) > 0, timeout=60)
+    until(duo, lambda: points(duo, ids.BATCH_GRAPH) > 0, timeout=60)
     duo.find_element(f"#{ids.CANCEL}").click()
-    _wait_text(duo, ids.JOB_MESSAGE, "Cancelling", 10)
-    _wait_text(duo, ids.PROGRESS_TEXT, "cancelled", 60)
+    wait_text(duo, ids.JOB_MESSAGE, "Cancelling", 10)
+    wait_text(duo, ids.PROGRESS_TEXT, "cancelled", 60)
     (run,) = run_folders(runs_dir)
     status = json.loads((runs_dir / run / "status.json").read_text())
     assert status["status"] == "cancelled"
     assert (runs_dir / run / "model.keras").exists()
-    _wait_text(duo, ids.RUN_SUMMARY, "status: cancelled", 20)
+    wait_text(duo, ids.RUN_SUMMARY, "status: cancelled", 20)
     # Regression: "Cancelling..." stayed after the cancel was done.
-    _wait_text(duo, ids.JOB_MESSAGE, f"Cancelled {run}", 20)
+    wait_text(duo, ids.JOB_MESSAGE, f"Cancelled {run}", 20)
 
 
 def test_reopened_tab_shows_running_job_with_its_history(dashboard, runs_dir):
     duo = dashboard
-    _configure(duo, model="mlp", epochs=200)
+    configure(duo, model="mlp", epochs=200)
     duo.find_element(f"#{ids.TRAIN}").click()
-    _until(duo, lambda: _points(duo, ids.BATCH_GRAPH) > 40, timeout=60)
+    until(duo, lambda: points(duo, ids.BATCH_GRAPH) > 40, timeout=60)
     duo.driver.refresh()
     duo.wait_for_element(f"#{ids.TRAIN}", timeout=20)
     # The fresh page picks the running job and loads its whole history so far.
-    _until(duo, lambda: _points(duo, ids.BATCH_GRAPH) > 40, timeout=20)
+    until(duo, lambda: points(duo, ids.BATCH_GRAPH) > 40, timeout=20)
     assert duo.find_element(f"#{ids.TRAIN}").get_attribute("disabled")
     assert "running" in duo.find_element(f"#{ids.RUN_SELECT}").text
     duo.find_element(f"#{ids.CANCEL}").click()
-    _wait_text(duo, ids.PROGRESS_TEXT, "cancelled", 60)
+    wait_text(duo, ids.PROGRESS_TEXT, "cancelled", 60)
 
 
 def test_invalid_layer_spec_shows_message_instead_of_training(dashboard, runs_dir):
     duo = dashboard
-    width = _js(duo, "return document.getElementById('section-train').offsetWidth;")
-    _choose(duo, ids.MODEL, "custom (layer builder)")
+    width = js(duo, "return document.getElementById('section-train').offsetWidth;")
+    choose(duo, ids.MODEL, "custom (layer builder)")
     duo.wait_for_element(f"#{ids.LAYER_TABLE}", timeout=10)
-    _wait_text(duo, ids.SPEC_MESSAGE, "Valid: 4 layers", 10)
+    wait_text(duo, ids.SPEC_MESSAGE, "Valid: 4 layers", 10)
     # Regression: the layer table widened the settings panel to half the page.
-    assert _js(duo, "return document.getElementById('section-train').offsetWidth;") == width
+    assert js(duo, "return document.getElementById('section-train').offsetWidth;") == width
     # Put a 40x40 kernel in the first Conv2D: larger than the image.
     cell = duo.find_element(f"#{ids.LAYER_TABLE} td[data-dash-column='kernel_size']")
     cell.click()
     duo.driver.switch_to.active_element.send_keys("40", Keys.ENTER)
-    _wait_text(duo, ids.SPEC_MESSAGE, "layer 1 (Conv2D) kernel_size", 10)
+    wait_text(duo, ids.SPEC_MESSAGE, "layer 1 (Conv2D) kernel_size", 10)
     train = duo.find_element(f"#{ids.TRAIN}")
     # The table's cell editor may still cover the button: click it directly.
     duo.driver.execute_script("arguments[0].click()", train)
-    _wait_text(duo, ids.JOB_MESSAGE, "Not started: Expected layer 1 (Conv2D) kernel_size", 10)
+    wait_text(duo, ids.JOB_MESSAGE, "Not started: Expected layer 1 (Conv2D) kernel_size", 10)
     assert not runs_dir.exists() or run_folders(runs_dir) == []
 
 
@@ -221,6 +175,6 @@ def test_finished_runs_are_listed_after_a_restart(dash_duo, runs_dir, synthetic_
                          test_size=1_000, epochs=1), run_dir=runs_dir / "earlier")
     app = create_app(runs_dir)
     dash_duo.start_server(app)
-    _wait_text(dash_duo, ids.RUN_SELECT, "earlier · mlp · completed", 20)
-    _until(dash_duo, lambda: _points(dash_duo, ids.EPOCH_GRAPH) == 1, timeout=20)
-    _wait_text(dash_duo, ids.RUN_SUMMARY, "test accuracy", 20)
+    wait_text(dash_duo, ids.RUN_SELECT, "earlier · mlp · completed", 20)
+    until(dash_duo, lambda: points(dash_duo, ids.EPOCH_GRAPH) == 1, timeout=20)
+    wait_text(dash_duo, ids.RUN_SUMMARY, "test accuracy", 20)

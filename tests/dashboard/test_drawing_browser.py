@@ -10,42 +10,26 @@ from selenium.webdriver.common.actions.interaction import POINTER_TOUCH
 from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.keys import Keys
 
-from dashboard.app import create_app
 from dashboard.shared import ids
 from mnist_keras.drawing_pad import PAD_SIZE, PAUSE_MS
-from tests.dashboard.test_browser import _js, _until
+from tests.dashboard.browser import js, start_dashboard, stop_dashboard, until
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def trained_runs_dir(tmp_path_factory, small_cnn_run):
-    """A runs folder of this module's own, holding a copy of the small CNN's run."""
-    runs_dir = tmp_path_factory.mktemp("runs")
-    shutil.copytree(small_cnn_run, runs_dir / "small-cnn")
-    return runs_dir
-
-
 @pytest.fixture
-def drawing_page(dash_duo, trained_runs_dir):
-    app = create_app(trained_runs_dir)
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(app)
+def drawing_page(dash_duo, small_cnn_runs_dir):
+    app = start_dashboard(dash_duo, small_cnn_runs_dir)
     _show_canvas(dash_duo)
     yield dash_duo
-    # Let callbacks still computing (inspection after a drawing) finish, so the
-    # server does not stop under them.
-    _until(dash_duo, lambda: not _js(dash_duo, "return document.querySelector("
-                                               "'[data-dash-is-loading=\"true\"]');"),
-           timeout=20)
-    app.jobs.shutdown()
+    stop_dashboard(dash_duo, app)
 
 
 def _show_canvas(duo):
     duo.wait_for_element(f"#{ids.CANVAS_BOX} canvas.upper-canvas", timeout=20)
     duo.wait_for_element(f"#{ids.PREDICT_RUNS}", timeout=30)  # loaded lazily
     # The newest finished run is selected, so drawing is enabled.
-    _until(duo, lambda: "disabled" not in duo.find_element(f"#{ids.CANVAS_BOX}")
+    until(duo, lambda: "disabled" not in duo.find_element(f"#{ids.CANVAS_BOX}")
            .get_attribute("class"), timeout=20)
     duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", _canvas(duo))
 
@@ -65,7 +49,7 @@ def _draw_one(duo):
 
 
 def _ink_pixels(duo):
-    return _js(duo, f"""
+    return js(duo, f"""
         const canvas = document.querySelector('#{ids.CANVAS_BOX} canvas.lower-canvas');
         const data = canvas.getContext('2d').getImageData(0, 0, canvas.width,
                                                           canvas.height).data;
@@ -80,11 +64,11 @@ def _predicted(duo):
 
 
 def test_canvas_is_the_pads_size(drawing_page):
-    sizes = _js(drawing_page, f"""return [...document.querySelectorAll(
+    sizes = js(drawing_page, f"""return [...document.querySelectorAll(
         '#{ids.CANVAS_BOX} canvas')].map(c => [c.width, c.height,
         c.getBoundingClientRect().width, c.getBoundingClientRect().height]);""")
     assert sizes == [[PAD_SIZE] * 4] * 2 and PAD_SIZE == 280
-    pause = _js(drawing_page, f"return document.getElementById('{ids.CANVAS_BOX}')"
+    pause = js(drawing_page, f"return document.getElementById('{ids.CANVAS_BOX}')"
                               ".dataset.pauseMs;")
     assert int(pause) == PAUSE_MS
 
@@ -108,8 +92,8 @@ def test_a_stroke_reaches_its_answer_in_one_round_trip(drawing_page):
     duo = drawing_page
     duo.driver.execute_script(_RECORD_REQUESTS)
     _draw_one(duo)
-    _until(duo, lambda: _predicted(duo) != [], timeout=15)
-    requests = _js(duo, "return window.dashRequests;")
+    until(duo, lambda: _predicted(duo) != [], timeout=15)
+    requests = js(duo, "return window.dashRequests;")
     from_canvas = [request for request in requests
                    if any(changed.startswith(f"{ids.CANVAS}.") for changed in request["changed"])]
     # The canvas's data goes out once, and that very request brings the answer
@@ -126,14 +110,14 @@ def test_mouse_strokes_predict_without_clicking_predict(drawing_page):
     assert _predicted(duo) == []
     _draw_one(duo)
     # No click: the prediction follows the stroke.
-    _until(duo, lambda: _predicted(duo) != [], timeout=15)
+    until(duo, lambda: _predicted(duo) != [], timeout=15)
     assert _predicted(duo) == ["1"]
     confidence = duo.find_element(f"#{ids.PREDICTIONS} .confidence")
     assert "confidence" in confidence.text
     level = confidence.get_attribute("class").split()[-1]
     percent = float(confidence.text.split()[-1].rstrip("%"))
     assert level == ("high" if percent > 80 else "medium" if percent >= 50 else "low")
-    bars = _js(duo, f"""return document.querySelector(
+    bars = js(duo, f"""return document.querySelector(
         '#{ids.PREDICTIONS} .js-plotly-plot').data[0].y.length;""")
     assert bars == 10
     # The 28x28 input the model saw is shown.
@@ -144,10 +128,10 @@ def test_mouse_strokes_predict_without_clicking_predict(drawing_page):
 def test_clear_empties_canvas_and_prediction(drawing_page):
     duo = drawing_page
     _draw_one(duo)
-    _until(duo, lambda: _predicted(duo) != [], timeout=15)
+    until(duo, lambda: _predicted(duo) != [], timeout=15)
     assert _ink_pixels(duo) > 1000
     duo.find_element(f"#{ids.CLEAR}").click()
-    _until(duo, lambda: _predicted(duo) == [] and _ink_pixels(duo) == 0, timeout=10)
+    until(duo, lambda: _predicted(duo) == [] and _ink_pixels(duo) == 0, timeout=10)
     assert "Draw a digit" in duo.find_element(f"#{ids.PREDICTIONS}").text
     assert duo.find_element(f"#{ids.MODEL_INPUT_IMAGE}").get_attribute("src") in ("", None)
     # Predict on the cleared canvas predicts nothing.
@@ -159,17 +143,17 @@ def test_clear_empties_canvas_and_prediction(drawing_page):
 def test_feature_maps_and_activation_flow_appear_for_the_drawing(drawing_page):
     duo = drawing_page
     _draw_one(duo)
-    _until(duo, lambda: len(duo.find_elements(f"#{ids.FEATURE_MAPS} .js-plotly-plot")) >= 2,
+    until(duo, lambda: len(duo.find_elements(f"#{ids.FEATURE_MAPS} .js-plotly-plot")) >= 2,
            timeout=20)
-    titles = _js(duo, f"""return [...document.querySelectorAll(
+    titles = js(duo, f"""return [...document.querySelectorAll(
         '#{ids.FEATURE_MAPS} .js-plotly-plot')].map(p => p.layout.title.text);""")
     assert titles[0].startswith("conv2d") and "26×26" in titles[0]
     assert any(title.startswith("max_pooling2d") for title in titles)
-    flow = _js(duo, f"""const p = document.querySelector('#{ids.ACTIVATION_FLOW} .js-plotly-plot');
+    flow = js(duo, f"""const p = document.querySelector('#{ids.ACTIVATION_FLOW} .js-plotly-plot');
         return p.data.length ? p.data[0].x : [];""")
     assert flow[-1] == "probabilities"
     # Weights of the first conv layer are shown without a drawing.
-    _until(duo, lambda: _js(duo, f"""const p = document.querySelector(
+    until(duo, lambda: js(duo, f"""const p = document.querySelector(
         '#{ids.WEIGHT_GRAPH} .js-plotly-plot');
         return p && p.data.length && p.data[0].type === 'heatmap';"""), timeout=10)
     rows = duo.find_elements(f"#{ids.LAYER_SUMMARY} tbody tr")
@@ -185,7 +169,7 @@ def test_touch_strokes_predict(drawing_page):
     duo.driver.refresh()
     _show_canvas(duo)
     # Viewport coordinates, as pointer actions take them.
-    box = _js(duo, f"""return document.querySelector(
+    box = js(duo, f"""return document.querySelector(
         '#{ids.CANVAS_BOX} canvas.upper-canvas').getBoundingClientRect().toJSON();""")
     left, top = box["left"] + 140, box["top"] + 45
     touch = PointerInput(POINTER_TOUCH, "finger")
@@ -195,16 +179,16 @@ def test_touch_strokes_predict(drawing_page):
         actions.pointer_action.move_to_location(int(left + step // 4), int(top + 19 * step))
     actions.pointer_action.pointer_up()
     actions.perform()
-    _until(duo, lambda: _predicted(duo) != [], timeout=15)
+    until(duo, lambda: _predicted(duo) != [], timeout=15)
     assert _predicted(duo) == ["1"]
 
 
-def test_two_runs_predict_side_by_side_and_test_on_mnist(drawing_page, trained_runs_dir):
+def test_two_runs_predict_side_by_side_and_test_on_mnist(drawing_page, small_cnn_runs_dir):
     duo = drawing_page
     # A second finished run: a copy, made the newest so it is the one selected
     # when the page opens; the test then adds the original.
-    shutil.copytree(trained_runs_dir / "small-cnn", trained_runs_dir / "small-cnn-copy")
-    os.utime(trained_runs_dir / "small-cnn-copy" / "config.json")
+    shutil.copytree(small_cnn_runs_dir / "small-cnn", small_cnn_runs_dir / "small-cnn-copy")
+    os.utime(small_cnn_runs_dir / "small-cnn-copy" / "config.json")
     duo.driver.refresh()
     _show_canvas(duo)
     duo.find_element(f"#{ids.PREDICT_RUNS}").click()
@@ -213,10 +197,10 @@ def test_two_runs_predict_side_by_side_and_test_on_mnist(drawing_page, trained_r
     option.click()
     ActionChains(duo.driver).send_keys(Keys.ESCAPE).perform()
     _draw_one(duo)
-    _until(duo, lambda: len(_predicted(duo)) == 2, timeout=15)
+    until(duo, lambda: len(_predicted(duo)) == 2, timeout=15)
     assert _predicted(duo) == ["1", "1"]
     duo.find_element(f"#{ids.TEST_DIGITS}").click()
-    _until(duo, lambda: len(duo.find_elements(f"#{ids.TEST_RESULTS} .test-section")) == 2,
+    until(duo, lambda: len(duo.find_elements(f"#{ids.TEST_RESULTS} .test-section")) == 2,
            timeout=15)
     assert len(duo.find_elements(f"#{ids.TEST_RESULTS} .tile")) == 2 * 20
     marked = duo.find_elements(f"#{ids.TEST_RESULTS} .tile.correct, "
@@ -227,7 +211,7 @@ def test_two_runs_predict_side_by_side_and_test_on_mnist(drawing_page, trained_r
 
 def test_a_block_of_the_network_diagram_shows_that_layers_weights(drawing_page):
     duo = drawing_page
-    _until(duo, lambda: len(duo.find_elements(f"#{ids.NETWORK_DIAGRAM} .net-block")) >= 5,
+    until(duo, lambda: len(duo.find_elements(f"#{ids.NETWORK_DIAGRAM} .net-block")) >= 5,
            timeout=30)
     names = [block.find_element("css selector", ".net-name").text for block in
              duo.find_elements(f"#{ids.NETWORK_DIAGRAM} button.net-block")]
@@ -238,14 +222,14 @@ def test_a_block_of_the_network_diagram_shows_that_layers_weights(drawing_page):
 
     def clicked_and_focused():
         # A click that lands while the diagram is drawn again is lost: click again.
-        return _js(duo, f"""const b = {dense};
+        return js(duo, f"""const b = {dense};
             if (b.classList.contains('focused')) return true;
             b.scrollIntoView({{block: 'center'}}); b.click(); return false;""")
 
-    _until(duo, clicked_and_focused, timeout=30)
+    until(duo, clicked_and_focused, timeout=30)
     # Keras numbers layer names per process ("dense", "dense_2"): read the block's.
-    name = _js(duo, f"return {dense}.querySelector('.net-name').textContent;")
+    name = js(duo, f"return {dense}.querySelector('.net-name').textContent;")
     assert name.startswith("dense")
-    _until(duo, lambda: _js(duo, f"""const p = document.querySelector(
+    until(duo, lambda: js(duo, f"""const p = document.querySelector(
         '#{ids.WEIGHT_GRAPH} .js-plotly-plot');
         return p && p.layout.title.text.startsWith('{name} weights');"""), timeout=20)

@@ -1,7 +1,6 @@
 """Managing, pruning and comparing runs from the dashboard, in headless Chromium."""
 
 import os
-import shutil
 
 import keras
 import pytest
@@ -9,9 +8,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.expected_conditions import alert_is_present
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard.app import create_app
 from dashboard.shared import ids
-from tests.dashboard.test_browser import _set_number, _until
+from tests.dashboard.browser import copy_runs, set_number, start_dashboard, until
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +27,11 @@ def tiny_mlp_run(tmp_path_factory):
 
 @pytest.fixture
 def page(dash_duo, tmp_path, small_cnn_run, tiny_mlp_run):
-    runs_dir = tmp_path / "runs"
-    shutil.copytree(small_cnn_run, runs_dir / "small-cnn")
-    shutil.copytree(tiny_mlp_run, runs_dir / "tiny-mlp")
+    runs_dir = copy_runs(tmp_path / "runs", **{"small-cnn": small_cnn_run,
+                                               "tiny-mlp": tiny_mlp_run})
     os.utime(runs_dir / "tiny-mlp" / "config.json")  # the newer of the two
-    app = create_app(runs_dir)
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(app)
-    _until(dash_duo, lambda: len(_rows(dash_duo)) == 2, timeout=20)
+    app = start_dashboard(dash_duo, runs_dir)
+    until(dash_duo, lambda: len(_rows(dash_duo)) == 2, timeout=20)
     yield dash_duo, runs_dir
     app.jobs.shutdown()
 
@@ -61,7 +56,7 @@ def test_compare_two_runs(page):
     assert "small-cnn" in _rows(duo)[0] and "tiny-mlp" in _rows(duo)[1]
     _tick(duo, 0)
     _tick(duo, 1)
-    _until(duo, lambda: duo.driver.execute_script(f"""
+    until(duo, lambda: duo.driver.execute_script(f"""
         const p = document.querySelector('#{ids.COMPARE_CURVES} .js-plotly-plot');
         return p && p.data.length >= 4;"""), timeout=20)
     names = duo.driver.execute_script(f"""return document.querySelector(
@@ -77,16 +72,16 @@ def test_compare_two_runs(page):
         .map(r => r.querySelector('td').innerText);""")
     assert "model" in highlighted and "test_accuracy" in highlighted
     assert "dataset" not in highlighted
-    _until(duo, lambda: len(duo.find_elements(
+    until(duo, lambda: len(duo.find_elements(
         f"#{ids.COMPARE_MATRICES} .js-plotly-plot")) == 2, timeout=20)
-    _until(duo, lambda: len(duo.find_elements(
+    until(duo, lambda: len(duo.find_elements(
         f"#{ids.COMPARE_DIGITS} .test-section")) == 2, timeout=20)
     assert len(duo.find_elements(f"#{ids.COMPARE_DIGITS} .tile")) == 40
     # The two ticked runs as an ensemble: each alone, then together, on 10,000 test digits.
     button = duo.find_element(f"#{ids.ENSEMBLE_START}")
     duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
     button.click()
-    _until(duo, lambda: len(duo.find_elements(f"#{ids.ENSEMBLE_RESULT} tbody tr")) == 3,
+    until(duo, lambda: len(duo.find_elements(f"#{ids.ENSEMBLE_RESULT} tbody tr")) == 3,
            timeout=60)
     rows = [row.text for row in duo.find_elements(f"#{ids.ENSEMBLE_RESULT} tbody tr")]
     assert rows[0].startswith("small-cnn") and rows[2].startswith("ensemble of 2")
@@ -106,7 +101,7 @@ def test_delete_asks_for_confirmation(page):
     WebDriverWait(duo.driver, 10).until(alert_is_present()).accept()
     duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Deleted tiny-mlp", timeout=10)
     assert not (runs_dir / "tiny-mlp").exists()
-    _until(duo, lambda: len(_rows(duo)) == 1, timeout=10)
+    until(duo, lambda: len(_rows(duo)) == 1, timeout=10)
 
 
 def test_upload_a_valid_and_an_invalid_model(page, tmp_path, small_cnn_run):
@@ -115,7 +110,7 @@ def test_upload_a_valid_and_an_invalid_model(page, tmp_path, small_cnn_run):
     upload.send_keys(str(small_cnn_run / "model.keras"))
     duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Added model.keras as run uploaded-",
                                timeout=30)
-    _until(duo, lambda: len(_rows(duo)) == 3, timeout=10)
+    until(duo, lambda: len(_rows(duo)) == 3, timeout=10)
     assert "uploaded" in _rows(duo)[2] and "%" in _rows(duo)[2]
     not_a_model = tmp_path / "notes.keras"
     not_a_model.write_text("not a zip archive")
@@ -137,11 +132,11 @@ def test_prune_a_run_from_the_ui(page):
     _tick(duo, 0)
     duo.wait_for_contains_text(f"#{ids.PRUNE_COUNT}", "parameters non-zero", timeout=20)
     assert duo.find_element(f"#{ids.PRUNE_COUNT}").text.startswith("80%: ")
-    _set_number(duo, f"#{ids.PRUNE_EPOCHS}", 1)
+    set_number(duo, f"#{ids.PRUNE_EPOCHS}", 1)
     duo.find_element(f"#{ids.PRUNE_START}").click()
     duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Started small-cnn-pruned80-",
                                timeout=10)
-    _until(duo, lambda: len(_rows(duo)) == 3 and "completed" in _rows(duo)[2], timeout=180)
+    until(duo, lambda: len(_rows(duo)) == 3 and "completed" in _rows(duo)[2], timeout=180)
     row = _rows(duo)[2]
     assert row.startswith("small-cnn-pruned80-") and row.endswith("small-cnn")
     name = row.split()[0]
@@ -183,7 +178,7 @@ def test_export_a_run_to_a_tfjs_site_from_the_ui_and_open_it(page):
     duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Exported small-cnn to", timeout=120)
     shown = duo.driver.execute_script("return window.busyTexts")
     assert any(text.startswith("Exporting") for text in shown), shown
-    _until(duo, lambda: duo.find_element(f"#{ids.EXPORT_BUSY}").text == "", timeout=10)
+    until(duo, lambda: duo.find_element(f"#{ids.EXPORT_BUSY}").text == "", timeout=10)
     message = _message(duo)
     assert "float32 weights" in message and "python3 -m http.server -d" in message
     site = runs_dir / "small-cnn" / "site"

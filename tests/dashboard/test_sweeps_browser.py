@@ -12,13 +12,12 @@ import optuna
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from dashboard.app import create_app
 from dashboard.shared import ids
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import list_runs
 from mnist_keras.sweeps import run_sweep, storage_url
-from tests.dashboard.test_browser import _choose, _configure, _js, _set_number, _until
+from tests.dashboard.browser import choose, configure, js, set_number, start_dashboard, until
 
 pytestmark = pytest.mark.browser
 
@@ -30,12 +29,8 @@ def page(dash_duo, tmp_path, synthetic_data_dir):
     run_sweep("from-terminal", 2, runs_dir=runs_dir, config=TrainingConfig(
         model="mlp", data_dir=synthetic_data_dir, train_size=1_200, test_size=1_000,
         validation_split=0.1, epochs=1), space={"dropout": {"low": 0.1, "high": 0.5}})
-    app = create_app(runs_dir)
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(app)
+    app = start_dashboard(dash_duo, runs_dir)
     dash_duo.wait_for_element(f"#{ids.SWEEP_START}", timeout=20)
-    dash_duo.wait_for_element(f"#{ids.MODEL}", timeout=30)
-    dash_duo.wait_for_element(f"#{ids.TRAIN_SIZE} input", timeout=30)
     yield dash_duo, app, runs_dir
     app.jobs.shutdown()
 
@@ -46,7 +41,7 @@ def _table_rows(duo):
 
 
 def _figure(duo, graph_id):
-    return _js(duo, f"""
+    return js(duo, f"""
         const plot = document.querySelector('#{graph_id} .js-plotly-plot');
         if (!plot || !plot.data) return null;
         // A figure with nothing to plot still says why (an annotation).
@@ -61,25 +56,25 @@ def _figure(duo, graph_id):
 def test_sweeps_panel_shows_studies_starts_a_sweep_and_opens_its_trials(page):
     duo, app, runs_dir = page
     # The study swept from elsewhere is listed and shown, trial by trial.
-    _until(duo, lambda: len(_table_rows(duo)) == 2, timeout=20)
+    until(duo, lambda: len(_table_rows(duo)) == 2, timeout=20)
     assert "from-terminal: 2 of 2 finished" in duo.find_element(f"#{ids.SWEEP_PROGRESS}").text
     # A sweep from the panel, on the Train panel's settings: MLP, 1,000 images, 1 epoch.
-    _configure(duo, model="mlp", epochs=1, train_size=1000)
-    _until(duo, lambda: "Valid: the sweep varies learning_rate, batch_size" in
+    configure(duo, model="mlp", epochs=1, train_size=1000)
+    until(duo, lambda: "Valid: the sweep varies learning_rate, batch_size" in
            duo.find_element(f"#{ids.SWEEP_SPACE_MESSAGE}").text, timeout=10)
     name = duo.find_element(f"#{ids.SWEEP_NAME}")
     name.send_keys(Keys.CONTROL, "a")
     name.send_keys("from-panel")
-    _set_number(duo, f"#{ids.SWEEP_TRIALS}", 2)
+    set_number(duo, f"#{ids.SWEEP_TRIALS}", 2)
     duo.find_element(f"#{ids.SWEEP_START}").click()
     duo.wait_for_contains_text(f"#{ids.SWEEP_MESSAGE}", "Started sweep from-panel: 2 trials",
                                timeout=20)
     # One job at a time: no training starts while the sweep's worker lives.
     with pytest.raises(MnistKerasError, match="one job at a time.*sweep from-panel"):
         app.jobs.start(TrainingConfig(model="mlp", train_size=1000, test_size=1000, epochs=1))
-    _until(duo, lambda: duo.find_element(f"#{ids.SWEEP_STOP}").is_enabled(), timeout=10)
+    until(duo, lambda: duo.find_element(f"#{ids.SWEEP_STOP}").is_enabled(), timeout=10)
     # Trials arrive as they run, with no reload, until the study is done.
-    _until(duo, lambda: any("from-panel-trial-0" in row.text for row in _table_rows(duo)),
+    until(duo, lambda: any("from-panel-trial-0" in row.text for row in _table_rows(duo)),
            timeout=90)
     duo.wait_for_contains_text(f"#{ids.SWEEP_PROGRESS}", "from-panel: 2 of 2 finished",
                                timeout=150)
@@ -87,12 +82,12 @@ def test_sweeps_panel_shows_studies_starts_a_sweep_and_opens_its_trials(page):
     trials = study.trials
     assert [t.state for t in trials] == [optuna.trial.TrialState.COMPLETE] * 2
     # Optuna 5 draws parallel coordinates as one line per completed trial.
-    _until(duo, lambda: (_figure(duo, ids.SWEEP_PARALLEL) or {}).get("modes", []).count(
+    until(duo, lambda: (_figure(duo, ids.SWEEP_PARALLEL) or {}).get("modes", []).count(
         "lines") == 2, timeout=20)
     parallel = _figure(duo, ids.SWEEP_PARALLEL)
     assert parallel["axis"][0] == "val_accuracy" and "learning_rate" in parallel["axis"]
     # The three figures come in separate answers: wait for each.
-    _until(duo, lambda: _figure(duo, ids.SWEEP_HISTORY) is not None
+    until(duo, lambda: _figure(duo, ids.SWEEP_HISTORY) is not None
            and _figure(duo, ids.SWEEP_IMPORTANCE) is not None, timeout=20)
     history = _figure(duo, ids.SWEEP_HISTORY)
     assert history["data"][0]["y"] == pytest.approx([t.value for t in trials])
@@ -119,21 +114,21 @@ def test_sweeps_panel_shows_studies_starts_a_sweep_and_opens_its_trials(page):
     duo.wait_for_contains_text(f"#{ids.RUN_SUMMARY}", "trial 0 of sweep from-panel: complete",
                                timeout=10)
     assert "best epoch 1: val_accuracy" in duo.find_element(f"#{ids.RUN_SUMMARY}").text
-    _until(duo, lambda: first_run in duo.find_element(f"#{ids.PREDICT_RUNS}").text, timeout=10)
-    ticked = _js(duo, f"""return Array.from(document.querySelectorAll(
+    until(duo, lambda: first_run in duo.find_element(f"#{ids.PREDICT_RUNS}").text, timeout=10)
+    ticked = js(duo, f"""return Array.from(document.querySelectorAll(
         '#{ids.RUNS_TABLE} tbody tr')).filter(r => r.querySelector('input:checked'))
         .map(r => r.innerText);""")
     assert len(ticked) == 1 and first_run in ticked[0]
     # The table exports as CSV, one line per trial, its settings included.
     duo.find_element(f"#{ids.SWEEP_CSV}").click()
     path = os.path.join(duo.download_path, "from-panel-trials.csv")
-    _until(duo, lambda: os.path.isfile(path) and os.path.getsize(path) > 0, timeout=20)
+    until(duo, lambda: os.path.isfile(path) and os.path.getsize(path) > 0, timeout=20)
     with open(path, newline="") as file:
         exported = list(csv.DictReader(file))
     assert [row["run"] for row in exported] == [t.user_attrs["run"] for t in trials]
     assert float(exported[0]["learning_rate"]) == trials[0].params["learning_rate"]
     assert len(list_runs(runs_dir)) == 4  # 2 from the terminal, 2 from the panel
     # The storage choice lists this runs folder's file.
-    _choose(duo, ids.SWEEP_STUDY, "from-terminal")
+    choose(duo, ids.SWEEP_STUDY, "from-terminal")
     duo.wait_for_contains_text(f"#{ids.SWEEP_PROGRESS}", "from-terminal: 2 of 2 finished",
                                timeout=10)

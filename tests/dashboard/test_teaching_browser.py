@@ -13,7 +13,7 @@ from dashboard.app import create_app
 from dashboard.shared import help_texts, ids
 from dashboard.shared.lessons import lesson
 from tests.conftest import SHAPE_CLASSES, run_folders, write_image_folder
-from tests.dashboard.test_browser import _choose, _js, _set_number, _until, _wait_text
+from tests.dashboard.browser import choose, js, set_number, start_dashboard, until, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -31,15 +31,7 @@ def app(runs_dir):
 
 
 def _open(duo, app, query="", width=1400):
-    duo.driver.set_window_size(max(width, 500), 1000)
-    duo.start_server(app)
-    if width < 500:  # a headless window is at least 500 px wide: emulate a phone's
-        duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": True})
-    if query:
-        duo.driver.get(duo.server_url + "/" + query)
-    duo.wait_for_element(f"#{ids.TRAIN}", timeout=20)
-    duo.wait_for_element(f"#{ids.TRAIN_SIZE} input", timeout=30)
+    start_dashboard(duo, app, width=width, query=query)
     return duo
 
 
@@ -51,13 +43,13 @@ def test_a_settings_link_opens_those_settings_and_its_python_lines_train(dash_du
                                                                           tmp_path):
     duo = _open(dash_duo, app, "?model=mlp&train_size=1000&test_size=1000&epochs=1"
                                "&batch_size=64&dropout=0.2")
-    _until(duo, lambda: _value(duo, f"#{ids.EPOCHS}") == "1", timeout=20)
+    until(duo, lambda: _value(duo, f"#{ids.EPOCHS}") == "1", timeout=20)
     assert _value(duo, f"#{ids.TRAIN_SIZE} input") == "1000"
     assert _value(duo, f"#{ids.BATCH_SIZE}") == "64"
     assert "mlp" in duo.find_element(f"#{ids.MODEL}").text
     # The address keeps following the form.
-    _set_number(duo, f"#{ids.SEED}", 5)
-    _until(duo, lambda: "seed=5" in duo.driver.current_url, timeout=10)
+    set_number(duo, f"#{ids.SEED}", 5)
+    until(duo, lambda: "seed=5" in duo.driver.current_url, timeout=10)
     assert "epochs=1" in duo.driver.current_url
     code = duo.find_element(f"#{ids.SHARE_PYTHON}").get_attribute("textContent")
     command = duo.find_element(f"#{ids.SHARE_COMMAND}").get_attribute("textContent")
@@ -76,29 +68,29 @@ def test_a_lesson_link_loads_its_preset_and_says_what_to_watch(dash_duo, app):
     link = duo.driver.find_element("link text", overfitting.title)
     duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
     link.click()
-    _wait_text(duo, ids.LESSON_CARD, f"Lesson: {overfitting.title}", 20)
+    wait_text(duo, ids.LESSON_CARD, f"Lesson: {overfitting.title}", 20)
     assert "Watch:" in duo.find_element(f"#{ids.LESSON_CARD}").text
     config = overfitting.config()
-    _until(duo, lambda: _value(duo, f"#{ids.EPOCHS}") == str(config.epochs), timeout=10)
+    until(duo, lambda: _value(duo, f"#{ids.EPOCHS}") == str(config.epochs), timeout=10)
     assert _value(duo, f"#{ids.TRAIN_SIZE} input") == str(config.train_size)
     assert float(_value(duo, f"#{ids.DROPOUT}")) == config.dropout
-    _until(duo, lambda: duo.driver.current_url.endswith("?lesson=overfitting"), timeout=10)
+    until(duo, lambda: duo.driver.current_url.endswith("?lesson=overfitting"), timeout=10)
 
 
 def test_help_shows_on_hover_and_on_keyboard_focus(dash_duo, app):
     duo = _open(dash_duo, app)
     label = duo.find_element(f"#label-{ids.BATCH_SIZE}")
     ActionChains(duo.driver).move_to_element(label).perform()
-    _until(duo, lambda: help_texts.SETTINGS[ids.BATCH_SIZE][:40] in _tooltip_text(duo),
+    until(duo, lambda: help_texts.SETTINGS[ids.BATCH_SIZE][:40] in _tooltip_text(duo),
            timeout=10)
     ActionChains(duo.driver).move_to_element(duo.find_element(f"#{ids.DEVICE}")).perform()
-    _until(duo, lambda: _tooltip_text(duo) == "", timeout=10)
+    until(duo, lambda: _tooltip_text(duo) == "", timeout=10)
     duo.driver.execute_script(f"document.getElementById('label-{ids.EPOCHS}').focus();")
-    _until(duo, lambda: help_texts.SETTINGS[ids.EPOCHS][:40] in _tooltip_text(duo), timeout=10)
+    until(duo, lambda: help_texts.SETTINGS[ids.EPOCHS][:40] in _tooltip_text(duo), timeout=10)
 
 
 def _tooltip_text(duo):
-    return _js(duo, "return [...document.querySelectorAll('.tooltip.show')]"
+    return js(duo, "return [...document.querySelectorAll('.tooltip.show')]"
                     ".map(t => t.textContent).join(' ');")
 
 
@@ -107,9 +99,9 @@ def test_a_phone_screen_never_scrolls_sideways_and_shows_the_canvas_first(dash_d
                                                                           width):
     duo = _open(dash_duo, app, width=width)
     duo.wait_for_element(f"#{ids.CANVAS_BOX} canvas.upper-canvas", timeout=20)
-    _until(duo, lambda: _js(duo, "return document.querySelectorAll('.js-plotly-plot').length")
+    until(duo, lambda: js(duo, "return document.querySelectorAll('.js-plotly-plot').length")
            >= 3, timeout=20)
-    sizes = _js(duo, """return [document.documentElement.scrollWidth, window.innerWidth,
+    sizes = js(duo, """return [document.documentElement.scrollWidth, window.innerWidth,
         document.getElementById('section-draw').getBoundingClientRect().top,
         document.getElementById('section-train').getBoundingClientRect().top];""")
     scroll_width, inner_width, draw_top, train_top = sizes
@@ -123,18 +115,18 @@ def test_the_dark_theme_follows_the_system_and_the_switch(dash_duo, app):
     duo = _open(dash_duo, app)
 
     def theme():
-        return _js(duo, "return [document.documentElement.getAttribute('data-bs-theme'), "
+        return js(duo, "return [document.documentElement.getAttribute('data-bs-theme'), "
                         "getComputedStyle(document.body).backgroundColor];")
 
-    _until(duo, lambda: theme()[0] == "dark", timeout=10)
+    until(duo, lambda: theme()[0] == "dark", timeout=10)
     red, green, blue = map(int, re.findall(r"\d+", theme()[1])[:3])
     assert max(red, green, blue) < 80  # a dark page
     assert duo.find_element(f"#{ids.THEME_SWITCH}").is_selected()
     duo.driver.execute_script(f"document.getElementById('{ids.THEME_SWITCH}').click();")
-    _until(duo, lambda: theme()[0] == "light", timeout=10)
+    until(duo, lambda: theme()[0] == "light", timeout=10)
     duo.driver.refresh()  # the choice is remembered over the system's
     duo.wait_for_element(f"#{ids.TRAIN}", timeout=20)
-    _until(duo, lambda: theme()[0] == "light", timeout=10)
+    until(duo, lambda: theme()[0] == "light", timeout=10)
     red, green, blue = map(int, re.findall(r"\d+", theme()[1])[:3])
     assert min(red, green, blue) > 200
 
@@ -142,16 +134,16 @@ def test_the_dark_theme_follows_the_system_and_the_switch(dash_duo, app):
 def test_the_queued_job_shows_its_progress(dash_duo, app, runs_dir):
     duo = _open(dash_duo, app, "?model=mlp&train_size=1000&test_size=1000&epochs=1"
                                "&batch_size=64")
-    _until(duo, lambda: _value(duo, f"#{ids.EPOCHS}") == "1", timeout=20)
+    until(duo, lambda: _value(duo, f"#{ids.EPOCHS}") == "1", timeout=20)
     duo.find_element(f"#{ids.QUEUE}").click()
-    _wait_text(duo, ids.QUEUE_VIEW, "Queued next: mlp (1 epoch", 10)
+    wait_text(duo, ids.QUEUE_VIEW, "Queued next: mlp (1 epoch", 10)
     duo.find_element(f"#{ids.TRAIN}").click()
-    _wait_text(duo, ids.JOB_MESSAGE, "from the queue", 120)
+    wait_text(duo, ids.JOB_MESSAGE, "from the queue", 120)
     started = re.search(r"Started (\S+) from the queue", duo.find_element(
         f"#{ids.JOB_MESSAGE}").text).group(1)
     # Regression: the progress panel stayed on the first run's "completed" line.
-    _until(duo, lambda: started in duo.find_element(f"#{ids.RUN_SELECT}").text, timeout=20)
-    _wait_text(duo, ids.PROGRESS_TEXT, "completed", 120)
+    until(duo, lambda: started in duo.find_element(f"#{ids.RUN_SELECT}").text, timeout=20)
+    wait_text(duo, ids.PROGRESS_TEXT, "completed", 120)
     assert len(run_folders(runs_dir)) == 2
 
 
@@ -160,19 +152,19 @@ def test_a_folder_of_images_trains_and_its_class_names_show(dash_duo, app, tmp_p
     folder = write_image_folder(tmp_path / "shapes", per_class=40)
     duo = _open(dash_duo, app, "?model=simple&epochs=6&batch_size=16&learning_rate=0.001"
                                "&schedule=constant&validation_split=0")
-    _until(duo, lambda: _value(duo, f"#{ids.EPOCHS}") == "6", timeout=20)
-    _choose(duo, ids.DATASET, "images")
+    until(duo, lambda: _value(duo, f"#{ids.EPOCHS}") == "6", timeout=20)
+    choose(duo, ids.DATASET, "images")
     field = duo.find_element(f"#{ids.DATA_DIR}")
     field.send_keys(folder, Keys.TAB)
-    _wait_text(duo, ids.DATA_MESSAGE, "3 classes (bar, column, square): 96 training and 24 "
+    wait_text(duo, ids.DATA_MESSAGE, "3 classes (bar, column, square): 96 training and 24 "
                                       "test images", 20)
-    _wait_text(duo, ids.PREVIEW, "column", 20)
+    wait_text(duo, ids.PREVIEW, "column", 20)
     duo.find_element(f"#{ids.TRAIN}").click()
-    _wait_text(duo, ids.JOB_MESSAGE, "Started simple-", 10)
-    _wait_text(duo, ids.PROGRESS_TEXT, "completed", 180)
-    _until(duo, lambda: len(duo.find_elements(f"#{ids.PER_CLASS_TABLE} tbody tr")) == 4,
+    wait_text(duo, ids.JOB_MESSAGE, "Started simple-", 10)
+    wait_text(duo, ids.PROGRESS_TEXT, "completed", 180)
+    until(duo, lambda: len(duo.find_elements(f"#{ids.PER_CLASS_TABLE} tbody tr")) == 4,
            timeout=30)
     labels = [cell.text for cell in duo.find_elements(
         f"#{ids.PER_CLASS_TABLE} tbody td[data-dash-column='label']")]
     assert labels == list(SHAPE_CLASSES)
-    _wait_text(duo, ids.RUN_SUMMARY, "test accuracy", 20)
+    wait_text(duo, ids.RUN_SUMMARY, "test accuracy", 20)

@@ -1,0 +1,108 @@
+"""What the dashboard's browser tests share: starting it on a runs folder, waiting, typing.
+
+Every browser test drives real headless Chromium with Dash's own `dash_duo`
+fixture; these helpers are the steps they all take, so a change in how the
+page loads (a lazily loaded control, a new panel) is handled in one place.
+"""
+
+import shutil
+import time
+
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard.app import create_app
+from dashboard.shared import ids
+
+
+def copy_runs(runs_dir, **runs):
+    """Copies run folders into `runs_dir` under new names: `copy_runs(d, small=path)`."""
+    for name, source in runs.items():
+        shutil.copytree(source, runs_dir / name)
+    return runs_dir
+
+
+def start_dashboard(duo, app_or_runs_dir, width=1400, height=1000, query=""):
+    """Serves the dashboard (an app, or a new one on a runs folder) and opens it.
+
+    A width under 500 px emulates a phone (a headless window is at least 500 px
+    wide). Waits until the Train panel's controls, which load lazily, are there.
+
+    Returns:
+        The app (its `jobs` must be shut down: `stop_dashboard`).
+    """
+    app = app_or_runs_dir if hasattr(app_or_runs_dir, "jobs") else create_app(app_or_runs_dir)
+    duo.driver.set_window_size(max(width, 500), height)
+    duo.start_server(app)
+    if width < 500:
+        duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": True})
+    if query:
+        duo.driver.get(duo.server_url + "/" + query)
+    duo.wait_for_element(f"#{ids.TRAIN}", timeout=20)
+    # Dropdowns and sliders are loaded lazily: on a busy machine they appear
+    # seconds after the buttons (regression: a test clicked before they did).
+    duo.wait_for_element(f"#{ids.MODEL}", timeout=30)
+    duo.wait_for_element(f"#{ids.TRAIN_SIZE} input", timeout=30)
+    return app
+
+
+def stop_dashboard(duo, app):
+    """Lets callbacks still computing finish, then stops the app's jobs."""
+    # The server must not stop under a callback (inspection after a drawing).
+    until(duo, lambda: not js(duo, "return document.querySelector("
+                                   "'[data-dash-is-loading=\"true\"]');"), timeout=20)
+    app.jobs.shutdown()
+
+
+def until(duo, condition, timeout):
+    """Waits until `condition()` is true."""
+    # Dash re-renders components between a find and a read: a stale element
+    # just means "look again".
+    WebDriverWait(duo.driver, timeout, poll_frequency=0.2,
+                  ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda _: condition())
+
+
+def js(duo, script):
+    """Runs `script` in the page and returns its value."""
+    return duo.driver.execute_script(script)
+
+
+def points(duo, graph_id, trace=0):
+    """How many points trace `trace` of a graph has drawn."""
+    return js(duo, f"""
+        const plot = document.querySelector('#{graph_id} .js-plotly-plot');
+        return plot && plot.data[{trace}] && plot.data[{trace}].x ? plot.data[{trace}].x.length : 0;
+    """)
+
+
+def set_number(duo, selector, value):
+    """Types `value` into a number box, as a person does, and leaves it."""
+    element = duo.find_element(selector)
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(str(value), Keys.TAB)
+
+
+def choose(duo, dropdown_id, label):
+    """Opens a dropdown and clicks the option labelled `label`."""
+    duo.find_element(f"#{dropdown_id}").click()
+    option = duo.driver.find_element(
+        By.XPATH, f"//*[@role='option'][normalize-space()='{label}']")
+    option.click()
+
+
+def configure(duo, model="mlp", epochs=1, train_size=1000):
+    """Sets up a short training in the Train panel."""
+    choose(duo, ids.MODEL, model)
+    set_number(duo, f"#{ids.TRAIN_SIZE} input", train_size)
+    set_number(duo, f"#{ids.EPOCHS}", epochs)
+    set_number(duo, f"#{ids.BATCH_SIZE}", 32)
+    time.sleep(0.5)  # let the debounced inputs report their values
+
+
+def wait_text(duo, element_id, text, timeout):
+    """Waits until the element `element_id` contains `text`."""
+    duo.wait_for_contains_text(f"#{element_id}", text, timeout=timeout)
