@@ -1,11 +1,12 @@
-"""Development sessions: `dashboard` (the main job), `tests`, `lint`, `bench`, `train`,
-`export`, `js`.
+"""Development sessions: `dashboard` (the main job), `tests`, `lint`, `docs`, `bench`,
+`train`, `export`, `js`.
 
     python3 -m pip install nox && python3 -m nox -s dashboard
     python3 -m pip install nox && python3 -m nox -s tests
 """
 
 import os
+import tomllib
 
 import nox
 
@@ -17,6 +18,12 @@ IMPORT_LINTER = "import-linter==2.16"
 # The dashboard's export button needs the exporter too, its projector UMAP: the
 # main job installs all three.
 APP = ".[dashboard,export,umap]"
+
+
+def _extra(name: str) -> list[str]:
+    # An extra's requirements as pyproject.toml pins them (its one home).
+    with open("pyproject.toml", "rb") as file:
+        return tomllib.load(file)["project"]["optional-dependencies"][name]
 
 
 def _install_node_modules(session: nox.Session) -> None:
@@ -60,6 +67,18 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".", *session.posargs)
     # The contracts live in pyproject.toml ([tool.importlinter]).
     session.run("lint-imports")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into site-docs/, strictly (pass mkdocs options after --)."""
+    # The site reads the code without importing it (mkdocstrings' static
+    # analysis), so only the docs extra's tools are installed, not TensorFlow;
+    # ruff formats the API reference's signatures (the lint session's pin).
+    session.install(*_extra("docs"), RUFF)
+    # Material for MkDocs prints a notice about its end of life on every build: silenced.
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site-docs", *session.posargs,
+                env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 @nox.session

@@ -24,13 +24,13 @@ class MetricsRecorder(keras.callbacks.Callback):
       `loss`/`accuracy` (Keras' running means over the epoch so far),
       `batch_loss`/`batch_accuracy` (the batches since the last record,
       recovered from the running means), `batch_seconds` (time per batch).
-
-    When the model runs several steps per execution (`steps_per_execution`),
-    Keras calls batch hooks once per execution, with the last step's index: a
-    record then covers the batches since the previous one.
     - `"epoch"`: `epoch`, `loss`, `accuracy`, `val_loss`, `val_accuracy`
       (when validating), `epoch_seconds`, `learning_rate`.
     - `"end"`: `epochs_done`, `stopped_early`, `train_seconds`.
+
+    When the model runs several steps per execution (`steps_per_execution`),
+    Keras calls batch hooks once per execution, with the last step's index: a
+    `"batch"` record then covers the batches since the previous one.
 
     Args:
         sinks: objects with `write(record)` and `flush()`, e.g. `MemorySink`,

@@ -24,13 +24,13 @@ class TrainingConfig:
     schedule: up from 3e-4 to 3e-3 over the first 20% of the steps, then down
     along a cosine to 3e-5. Unlike a plain cosine from the start, this suits
     short runs too: after 1 epoch 98.1% test accuracy, where a constant 1e-3
-    reaches 97.6% (see the README's benchmarks). Creating a config validates every
+    reaches 97.6% (see the documentation's benchmarks). Creating a config validates every
     setting; `check_sources()` checks the files it names (a layer spec, a
     parent model), which `train` does before writing anything. A config is
     immutable: `dataclasses.replace(config, epochs=3)` makes a changed copy.
 
     Args:
-        model: a name from `mnist_keras.model_names()` or a path to a JSON
+        model: a name from `mnist_keras.models.model_names()` or a path to a JSON
             layer spec. Defaults to `"cnn"`.
         dataset: a name from `mnist_keras.registries.DATASETS`: `"mnist"`
             (bundled), `"fashion-mnist"`, `"kmnist"`, `"idx"` (any IDX set) or
@@ -54,9 +54,11 @@ class TrainingConfig:
         conv_channels: overrides the model's conv filter counts, or None.
         augment: augment the training images (the settings below; the
             saved model never contains the augmentation).
-        rotation, zoom, translation: affine strengths (degrees, fractions).
-        shear, stretch: slant (shear factor) and aspect-ratio change
-            (fraction); 0 is off.
+        rotation: largest random rotation, in degrees.
+        zoom: largest random zoom in or out, as a fraction.
+        translation: largest random shift, as a fraction of the image.
+        shear: largest slant (a shear factor); 0 is off.
+        stretch: largest aspect-ratio change (a fraction); 0 is off.
         elastic: largest elastic displacement in pixels; 0 is off.
         stroke_width: largest mix with a thicker or thinner stroke (0-1); 0
             is off.

@@ -64,8 +64,10 @@ class PolynomialDecay(ConstantSparsity):
     `end_step`, and once more at `end_step` so the final sparsity is reached.
 
     Args:
-        initial_sparsity, final_sparsity: in [0, 1).
-        begin_step, end_step: the ramp (end_step > begin_step).
+        initial_sparsity: the sparsity at `begin_step`, in [0, 1).
+        final_sparsity: the sparsity from `end_step` on, in [0, 1).
+        begin_step: the ramp's first step.
+        end_step: the ramp's last step (after `begin_step`).
         power: the curve's exponent. Defaults to 3.
         frequency: defaults to 100.
     """

@@ -3,7 +3,8 @@
 A recipe is a starting point, not a mode: `recipe_config` fills a
 `TrainingConfig` with the recipe's settings, and anything passed beside it
 wins (`mnist-keras train --recipe fast --epochs 3`). The figures in each
-description come from `benchmarks/recipes.py` on the machine the README names.
+description come from `benchmarks/recipes.py` on the machine the documentation's
+benchmarks page names.
 
 >>> RECIPES.names()
 ['default', 'quick', 'fast', 'robust', 'best']

@@ -173,7 +173,7 @@ class JobManager:
             trials: finished trials the study should reach.
             workers: processes on this machine, 1 to the number of CPU cores.
             storage: an Optuna storage URL; None is the runs folder's `sweeps.db`.
-            pruner: a name from `mnist_keras.PRUNERS`.
+            pruner: a name from `mnist_keras.registries.PRUNERS`.
 
         Returns:
             The job's label, `sweep NAME`.

@@ -189,7 +189,7 @@ class RunConfig:
 
 @dataclasses.dataclass(frozen=True)
 class RunHistory:
-    """history.json: the training records (see `mnist_keras.MetricsRecorder`).
+    """history.json: the training records (see `mnist_keras.callbacks.MetricsRecorder`).
 
     Attributes:
         epochs: one record (a dict) per epoch: `epoch`, `loss`, `accuracy`,

@@ -40,7 +40,7 @@ class LayerSparsity:
 
 @dataclasses.dataclass(frozen=True)
 class SparsityReport:
-    """Zeros per pruned layer and overall (see `mnist_keras.sparsity_report`)."""
+    """Zeros per pruned layer and overall (see `mnist_keras.pruning.sparsity_report`)."""
 
     layers: tuple
     zeros: int

@@ -281,7 +281,7 @@ class SearchSpace:
 
 
 # What the default CNN and the recipes gain most from varying, measured and
-# discussed in the README: the peak learning rate (log scale), the batch size,
+# discussed in the sweeps guide: the peak learning rate (log scale), the batch size,
 # dropout, label smoothing and the Adam variant. Recipes that augment also
 # search the strengths of the distortions they use.
 _CORE_SPACE = {

@@ -260,9 +260,9 @@ def run_sweep(study, trials, runs_dir="runs", config=None, space=None, storage=N
         space: a `SearchSpace` or a dict; defaults to `default_space(config)`.
         storage: an Optuna storage URL or SQLite file; defaults to the runs
             folder's `sweeps.db` (see `mnist_keras.sweeps.storage_url`).
-        sampler: `"tpe"` or `"random"` (`mnist_keras.SAMPLERS`), or an Optuna
+        sampler: `"tpe"` or `"random"` (`mnist_keras.registries.SAMPLERS`), or an Optuna
             sampler object.
-        pruner: `"median"`, `"hyperband"` or `"none"` (`mnist_keras.PRUNERS`),
+        pruner: `"median"`, `"hyperband"` or `"none"` (`mnist_keras.registries.PRUNERS`),
             or an Optuna pruner object.
         heartbeat_seconds: how often the running trial's heartbeat is
             recorded; a trial silent for 3x as long is failed and retried once.
