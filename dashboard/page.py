@@ -48,8 +48,8 @@ def page(device):
         dcc.Store(id=ids.RESULTS_KEY),
         dcc.Store(id=ids.RUNS_KEY),
         html.Div(className="columns", children=[
-            train.layout(device),
-            html.Div(className="main", children=[panel.layout() for panel in PANELS
+            train.section(device),
+            html.Div(className="main", children=[panel.section() for panel in PANELS
                                                  if panel is not train]),
         ]),
     ])

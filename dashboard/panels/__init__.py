@@ -1,8 +1,9 @@
 """The dashboard's panels: one folder each, with its layout, callbacks, figures and jobs.
 
 Every panel package has `KEY` (its section's anchor and help key), `TITLE`
-(its name in the navigation), `layout()` (the Train panel's takes the device
-description) and `register(app, jobs, runs_dir)`. Panels never import each
+(its name in the navigation), `section()` (its part of the page, from its
+`layout.py`; the Train panel's takes the device description) and
+`register(app, jobs, runs_dir)`. Panels never import each
 other (an import contract checks it): what two panels share lives in
 `dashboard.shared`, and they talk through component ids and stores.
 """

@@ -11,6 +11,30 @@ def test_every_exported_name_resolves(name):
     assert getattr(mk, name) is not None
 
 
+def test_the_top_level_keeps_at_most_twenty_everyday_names():
+    assert len(mk.__all__) <= 20
+    assert {"TrainingConfig", "train", "load_dataset", "build_model", "evaluate",
+            "predict_digits", "preprocess_drawing", "Run", "list_runs", "load_model", "prune",
+            "import_model", "MnistKerasError"} <= set(mk.__all__)
+    assert set(dir(mk)) >= set(mk.__all__)
+
+
+@pytest.mark.parametrize("name, home", sorted(mk._MOVED.items()))
+def test_a_name_that_moved_still_answers_from_its_home_with_a_warning(name, home):
+    import importlib
+
+    with pytest.warns(DeprecationWarning, match=f"from {home} import {name}"):
+        value = getattr(mk, name)
+    assert value is getattr(importlib.import_module(home), name)
+    assert name not in mk.__all__
+
+
+def test_subpackages_are_reached_as_attributes():
+    assert mk.runs.RunIndex is not None and mk.sweeps.run_sweep is not None
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        mk.datasets.nothing  # noqa: B018
+
+
 def test_unknown_names_raise_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         mk.nothing  # noqa: B018

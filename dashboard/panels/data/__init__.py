@@ -1,7 +1,7 @@
 """Data: random training images of the chosen dataset, with their labels."""
 
 from dashboard.panels.data import callbacks
-from dashboard.panels.data.layout import dataset_panel as layout
+from dashboard.panels.data.layout import dataset_panel as section
 
 KEY, TITLE = "data", "Data"
 
@@ -11,4 +11,4 @@ def register(app, jobs, runs_dir):
     callbacks.register(app, jobs, runs_dir)
 
 
-__all__ = ["KEY", "TITLE", "layout", "register"]
+__all__ = ["KEY", "TITLE", "register", "section"]

@@ -1,7 +1,7 @@
 """Draw: a digit on the canvas, each chosen model's answer, why it answered, test digits."""
 
 from dashboard.panels.draw import callbacks, why
-from dashboard.panels.draw.layout import drawing_panel as layout
+from dashboard.panels.draw.layout import drawing_panel as section
 
 KEY, TITLE = "draw", "Draw"
 
@@ -12,4 +12,4 @@ def register(app, jobs, runs_dir):
     why.register(app, jobs, runs_dir)
 
 
-__all__ = ["KEY", "TITLE", "layout", "register"]
+__all__ = ["KEY", "TITLE", "register", "section"]

@@ -1,7 +1,7 @@
 """Inside: a model's layers as a diagram, the drawing's activations, feature maps, weights."""
 
 from dashboard.panels.inside import callbacks
-from dashboard.panels.inside.layout import inside_panel as layout
+from dashboard.panels.inside.layout import inside_panel as section
 
 KEY, TITLE = "inside", "Inside"
 
@@ -11,4 +11,4 @@ def register(app, jobs, runs_dir):
     callbacks.register(app, jobs, runs_dir)
 
 
-__all__ = ["KEY", "TITLE", "layout", "register"]
+__all__ = ["KEY", "TITLE", "register", "section"]

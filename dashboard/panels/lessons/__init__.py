@@ -1,6 +1,6 @@
 """Lessons: guided experiments, each a link that loads its settings into the Train panel."""
 
-from dashboard.panels.lessons.layout import lessons_panel as layout
+from dashboard.panels.lessons.layout import lessons_panel as section
 
 KEY, TITLE = "lessons", "Lessons"
 
@@ -10,4 +10,4 @@ def register(app, jobs, runs_dir):
     # Its links change the page's address; the Train panel reads it.
 
 
-__all__ = ["KEY", "TITLE", "layout", "register"]
+__all__ = ["KEY", "TITLE", "register", "section"]

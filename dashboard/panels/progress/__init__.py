@@ -1,7 +1,7 @@
 """Progress: the selected run, live: a progress bar and the batch, epoch and time charts."""
 
 from dashboard.panels.progress import callbacks
-from dashboard.panels.progress.layout import progress_panel as layout
+from dashboard.panels.progress.layout import progress_panel as section
 
 KEY, TITLE = "progress", "Progress"
 
@@ -11,4 +11,4 @@ def register(app, jobs, runs_dir):
     callbacks.register(app, jobs, runs_dir)
 
 
-__all__ = ["KEY", "TITLE", "layout", "register"]
+__all__ = ["KEY", "TITLE", "register", "section"]

@@ -1,7 +1,7 @@
 """Projector: the test set mapped by a model's view of it, the drawing as a star."""
 
 from dashboard.panels.projector import callbacks
-from dashboard.panels.projector.layout import projector_panel as layout
+from dashboard.panels.projector.layout import projector_panel as section
 
 KEY, TITLE = "projector", "Projector"
 
@@ -11,4 +11,4 @@ def register(app, jobs, runs_dir):
     callbacks.register(app, jobs, runs_dir)
 
 
-__all__ = ["KEY", "TITLE", "layout", "register"]
+__all__ = ["KEY", "TITLE", "register", "section"]

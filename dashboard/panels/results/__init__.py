@@ -2,7 +2,7 @@
 and the lines that train it again."""
 
 from dashboard.panels.results import callbacks
-from dashboard.panels.results.layout import results_panel as layout
+from dashboard.panels.results.layout import results_panel as section
 
 KEY, TITLE = "results", "Results"
 
@@ -12,4 +12,4 @@ def register(app, jobs, runs_dir):
     callbacks.register(app, jobs, runs_dir)
 
 
-__all__ = ["KEY", "TITLE", "layout", "register"]
+__all__ = ["KEY", "TITLE", "register", "section"]

@@ -2,7 +2,7 @@
 pruning, comparison and ensembles."""
 
 from dashboard.panels.runs import callbacks, compare, pruning
-from dashboard.panels.runs.layout import runs_panel as layout
+from dashboard.panels.runs.layout import runs_panel as section
 
 KEY, TITLE = "runs", "Runs"
 
@@ -14,4 +14,4 @@ def register(app, jobs, runs_dir):
     compare.register(app, jobs, runs_dir)
 
 
-__all__ = ["KEY", "TITLE", "layout", "register"]
+__all__ = ["KEY", "TITLE", "register", "section"]

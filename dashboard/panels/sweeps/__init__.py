@@ -1,7 +1,7 @@
 """Sweeps: start a hyperparameter sweep, follow its trials, see which settings matter."""
 
 from dashboard.panels.sweeps import callbacks
-from dashboard.panels.sweeps.layout import sweeps_panel as layout
+from dashboard.panels.sweeps.layout import sweeps_panel as section
 
 KEY, TITLE = "sweeps", "Sweeps"
 
@@ -11,4 +11,4 @@ def register(app, jobs, runs_dir):
     callbacks.register(app, jobs, runs_dir)
 
 
-__all__ = ["KEY", "TITLE", "layout", "register"]
+__all__ = ["KEY", "TITLE", "register", "section"]

@@ -1,7 +1,7 @@
 """Train: a recipe or every setting by hand, Train, the queue, a link that shares the settings."""
 
 from dashboard.panels.train import callbacks, share_callbacks
-from dashboard.panels.train.layout import training_panel as layout
+from dashboard.panels.train.layout import training_panel as section
 
 KEY, TITLE = "train", "Train"
 
@@ -12,4 +12,4 @@ def register(app, jobs, runs_dir):
     share_callbacks.register(app, jobs, runs_dir)
 
 
-__all__ = ["KEY", "TITLE", "layout", "register"]
+__all__ = ["KEY", "TITLE", "register", "section"]
