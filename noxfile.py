@@ -6,9 +6,9 @@
 """
 
 import os
-import tomllib
 
 import nox
+import tomllib
 
 nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
