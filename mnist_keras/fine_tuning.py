@@ -11,6 +11,7 @@ import os
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import expected
 from mnist_keras.runs import Run, RunFormatError
+from mnist_keras.settings import names_in
 
 # Fine-tuning starts from trained weights: a tenth of the parent's rate (of
 # Adam's usual 1e-3 when the parent's is unknown) nudges them without undoing
@@ -23,9 +24,10 @@ FINE_TUNE_RATE_DIVISOR = 10
 # benchmarks/pruning_recovery.py.
 FINE_TUNE_STEPS = 900
 MAX_FINE_TUNE_EPOCHS = 50
-# Settings a pruning run inherits from its parent's run, unless given.
-INHERITED = ("dataset", "data_dir", "train_size", "test_size", "validation_split",
-             "batch_size", "seed")
+# Settings a pruning run inherits from its parent's run, unless given: the
+# data settings (the table's data group: which images, how many, the seed) and
+# the batch size.
+INHERITED = (*names_in("data"), "batch_size")
 
 
 def parent_run_config(model_path):

@@ -208,7 +208,11 @@ def test_two_workers_share_a_study_on_a_postgresql_server(tmp_path, synthetic_da
         _wait(worker, log)
     study = optuna.load_study(study_name="on-postgres", storage=postgres_url)
     completed, runs = _check_each_trial_finished_once_and_linked(study, runs_dir, trials)
-    assert len(runs) == trials and not [t for t in study.trials if t.state is FAIL]
+    # Two workers may ask for the last trial at once: Optuna hands out one too
+    # many, which the worker marks surplus and never runs (it fails, unrun). No
+    # other trial fails.
+    failed = [t for t in study.trials if t.state is FAIL and not t.user_attrs.get("surplus")]
+    assert len(runs) == trials and not failed
     # Which worker trains how many depends on which loads TensorFlow first; both joined.
     assert {runs[t.user_attrs["run"]].state().pid for t in completed} <= \
         {worker.pid for worker in workers}

@@ -51,7 +51,7 @@ def test_a_plain_install_has_the_library_and_names_missing_extras(installed):
     assert {"mnist-keras", "keras", "tensorflow"} <= packages
     assert not packages & {"dash", "dash-canvas", "plotly", "tensorflowjs", "jax", "flax"}
     help_text = _run([f"{bin_dir}/mnist-keras", "--help"], cwd=folder).stdout
-    assert "{train,evaluate,predict,prune,sweep,explain,dashboard,export}" in help_text
+    assert "{train,evaluate,predict,prune,sweep,explain,import,dashboard,export}" in help_text
     for command, extra in (("dashboard", "dashboard"), ("export", "export")):
         args = [command] if command == "dashboard" else [command, "m.keras", "--out", "s"]
         refused = _run([f"{bin_dir}/mnist-keras", *args], cwd=folder)
