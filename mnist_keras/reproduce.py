@@ -95,6 +95,8 @@ def _option(name, value):
     flag = "--" + name.replace("_", "-")
     if isinstance(value, bool):
         return [flag if value else "--no-" + flag[2:]]
+    if value is None:
+        return [flag, "none"]  # an optional setting turned off (`mnist-keras train` reads it)
     return [flag, str(value) if not isinstance(value, float) else repr(value)]
 
 

@@ -197,12 +197,63 @@ _TABLE = (
     Setting("prune_output_layer", bool, "pruning", "also prune the classifier"),
     Setting("distribute", str, "device", "devices to train on", registry=DISTRIBUTIONS,
             surfaces=(CLI,), per_machine=True),
+    # A file of this machine (like data_dir): a sweep's definition leaves it out.
+    Setting("label_review", str, "data", "a label-review file (mnist-keras doubt): its "
+            "excluded images left out, relabelled ones relabelled", optional=True,
+            path=".json", surfaces=(CLI,), per_machine=True),
 )
 
 SETTINGS = {entry.name: entry for entry in _TABLE}
 
 # `name -> (low, high)` of every numeric setting.
 RANGES = {entry.name: (entry.low, entry.high) for entry in _TABLE if entry.numeric}
+
+
+# The version of the library's defaults. A run's config.json records the one it
+# was written under, so a setting missing from an older file (one that did not
+# exist yet, or a share link's unchanged one) reads as it meant then.
+DEFAULTS_VERSION = 2
+
+# What each version changed: the defaults as they were before it. Version 2
+# made training robust to real handwriting by default (the `robust` recipe's
+# augmentation, dropout 0.25 and label smoothing 0.1), where version 1 trained
+# plainly.
+_DEFAULTS_BEFORE = {
+    2: {"augment": False, "rotation": 15.0, "zoom": 0.1, "translation": 0.1, "shear": 0.0,
+        "stroke_width": 0.0, "binarize": 0.0, "dropout": None, "label_smoothing": 0.0},
+}
+
+
+def defaults_changed_since(version):
+    """The defaults that differ for settings written under an older defaults `version`.
+
+    Args:
+        version: the defaults version a file or link was written under (1 for
+            one that records none: it is older than the record).
+
+    Returns:
+        `{setting: the default it had then}` for every setting whose default
+        changed since; empty for the current version.
+
+    Raises:
+        MnistKerasError: for a version newer than this release's.
+
+    >>> defaults_changed_since(DEFAULTS_VERSION)
+    {}
+    >>> defaults_changed_since(1)["augment"]
+    False
+    """
+    if not isinstance(version, int) or isinstance(version, bool) or \
+            not 1 <= version <= DEFAULTS_VERSION:
+        raise expected(f"a defaults version from 1 to {DEFAULTS_VERSION} (a newer one was "
+                       "written by a newer mnist-keras: upgrade to read it)",
+                       defaults_version=version)
+    then = {}
+    # The oldest change last, so the values from before it win.
+    for changed_in in sorted(_DEFAULTS_BEFORE, reverse=True):
+        if version < changed_in:
+            then.update(_DEFAULTS_BEFORE[changed_in])
+    return then
 
 
 def names_on(surface):

@@ -16,6 +16,8 @@ from mnist_keras.augmentation import build_augmentation
 from mnist_keras.callbacks import MetricsRecorder, StopSignal
 from mnist_keras.config import TrainingConfig
 from mnist_keras.datasets import load_dataset
+from mnist_keras.datasets.folders import image_folder_files
+from mnist_keras.datasets.label_review import apply_label_review, read_label_review
 from mnist_keras.distribution import placement
 from mnist_keras.errors import expected
 from mnist_keras.evaluation import evaluate, run_metrics
@@ -212,8 +214,7 @@ def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
         where = placement(config.distribute)
         keras.utils.set_random_seed(config.seed)
         if data is None:
-            data = load_dataset(config.dataset, config.data_dir, config.train_size,
-                                config.test_size, config.validation_split, config.seed)
+            data = load_training_data(config)
         # Weights, optimizer state and the input pipeline belong to the devices
         # the strategy spreads them over, so all of them are made in its scope.
         where.check_split(config.batch_size, training=(len(data.x_train), config.batch_size),
@@ -243,6 +244,30 @@ def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
     finally:
         for extra in sinks[1:]:
             extra.close()
+
+
+def load_training_data(config):
+    """The data `config` trains on: its dataset's subsets, its label review applied.
+
+    Args:
+        config: a `TrainingConfig`.
+
+    Returns:
+        A `Dataset`: `load_dataset`'s, less the images the config's
+        `label_review` excludes and with the labels it changes.
+
+    Raises:
+        MnistKerasError: for data `load_dataset` refuses, or a review of other
+            data.
+    """
+    data = load_dataset(config.dataset, config.data_dir, config.train_size,
+                        config.test_size, config.validation_split, config.seed)
+    if config.label_review is None:
+        return data
+    # An image folder's decisions follow its files, not their positions.
+    train_files = (image_folder_files(config.data_dir)[0] if config.dataset == "images"
+                   else None)
+    return apply_label_review(data, read_label_review(config.label_review), train_files)
 
 
 def _job_folder(run_dir):

@@ -8,6 +8,10 @@ import tempfile
 
 from mnist_keras.errors import MnistKerasError
 
+# How commands that take a model describe the argument (`resolve_model` reads it).
+MODEL_HELP = ("a .keras file, a run folder, or 'pretrained' (the model that ships with "
+              "mnist-keras)")
+
 
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors (no usage block), as the CLI contract asks."""

@@ -15,6 +15,23 @@ _DEFAULTS = {field.name: field.default for field in dataclasses.fields(TrainingC
 SETTINGS_WITH_OPTIONS = tuple(names_on(CLI))
 
 
+# What `--dropout none` (any optional setting) reads as: the setting's None
+# ("off", "the model's own"), told apart from an option not given.
+NONE = "none"
+_GIVEN_NONE = object()
+
+
+def _value_type(entry):
+    if not entry.optional:
+        return entry.kind
+
+    def parse(text):
+        return _GIVEN_NONE if text.strip().lower() == NONE else entry.kind(text)
+
+    parse.__name__ = entry.kind.__name__  # argparse names the type in its errors
+    return parse
+
+
 def option_name(name):
     """The command-line option of a setting: `batch_size` -> `--batch-size`."""
     return "--" + name.replace("_", "-")
@@ -31,6 +48,8 @@ def _help(entry):
     elif entry.numeric:
         text += f"; {entry.low:g}-{entry.high:g}"
     default = _DEFAULTS[entry.name]
+    if entry.optional:
+        text += f"; '{NONE}' for none"
     if default is not None:
         text += f" (library default: {default})"
     return text.replace("%", "%%")  # argparse formats help texts
@@ -56,14 +75,14 @@ def add_training_options(parser):
             group.add_argument(option_name(name), action=argparse.BooleanOptionalAction,
                                default=None, help=entry.summary)
         else:
-            group.add_argument(option_name(name), type=entry.kind, default=None,
+            group.add_argument(option_name(name), type=_value_type(entry), default=None,
                                help=_help(entry))
 
 
 def config_from_args(args, **overrides):
     """The `TrainingConfig` the options describe: the recipe, then what was given."""
-    given = {name: getattr(args, name) for name in SETTINGS_WITH_OPTIONS
-             if getattr(args, name) is not None}
+    given = {name: None if getattr(args, name) is _GIVEN_NONE else getattr(args, name)
+             for name in SETTINGS_WITH_OPTIONS if getattr(args, name) is not None}
     return recipe_config(args.recipe, **{**given, **overrides})
 
 

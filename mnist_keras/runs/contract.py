@@ -43,6 +43,7 @@ from mnist_keras.runs.versioning import (
     known_fields,
     versioned,
 )
+from mnist_keras.settings import DEFAULTS_VERSION
 
 
 class RunStatus(str, enum.Enum):
@@ -121,6 +122,8 @@ class RunConfig:
         source_file: an upload's original file name.
         dataset: what the model was evaluated on (an upload: `"mnist"`).
         test_size: test images it was evaluated on.
+        read_only: a run that ships with mnist-keras (`pretrained`): it is
+            never renamed or deleted.
     """
 
     origin: str = "training"
@@ -128,12 +131,13 @@ class RunConfig:
     source_file: Optional[str] = None
     dataset: str = "mnist"
     test_size: int = 10_000
+    read_only: bool = False
 
     @classmethod
-    def for_training(cls, config):
+    def for_training(cls, config, read_only=False):
         """The run config of a training (or pruning) run."""
         return cls(origin="training", training=config, dataset=config.dataset,
-                   test_size=config.test_size)
+                   test_size=config.test_size, read_only=bool(read_only))
 
     @classmethod
     def for_upload(cls, source_file, dataset="mnist", test_size=10_000):
@@ -164,7 +168,12 @@ class RunConfig:
         return self.training.to_dict()
 
     def to_dict(self):
-        return versioned({"origin": self.origin, **self.settings()})
+        # The defaults version the settings were written under: a release that
+        # adds a setting reads this file's lack of it as the default it had then.
+        extra = {"defaults_version": DEFAULTS_VERSION} if self.training is not None else {}
+        if self.read_only:
+            extra["read_only"] = True
+        return versioned({"origin": self.origin, **extra, **self.settings()})
 
     @classmethod
     def from_dict(cls, data, run_name=None):
@@ -179,12 +188,14 @@ class RunConfig:
             raise RunFormatError(f"Expected an origin in {list(ORIGINS)} in config.json. "
                                  f"Received: origin={origin!r}")
         try:
-            training = TrainingConfig(**known_fields(TrainingConfig, data))
+            # A file from before the record was written under defaults version 1.
+            training = TrainingConfig.from_dict(known_fields(TrainingConfig, data),
+                                                defaults_version=data.get("defaults_version", 1))
         except MnistKerasError as error:
             where = f"{run_name}/config.json" if run_name else "config.json"
             raise RunFormatError(f"Expected valid settings in {where}. Received: {error}") \
                 from None
-        return cls.for_training(training)
+        return cls.for_training(training, read_only=data.get("read_only") is True)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -291,7 +291,7 @@ def run_sweep(study, trials, runs_dir="runs", config=None, space=None, storage=N
     """
     import optuna
 
-    from mnist_keras.datasets import load_dataset
+    from mnist_keras.training import load_training_data
 
     config, space = check_sweep(study, trials, config, space, sampler, pruner,
                                 heartbeat_seconds, max_failures)
@@ -299,8 +299,7 @@ def run_sweep(study, trials, runs_dir="runs", config=None, space=None, storage=N
     url = storage_url(storage, runs_dir)
     shown = display_url(url)
     # Every trial trains on the same images: the data is loaded once per worker.
-    data = load_dataset(config.dataset, config.data_dir, config.train_size, config.test_size,
-                        config.validation_split, config.seed)
+    data = load_training_data(config)  # its label review applied
     verbosity = optuna.logging.get_verbosity()
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # the log lines below say it once
     try:

@@ -12,6 +12,24 @@ def test_defaults_are_the_reference_recipe():
     assert (config.batch_size, config.epochs, config.learning_rate) == (128, 10, 3e-3)
     assert (config.optimizer, config.schedule, config.validation_split) == (
         "adam", "one-cycle", 0)
+    # Robust to real handwriting by default (the robust recipe's settings).
+    assert config.augment and (config.shear, config.stroke_width, config.binarize) == (
+        0.15, 0.3, 0.5)
+    assert (config.dropout, config.label_smoothing) == (0.25, 0.1)
+
+
+def test_settings_written_under_older_defaults_read_as_they_meant():
+    from mnist_keras.recipes import recipe_config
+    from mnist_keras.settings import DEFAULTS_VERSION, defaults_changed_since
+
+    # A dict from defaults version 1 that named only its epochs meant plain training.
+    assert TrainingConfig.from_dict({"epochs": 3}, defaults_version=1) == \
+        recipe_config("plain", epochs=3)
+    assert TrainingConfig.from_dict({"epochs": 3}) == TrainingConfig(epochs=3)
+    assert defaults_changed_since(DEFAULTS_VERSION) == {}
+    for bad in (0, DEFAULTS_VERSION + 1, "2", True):
+        with pytest.raises(MnistKerasError, match="defaults version"):
+            TrainingConfig.from_dict({}, defaults_version=bad)
 
 
 @pytest.mark.parametrize("name", sorted(RANGES))

@@ -27,8 +27,12 @@ def test_the_command_gives_back_the_same_config(recipe):
 
 def test_the_command_writes_only_what_differs_from_the_defaults():
     assert command_line(TrainingConfig(), run_dir="runs/x") == "mnist-keras train --run-dir runs/x"
-    line = command_line(TrainingConfig(augment=True, dropout=0.3, schedule="cosine"))
-    assert line.endswith("--schedule cosine --dropout 0.3 --augment")
+    line = command_line(TrainingConfig(augment=False, dropout=0.3, schedule="cosine"))
+    assert line.endswith("--schedule cosine --dropout 0.3 --no-augment")
+    # An optional setting turned off where the default is on: `--dropout none`.
+    line = command_line(TrainingConfig(dropout=None))
+    assert line.endswith("--dropout none")
+    assert _config_of_command(line).dropout is None
 
 
 def test_a_setting_without_an_option_is_named_in_a_comment():

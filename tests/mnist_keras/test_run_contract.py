@@ -100,6 +100,25 @@ def test_unknown_keys_from_a_newer_release_are_ignored():
     assert config.training.epochs == 3
 
 
+def test_a_config_records_its_defaults_version_and_older_ones_read_as_they_meant():
+    from mnist_keras.recipes import recipe_config
+    from mnist_keras.settings import DEFAULTS_VERSION
+
+    config = RunConfig.for_training(TrainingConfig(epochs=3))
+    written = config.to_dict()
+    assert written["defaults_version"] == DEFAULTS_VERSION
+    assert RunConfig.from_dict(written) == config
+    # A run written before the record trained with version 1's defaults: a
+    # setting its file lacks (one that did not exist then) reads as it was.
+    old = {key: value for key, value in written.items()
+           if key not in ("defaults_version", "augment", "binarize", "shear", "stroke_width",
+                          "dropout", "label_smoothing", "rotation", "zoom", "translation")}
+    assert RunConfig.from_dict(old).training == recipe_config("plain", epochs=3)
+    newer = {**written, "defaults_version": DEFAULTS_VERSION + 1}
+    with pytest.raises(MnistKerasError, match="upgrade to read it"):
+        RunConfig.from_dict(newer)
+
+
 def test_an_upload_round_trips_and_old_uploads_read():
     upload = RunConfig.for_upload("mine.keras")
     assert RunConfig.from_dict(upload.to_dict()) == upload

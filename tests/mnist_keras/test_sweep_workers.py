@@ -27,8 +27,10 @@ from mnist_keras.sweeps import default_space, run_sweep, storage_url
 
 COMPLETE, FAIL = optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.FAIL
 # The train options every worker fixes (tiny synthetic data, a small model).
-TRAINING = ("--model", "mlp", "--train-size", "1200", "--test-size", "1000",
-            "--batch-size", "64")
+# Plain training (no augmentation): the default space then searches the five
+# core settings, and a trial takes about as long everywhere.
+TRAINING = ("--recipe", "plain", "--model", "mlp", "--train-size", "1200", "--test-size",
+            "1000", "--batch-size", "64")
 
 
 def _worker(study, storage, runs_dir, data_dir, trials, epochs, log):
@@ -121,7 +123,7 @@ def test_two_workers_share_a_study_and_a_killed_one_loses_only_its_trial(
         lost.number
     assert len(runs) == trials + 1  # every finished run kept, the lost one too
     # The study stays usable: one more trial, in this process.
-    config = recipe_config("default", model="mlp", train_size=1200, test_size=1000,
+    config = recipe_config("plain", model="mlp", train_size=1200, test_size=1000,
                            batch_size=64, epochs=2, validation_split=0.1,
                            data_dir=synthetic_data_dir)
     more = run_sweep("shared", trials + 1, runs_dir=runs_dir, config=config,
