@@ -6,6 +6,7 @@
 import atexit
 import os
 import signal
+import sys
 import threading
 
 import dash
@@ -22,7 +23,7 @@ from mnist_keras.devices import describe_device
 from mnist_keras.runs import RunIndex
 
 
-def create_app(runs_dir="runs", hosts=None, sweep_storages=()):
+def create_app(runs_dir="runs", hosts=None, sweep_storages=(), pretrained=True):
     """Builds the dashboard for a runs folder.
 
     Args:
@@ -31,6 +32,9 @@ def create_app(runs_dir="runs", hosts=None, sweep_storages=()):
             defaults to this machine's loopback names.
         sweep_storages: Optuna storage URLs the Sweeps panel may show besides
             the runs folder's `sweeps.db` (a PostgreSQL server, ...).
+        pretrained: put the model that ships with mnist-keras into the runs
+            folder as the read-only run `pretrained` (back on every start), so
+            a person can draw before training anything. Defaults to True.
 
     Returns:
         A `dash.Dash` app; its `jobs` attribute is the `JobManager`, its
@@ -43,6 +47,8 @@ def create_app(runs_dir="runs", hosts=None, sweep_storages=()):
     """
     runs_dir = os.path.abspath(runs_dir)
     os.makedirs(runs_dir, exist_ok=True)
+    if pretrained:
+        _install_pretrained(runs_dir)
     # update_title=None: the page polls twice a second; a flickering
     # "Updating..." tab title would be noise. Bootstrap's CSS is bundled (no
     # CDN: the dashboard works offline) and loads before the page's own rules.
@@ -66,6 +72,19 @@ def create_app(runs_dir="runs", hosts=None, sweep_storages=()):
     # gallery does not wait for it.
     threading.Thread(target=raw_images, daemon=True).start()
     return app
+
+
+def _install_pretrained(runs_dir):
+    # A runs folder where it cannot go (a run of one's own called `pretrained`,
+    # a read-only folder) still opens: the page says so by its absence.
+    from mnist_keras.errors import MnistKerasError
+    from mnist_keras.pretrained import install_pretrained
+
+    try:
+        install_pretrained(runs_dir)
+    except MnistKerasError as error:
+        print(f"mnist-keras dashboard: the pretrained model was not added: {error}",
+              file=sys.stderr, flush=True)
 
 
 def main(host="127.0.0.1", port=8050, runs_dir="runs", debug=False, allow_hosts=(),

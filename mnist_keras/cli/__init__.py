@@ -5,8 +5,10 @@
     mnist-keras sweep --study lr --trials 20 --runs-dir runs --epochs 3
     mnist-keras explain runs/first/model.keras seven.png --method gradcam --out heat.png
     mnist-keras import model.keras --runs-dir runs --name from-colab
+    mnist-keras doubt runs/first --top 20
 
-The library's own commands (train, evaluate, predict, prune, sweep, explain, import) live here; the
+The library's own commands (train, evaluate, predict, prune, sweep, explain, import, doubt,
+pretrained, personalize, data) live here; the
 dashboard and the exporter add theirs (`dashboard`, `export`) through the
 `mnist_keras.commands` entry points, so the library never imports them.
 Building the parser imports no Keras: `--help` answers at once, and Keras is
@@ -24,17 +26,22 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from mnist_keras.cli import (  # noqa: E402
+    data,
+    doubt,
     evaluate,
     explain,
     importing,
+    personalize,
     predict,
+    pretrained,
     prune,
     sweep,
     train,
 )
 from mnist_keras.cli.parsing import Parser, import_keras_quietly, require_extra  # noqa: E402
 
-COMMANDS = (train, evaluate, predict, prune, sweep, explain, importing)
+COMMANDS = (train, evaluate, predict, prune, sweep, explain, importing, pretrained,
+            personalize, data, doubt)
 PLUGIN_GROUP = "mnist_keras.commands"
 
 

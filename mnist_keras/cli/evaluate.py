@@ -1,6 +1,6 @@
 """`mnist-keras evaluate`: a saved model, or an ensemble of them, on the test set."""
 
-from mnist_keras.cli.parsing import print_json
+from mnist_keras.cli.parsing import MODEL_HELP, print_json
 from mnist_keras.errors import expected
 from mnist_keras.registries import DATASETS
 
@@ -9,7 +9,8 @@ def register(subparsers):
     parser = subparsers.add_parser(
         "evaluate", help="evaluate a saved model, or several as an ensemble, on the test set")
     parser.add_argument("models", nargs="+", metavar="model",
-                        help="a .keras file; several are an ensemble (probabilities averaged)")
+                        help=f"{MODEL_HELP}; several are an ensemble (probabilities "
+                             "averaged)")
     parser.add_argument("--tta", action="store_true",
                         help="test-time augmentation: also average over one-pixel shifts")
     parser.add_argument("--dataset", default="mnist", help=", ".join(DATASETS))
@@ -32,7 +33,9 @@ def run(args):
         raise expected("seed in [0, 2147483647]", seed=args.seed)
     data = load_dataset(args.dataset, args.data_dir, train_size=1_000,
                         test_size=args.test_size, validation_split=0.0, seed=args.seed)
-    models = [load_model(path) for path in args.models]
+    from mnist_keras.pretrained import resolve_model
+
+    models = [load_model(resolve_model(path)) for path in args.models]
     for model in models:
         check_digit_classifier(model, data.num_classes)
     result = evaluate(models, data.x_test, data.y_test, num_classes=data.num_classes,

@@ -5,7 +5,7 @@
 
 import os
 
-from mnist_keras.cli.parsing import print_json
+from mnist_keras.cli.parsing import MODEL_HELP, print_json
 from mnist_keras.errors import expected
 from mnist_keras.registries import SALIENCY_METHODS
 
@@ -13,7 +13,7 @@ from mnist_keras.registries import SALIENCY_METHODS
 def register(subparsers):
     parser = subparsers.add_parser(
         "explain", help="draw which pixels a prediction rests on (a saliency map)")
-    parser.add_argument("model", help="a .keras file")
+    parser.add_argument("model", help=MODEL_HELP)
     parser.add_argument("image", help="PNG, JPEG, ... of one digit (preprocessed as a drawing)")
     parser.add_argument("--method", default="gradcam", choices=SALIENCY_METHODS.names(),
                         help=SALIENCY_METHODS.help())
@@ -58,7 +58,9 @@ def run(args):
     check_output_file(args.out)
     if not 1 <= args.scale <= 40:
         raise expected("scale in [1, 40]", scale=args.scale)
-    model = load_model(args.model)
+    from mnist_keras.pretrained import resolve_model
+
+    model = load_model(resolve_model(args.model))
     check_digit_classifier(model)
     try:
         image = preprocess_drawing(load_image(args.image))

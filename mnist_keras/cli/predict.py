@@ -1,11 +1,11 @@
 """`mnist-keras predict`: the digit in image files."""
 
-from mnist_keras.cli.parsing import print_json
+from mnist_keras.cli.parsing import MODEL_HELP, print_json
 
 
 def register(subparsers):
     parser = subparsers.add_parser("predict", help="predict the digit in image files")
-    parser.add_argument("model", help="a .keras file")
+    parser.add_argument("model", help=MODEL_HELP)
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG, ... of one digit")
     parser.add_argument("--json", action="store_true", help="print a JSON list of results")
     parser.set_defaults(handler=run, needs_keras=True)
@@ -14,9 +14,10 @@ def register(subparsers):
 def run(args):
     from mnist_keras.prediction import predict_digits
     from mnist_keras.preprocessing import load_image
+    from mnist_keras.pretrained import resolve_model
     from mnist_keras.runs import check_digit_classifier, load_model
 
-    model = load_model(args.model)
+    model = load_model(resolve_model(args.model))
     check_digit_classifier(model)  # a digit for every image, never a 5-class guess
     images = [load_image(path) for path in args.images]
     results = []

@@ -1,6 +1,6 @@
 """`mnist-keras prune`: prune a trained model, fine-tune it, write the run."""
 
-from mnist_keras.cli.parsing import print_json, summary
+from mnist_keras.cli.parsing import MODEL_HELP, print_json, summary
 from mnist_keras.fine_tuning import FINE_TUNE_LEARNING_RATE, FINE_TUNE_STEPS
 from mnist_keras.registries import DATASETS, PRUNING_SCHEDULES, PRUNING_SCOPES
 
@@ -8,7 +8,7 @@ from mnist_keras.registries import DATASETS, PRUNING_SCHEDULES, PRUNING_SCOPES
 def register(subparsers):
     parser = subparsers.add_parser(
         "prune", help="prune a trained model, fine-tune it, write a run")
-    parser.add_argument("model", help="the trained .keras model (its run folder is the parent)")
+    parser.add_argument("model", help=f"{MODEL_HELP} (its run is the parent)")
     parser.add_argument("--sparsity", type=float, required=True,
                         help="fraction of Conv2D/Dense kernel weights set to zero (0-0.99)")
     parser.add_argument("--fine-tune-epochs", type=int,
@@ -38,11 +38,12 @@ def register(subparsers):
 def run(args):
     from mnist_keras.callbacks import ProgressBar
     from mnist_keras.fine_tuning import pruning_config
+    from mnist_keras.pretrained import resolve_model
     from mnist_keras.training import train
 
     config = pruning_config(
-        args.model, args.sparsity, fine_tune_epochs=args.fine_tune_epochs, scope=args.scope,
-        schedule=args.schedule, prune_output_layer=args.prune_output_layer,
+        resolve_model(args.model), args.sparsity, fine_tune_epochs=args.fine_tune_epochs,
+        scope=args.scope, schedule=args.schedule, prune_output_layer=args.prune_output_layer,
         learning_rate=args.learning_rate, batch_size=args.batch_size,
         train_size=args.train_size, test_size=args.test_size, dataset=args.dataset,
         data_dir=args.data_dir, seed=args.seed)

@@ -12,6 +12,9 @@ RUN_DIR/projection-{method}.json
                        Projection: a test-set sample mapped in 2-D (the projector's cache)
 RUN_DIR/model.keras    the trained model (Keras 3 native format)
 RUN_DIR/trial.json     TrialLink: the sweep study and trial the run belongs to (sweeps only)
+RUN_DIR/personalization.json
+                       Personalization: the person's samples a taught run learned from, and
+                       the base and taught model on their held-out samples and on MNIST
 ```
 
 Every JSON file is versioned (`schema_version`) and written atomically; see
@@ -44,11 +47,14 @@ from mnist_keras.runs.model_files import (
     check_model_archive,
     load_model,
 )
+from mnist_keras.runs.personalization_file import Personalization, Scores
 from mnist_keras.runs.store import RUN_NAME_PATTERN, Run, list_runs, run_in
 from mnist_keras.runs.versioning import SCHEMA_VERSION, RunFormatError
 
 __all__ = [
     "MAX_CONFIG_BYTES",
+    "Personalization",
+    "Scores",
     "RUN_NAME_PATTERN",
     "SCHEMA_VERSION",
     "TRIAL_STATES",

@@ -23,6 +23,7 @@ from mnist_keras.runs.contract import (
     TrialLink,
 )
 from mnist_keras.runs.metrics_file import RunMetrics
+from mnist_keras.runs.personalization_file import Personalization
 from mnist_keras.runs.versioning import RunFormatError
 
 RUN_FILES = ("config.json", "status.json")
@@ -168,6 +169,18 @@ class Run:
         """
         return self._read("trial.json", TrialLink)
 
+    def personalization(self):
+        """The `Personalization` of a run that taught a model someone's handwriting, or None.
+
+        Raises:
+            RunFormatError: for a damaged file or one from a newer release.
+        """
+        return self._read("personalization.json", Personalization)
+
+    def write_personalization(self, record):
+        """Writes the `Personalization` record."""
+        self.write_json("personalization.json", record.to_dict())
+
     def write_trial(self, link):
         """Writes the `TrialLink` (a sweep writes it when the trial starts and ends)."""
         self.write_json("trial.json", link.to_dict())
@@ -250,6 +263,14 @@ class Run:
         if self.status is RunStatus.RUNNING:
             raise MnistKerasError(f"Expected a finished run to {action}. Received: "
                                   f"{self.name!r} is training (cancel it first)")
+        try:
+            config = self.config()
+        except RunFormatError:
+            config = None
+        if config is not None and config.read_only:
+            raise MnistKerasError(
+                f"Expected a run of your own to {action}. Received: {self.name!r} ships with "
+                "mnist-keras and is read-only (prune or fine-tune it into a run of your own)")
 
     def rename(self, new_name):
         """Renames the run's folder within its runs folder.
@@ -262,7 +283,8 @@ class Run:
             The renamed `Run`.
 
         Raises:
-            MnistKerasError: for a run that is training, or a bad or taken name.
+            MnistKerasError: for a run that is training or read-only, or a bad
+                or taken name.
         """
         self._check_finished("rename")
         new_name = new_name.strip() if isinstance(new_name, str) else new_name
@@ -280,7 +302,7 @@ class Run:
         """Deletes the run's folder and everything in it.
 
         Raises:
-            MnistKerasError: for a run that is training.
+            MnistKerasError: for a run that is training or read-only.
         """
         self._check_finished("delete")
         shutil.rmtree(self.path)

@@ -104,7 +104,9 @@ def test_an_upload_of_the_wrong_shape_or_size_is_refused(runs_dir, tmp_path, mon
     with pytest.raises(MnistKerasError, match="28x28x1 images to 10 classes"):
         run_actions.import_uploaded_model(str(runs_dir), _upload(tmp_path / "three.keras"),
                                           "three.keras")
-    monkeypatch.setattr(run_actions, "MAX_UPLOAD_BYTES", 100)
+    from dashboard.shared import uploads
+
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 100)
     with pytest.raises(MnistKerasError, match="at most 0 MB"):
         run_actions.import_uploaded_model(str(runs_dir), _upload(tmp_path / "three.keras"),
                                           "three.keras")

@@ -97,7 +97,7 @@ def test_evaluate_averages_an_ensemble_with_tta(tmp_path, synthetic_data_dir, ca
      "Expected distribute in ['none', 'mirrored']"),
     (["sweep", "--study", "s", "--trials", "2", "--runs-dir", "x", "--learning-rate", "0.01",
       "--dropout", "0.1", "--label-smoothing", "0", "--optimizer", "adam",
-      "--batch-size", "32"], "Expected at least one setting left to search"),
+      "--batch-size", "32", "--no-augment"], "Expected at least one setting left to search"),
 ])
 def test_mistakes_exit_2_with_one_line(args, message, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -201,7 +201,8 @@ def test_help_answers_without_importing_keras():
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                timeout=120)
     assert completed.stdout.strip().endswith("IMPORTED []"), completed.stdout[-300:]
-    commands = "{train,evaluate,predict,prune,sweep,explain,import,dashboard,export}"
+    commands = ("{train,evaluate,predict,prune,sweep,explain,import,pretrained,personalize,data,"
+                "doubt,dashboard,export}")
     assert commands in completed.stdout
     assert "--quantize {none,float16,uint8}" in completed.stdout
 

@@ -6,12 +6,11 @@ the page go through `mnist_keras.runs.run_in`, which only ever answers with a
 folder directly inside the runs folder.
 """
 
-import base64
 import os
 import tempfile
 
-from dashboard.shared.limits import MAX_UPLOAD_BYTES
-from mnist_keras.errors import MnistKerasError, expected
+from dashboard.shared.uploads import decode_upload, model_file
+from mnist_keras.errors import expected
 from mnist_keras.runs import run_in
 
 
@@ -23,28 +22,6 @@ def rename_run(runs_dir, name, new_name):
 def delete_run(runs_dir, name):
     """Deletes a run's folder and everything in it (`mnist_keras.runs.Run.delete`)."""
     run_in(runs_dir, name).delete()
-
-
-def model_file(runs_dir, name):
-    """The path of a run's `.keras` file."""
-    run = run_in(runs_dir, name)
-    path = run.file("model.keras")
-    if not os.path.isfile(path):
-        raise MnistKerasError(f"Expected a run with a saved model. Received: {name!r} has none")
-    return path
-
-
-def _decode_upload(contents):
-    try:
-        _, encoded = contents.split(",", 1)
-        data = base64.b64decode(encoded, validate=True)
-    except (AttributeError, ValueError) as error:
-        raise MnistKerasError(f"Expected an uploaded file. Received: unreadable data "
-                              f"({error})") from None
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise expected(f"a model file of at most {MAX_UPLOAD_BYTES // 2**20} MB",
-                       size=f"{len(data) / 2**20:.0f} MB")
-    return data
 
 
 def import_uploaded_model(runs_dir, contents, filename):
@@ -65,7 +42,7 @@ def import_uploaded_model(runs_dir, contents, filename):
     filename = os.path.basename(filename if isinstance(filename, str) else "model.keras")
     if not filename.endswith(".keras"):
         raise expected("a Keras 3 model file ending in .keras", file=filename[:100])
-    data = _decode_upload(contents)
+    data = decode_upload(contents)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, filename)
         with open(path, "wb") as file:

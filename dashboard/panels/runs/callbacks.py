@@ -9,6 +9,7 @@ from dashboard.panels.runs.report import run_report
 from dashboard.shared import ids
 from dashboard.shared.exported_sites import site_url
 from dashboard.shared.runs_view import raw_images, table_rows, ticked
+from dashboard.shared.uploads import model_file
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import run_in
 from web_export import WEIGHT_NAMES
@@ -101,7 +102,7 @@ def register(app, jobs, runs_dir):
                 return (dcc.send_string(report_html(runs_dir, name), f"{name}-report.html"),
                         f"Report of {name} downloaded.")
             name = _one(rows, selected_rows, "download")
-            return dcc.send_file(actions.model_file(runs_dir, name),
+            return dcc.send_file(model_file(runs_dir, name),
                                  filename=f"{name}.keras"), f"{name}.keras downloaded."
         except MnistKerasError as error:
             return no_update, str(error)
