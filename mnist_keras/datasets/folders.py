@@ -96,14 +96,19 @@ def folder_layout(data_dir):
     return {"class_names": class_names, "split": split, "counts": counts}
 
 
-def _read(folder, class_names):
-    # Keras reads and resizes; imported here so the module stays light.
+def _open(folder, class_names):
+    # Keras lists, reads and resizes; imported here so the module stays light.
+    # Listing decodes nothing: the files are read when the dataset is iterated.
     import keras
 
-    dataset = keras.utils.image_dataset_from_directory(
+    return keras.utils.image_dataset_from_directory(
         folder, labels="inferred", label_mode="int", class_names=class_names,
         color_mode="grayscale", batch_size=None, image_size=(28, 28), shuffle=False,
         interpolation="area", verbose=False)
+
+
+def _read(folder, class_names):
+    dataset = _open(folder, class_names)
     images, labels = [], []
     for image, label in dataset.as_numpy_iterator():
         images.append(image[..., 0])
@@ -149,6 +154,42 @@ def read_image_folder(data_dir):
         raise MnistKerasError(f"Expected images Keras can decode in {data_dir!r}. "
                               f"Received: {str(error).splitlines()[0][:200]}") from None
     return (*train, *test, list(class_names))
+
+
+def image_folder_files(data_dir):
+    """The files of an image folder, in the order `read_image_folder` reads them.
+
+    Decodes no image: a label review names an image folder's images by file,
+    so that images added or removed later do not shift which image a
+    decision is about.
+
+    Args:
+        data_dir: the folder (see the module's layouts).
+
+    Returns:
+        `(train_files, test_files)`: lists of paths relative to `data_dir`,
+        with `/` between their parts, in the order of the arrays
+        `read_image_folder` returns.
+
+    Raises:
+        MnistKerasError: for a folder `folder_layout` refuses.
+    """
+    layout = folder_layout(data_dir)
+    class_names = layout["class_names"]
+
+    def listed(folder):
+        paths = _open(folder, class_names).file_paths
+        return [os.path.relpath(path, data_dir).replace(os.sep, "/") for path in paths]
+
+    if layout["split"] == "folders":
+        return (listed(os.path.join(data_dir, "train")),
+                listed(os.path.join(data_dir, "test")))
+    files = listed(data_dir)
+    # The labels the split stratifies on: each file's class folder.
+    labels = np.array([class_names.index(name.split("/")[0]) for name in files],
+                      dtype=np.int64)
+    (train, _), (test, _) = _split(np.array(files, dtype=object), labels)
+    return list(train), list(test)
 
 
 def _split(images, labels):
