@@ -40,7 +40,7 @@ def main():
         started = time.perf_counter()
         loaded = loaded_models.load(runs_dir, "cnn")
         print(f"load the run's model once: {1000 * (time.perf_counter() - started):.0f} ms")
-        _, image = drawing.predict_strokes(runs_dir, SEVEN, ["cnn"])
+        _, image, _ = drawing.predict_strokes(runs_dir, SEVEN, ["cnn"])
 
         def inside():
             with loaded.lock:

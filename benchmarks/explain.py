@@ -50,7 +50,7 @@ def main():
     with tempfile.TemporaryDirectory() as runs_dir:
         untrained_run(runs_dir)
         loaded = loaded_models.load(runs_dir, "cnn")
-        _, image = drawing.predict_strokes(runs_dir, SEVEN, ["cnn"])
+        _, image, _ = drawing.predict_strokes(runs_dir, SEVEN, ["cnn"])
         print(f"per drawing, default CNN ({args.repeats} repeats, after one warm-up call):")
         cases = {f"saliency {method}": (lambda m=method: saliency(loaded.model, image, m))
                  for method in SALIENCY_METHODS}

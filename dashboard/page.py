@@ -47,6 +47,7 @@ def page(device):
         dcc.Store(id=ids.LIVE_STATE, data={}),
         dcc.Store(id=ids.RESULTS_KEY),
         dcc.Store(id=ids.RUNS_KEY),
+        dcc.Store(id=ids.DATASETS_KEY, data=0),
         html.Div(className="columns", children=[
             train.section(device),
             html.Div(className="main", children=[panel.section() for panel in PANELS

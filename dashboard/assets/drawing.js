@@ -44,7 +44,22 @@
     }
   }
 
+  // The keys 0-9 answer "it was N" (the Draw panel's digit buttons, which carry
+  // the key as data-key), unless the keyboard is typing into a field.
+  function keyPressed(event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || !/^[0-9]$/.test(event.key)) return;
+    const target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)))
+      return;
+    const button = document.querySelector(`button[data-key="${event.key}"]`);
+    if (button && !button.disabled) {
+      event.preventDefault();
+      button.click();
+    }
+  }
+
   document.addEventListener("pointerdown", strokeStarted, true);
+  document.addEventListener("keydown", keyPressed, true);
   document.addEventListener("touchstart", strokeStarted, true);
   document.addEventListener("pointerup", strokeEnded, true);
   document.addEventListener("touchend", strokeEnded, true);

@@ -10,7 +10,9 @@ other (an import contract checks it): what two panels share lives in
 
 from dashboard.panels import (
     data,
+    doubt,
     draw,
+    handwriting,
     inside,
     lessons,
     progress,
@@ -22,7 +24,8 @@ from dashboard.panels import (
 )
 
 # In the page's order: the Train panel on the left, the others beside it.
-PANELS = (train, progress, results, runs, sweeps, draw, projector, inside, lessons, data)
+PANELS = (train, progress, results, runs, sweeps, draw, handwriting, projector, inside, lessons,
+          data, doubt)
 
 
 def register_all(app, jobs, runs_dir):

@@ -114,6 +114,18 @@ SETTINGS = {
                       "often look like little stroke and edge detectors.",
     ids.ENSEMBLE_TTA: "Also average each model over the digit moved one pixel up, down, "
                       "left and right: a little more accurate, five times the work.",
+    ids.SAVE_TO: "The personal dataset your answers go into: your own digits, kept in the "
+                 "runs folder as images by digit with their strokes. Make more on the Your "
+                 "hand panel (one per hand, or per pen).",
+    ids.WRITE_MODE: "The panel asks for a digit, the one your dataset has fewest of: draw "
+                    "it, press Keep, and the next is asked. Ten of each in a few minutes.",
+    ids.HAND_DATASET: "Which of your personal datasets to look at and teach from.",
+    ids.HAND_NEW_NAME: "A name for a new personal dataset: letters, digits, '.', '_' or '-' "
+                       "(for another hand, another pen, or another person).",
+    ids.HAND_RELABEL_TO: "The digit the clicked sample really is: a wrong label teaches the "
+                         "model the wrong thing, so fix it or delete the sample.",
+    ids.HAND_BASE: "The model to teach your hand: the pretrained one, or any finished run. "
+                   "It is copied; the original stays as it was.",
     ids.THEME_SWITCH: "Dark or light colours. The page starts with your system's setting.",
     ids.SWEEP_STORAGE: "The database that keeps the studies: the runs folder's own file, or "
                        "a server that workers on several machines share.",
@@ -146,6 +158,17 @@ SETTINGS = {
                           "t-SNE and UMAP keep neighbours together (clear groups, but "
                           "distances between groups mean little). t-SNE cannot place your "
                           "drawing.",
+    ids.DOUBT_RUN: "The finished run whose training images are checked: the images it "
+                   "learned from, drawn again with its dataset, size and seed.",
+    ids.DOUBT_FOLDS: "How many small models judge the labels: each learns from all but one "
+                     "share of the images and judges that share, so no image is judged by a "
+                     "model that learned its label. 5 is usual; 3 is faster but each model "
+                     "learns from fewer images; above 5 costs more time for little gain.",
+    ids.DOUBT_SHOWN: "How many of the most doubtful images to show, 1-100. The count of "
+                     "flagged images says how far down mistakes are likely.",
+    ids.DOUBT_DECISION: "Keep the label as it is, relabel the image (to the digit chosen "
+                        "beside it) or exclude it from training. Each choice is saved in "
+                        "the run's label-review.json at once.",
 }
 
 PANELS = {
@@ -168,11 +191,18 @@ PANELS = {
     "lessons": "Guided experiments: each one loads its settings and tells you what to "
                "watch. A teacher can share a lesson's link.",
     "data": "Random training images with their labels: what the model learns from.",
+    "handwriting": "Your own digits, kept each time you answer a prediction (Right, or the "
+                   "digit it was). Check them here, then teach a model your hand: it learns "
+                   "from most of them, is measured on the rest, and still reads MNIST.",
     "sweeps": "A sweep trains many runs with different settings and shows which settings "
               "matter: Optuna picks each trial's settings from how the earlier ones did.",
     "projector": "The test set as the model sees it: each dot a test digit, placed by the "
                  "model's last hidden layer, so digits it finds alike sit together. Your "
                  "drawing is the star; mistakes sit where classes meet.",
+    "doubt": "Training images whose label is probably wrong: small models that never saw "
+             "an image's label judge it, and confident learning ranks the images the "
+             "models disagree with most. Keep, relabel or exclude each one, then train "
+             "again without the excluded and compare the two runs.",
 }
 
 

@@ -70,6 +70,16 @@ STROKES = "strokes"
 MODEL_INPUT = "model-input"
 MODEL_INPUT_IMAGE = "model-input-image"
 PREDICTIONS = "predictions"
+# Collect and correct (Draw panel): the first model's answer, "right" and "it
+# was N" (the digit buttons are ANSWER_DIGIT + "0" ... "9"), where to save.
+ANSWER = "answer"
+ANSWER_RIGHT = "answer-right"
+ANSWER_DIGIT = "answer-"
+SAVE_TO = "save-to"
+WRITE_MODE = "write-mode"
+ASKED_DIGIT = "asked-digit"
+ASK_PROMPT = "ask-prompt"
+ANSWER_MESSAGE = "answer-message"
 
 # Inside the model
 INSPECT_RUN = "inspect-run"
@@ -151,9 +161,30 @@ FOCUSED_LAYER = "focused-layer"
 # The job being cancelled, so its message can say when the cancel is done
 CANCELLING = "cancelling"
 
-# Stores that say when to refresh the results and the run list.
+# Stores that say when to refresh the results, the run list and the personal datasets.
 RESULTS_KEY = "results-key"
 RUNS_KEY = "runs-key"
+DATASETS_KEY = "datasets-key"
+
+# Your handwriting panel: a personal dataset, its samples, teaching.
+HAND_DATASET = "hand-dataset"
+HAND_NEW_NAME = "hand-new-name"
+HAND_CREATE = "hand-create"
+HAND_COUNTS = "hand-counts"
+HAND_SAMPLES = "hand-samples"
+HAND_SAMPLE = "hand-sample"  # pattern-matching type: {"type", "id"}
+HAND_SELECTED = "hand-selected"
+HAND_SELECTION = "hand-selection"
+HAND_RELABEL_TO = "hand-relabel-to"
+HAND_RELABEL = "hand-relabel"
+HAND_DELETE = "hand-delete"
+HAND_MESSAGE = "hand-message"
+HAND_UPLOAD = "hand-upload"
+HAND_DOWNLOAD = "hand-download"
+HAND_DOWNLOAD_FILE = "hand-download-file"
+HAND_BASE = "hand-base"
+HAND_TEACH = "hand-teach"
+HAND_TAUGHT = "hand-taught"
 
 # Sweeps panel (hyperparameter sweeps on Optuna)
 SWEEP_STORAGE = "sweep-storage"
@@ -206,6 +237,24 @@ PROJECTOR_POLL = "projector-poll"
 PROJECTOR_STAR = "projector-star"
 PROJECTOR_HOVER = "projector-hover"
 PROJECTOR_SELECTION = "projector-selection"
+
+# Doubtful labels: a run's training images ranked by how likely their label is
+# wrong, a decision per image, training again without the excluded.
+DOUBT_RUN = "doubt-run"
+DOUBT_FOLDS = "doubt-folds"
+DOUBT_SHOWN = "doubt-shown"
+DOUBT_START = "doubt-start"
+DOUBT_POLL = "doubt-poll"
+DOUBT_KEY = "doubt-key"  # a store: changes when a ranking finishes
+DOUBT_PROGRESS_BAR = "doubt-progress-bar"
+DOUBT_STATUS = "doubt-status"
+DOUBT_TILES = "doubt-tiles"
+DOUBT_TILE = "doubt-tile"  # pattern-matching type: {"type", "index"}
+DOUBT_DECISION = "doubt-decision"  # pattern-matching type: {"type", "index"}
+DOUBT_RELABEL_TO = "doubt-relabel-to"  # pattern-matching type: {"type", "index"}
+DOUBT_SUMMARY = "doubt-summary"
+DOUBT_RETRAIN = "doubt-retrain"
+DOUBT_MESSAGE = "doubt-message"
 
 
 def view_id(name, view):

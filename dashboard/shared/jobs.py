@@ -55,6 +55,31 @@ def _train_in_child(config_dict, run_dir):
     train(TrainingConfig.from_dict(config_dict), run_dir=run_dir, callbacks=[stop])
 
 
+def _personalize_in_child(arguments, run_dir):
+    """Entry point of a teaching child: `personalize` into `run_dir`, recording a refusal.
+
+    `personalize` checks the base and the samples before it trains; a refusal
+    there happens before `train` takes the folder over, so it is recorded
+    here, where the page reads it.
+    """
+    log = os.open(os.path.join(run_dir, "train.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                  0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from mnist_keras.callbacks import StopSignal
+    from mnist_keras.personalize import personalize
+
+    run = Run(run_dir)
+    stop = StopSignal(stop_file=os.path.join(run_dir, STOP_FILE))
+    try:
+        personalize(run_dir=run_dir, callbacks=[stop], **arguments)
+    except BaseException as error:
+        if run.status is RunStatus.RUNNING:
+            run.set_status(RunStatus.FAILED, error=str(error) or type(error).__name__)
+        raise
+
+
 def _process_alive(pid):
     try:
         os.kill(pid, 0)
@@ -137,6 +162,36 @@ class JobManager:
             run.set_status(RunStatus.RUNNING, pid=process.pid)
             # Whatever is queued follows this job.
             self._queue_armed = True
+            return run.name
+
+    def start_personalize(self, base, data, dataset_name=None):
+        """Starts teaching `base` a person's digits (`mnist_keras.personalize`) in a child.
+
+        Args:
+            base: the model's `.keras` file (a finished run's, or the
+                pretrained one's).
+            data: the folder of the person's digits by class.
+            dataset_name: the personal dataset's name, recorded with the run
+                and the start of the run's name.
+
+        Returns:
+            The new run's name.
+
+        Raises:
+            MnistKerasError: if a job is already running.
+        """
+        with self._lock, self._folder_lock:
+            self._refuse_if_busy()
+            run = Run.create_new(self.runs_dir, f"{dataset_name or 'personal'}-taught")
+            run.set_status(RunStatus.RUNNING, phase="starting", started=time.time(), pid=None)
+            arguments = dict(base=os.fspath(base), data=os.fspath(data),
+                             dataset_name=dataset_name)
+            process = self._context.Process(target=_personalize_in_child,
+                                            args=(arguments, run.path),
+                                            name=f"teach-{run.name}", daemon=True)
+            self._processes[run.name] = process
+            process.start()
+            run.set_status(RunStatus.RUNNING, pid=process.pid)
             return run.name
 
     def _refuse_if_busy(self):

@@ -9,6 +9,7 @@ import shutil
 import time
 
 from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -24,16 +25,19 @@ def copy_runs(runs_dir, **runs):
     return runs_dir
 
 
-def start_dashboard(duo, app_or_runs_dir, width=1400, height=1000, query=""):
+def start_dashboard(duo, app_or_runs_dir, width=1400, height=1000, query="", pretrained=False):
     """Serves the dashboard (an app, or a new one on a runs folder) and opens it.
 
     A width under 500 px emulates a phone (a headless window is at least 500 px
     wide). Waits until the Train panel's controls, which load lazily, are there.
+    A new app gets the pretrained run only with `pretrained`: most tests count
+    the runs they made.
 
     Returns:
         The app (its `jobs` must be shut down: `stop_dashboard`).
     """
-    app = app_or_runs_dir if hasattr(app_or_runs_dir, "jobs") else create_app(app_or_runs_dir)
+    app = app_or_runs_dir if hasattr(app_or_runs_dir, "jobs") else \
+        create_app(app_or_runs_dir, pretrained=pretrained)
     duo.driver.set_window_size(max(width, 500), height)
     duo.start_server(app)
     if width < 500:
@@ -106,3 +110,52 @@ def configure(duo, model="mlp", epochs=1, train_size=1000):
 def wait_text(duo, element_id, text, timeout):
     """Waits until the element `element_id` contains `text`."""
     duo.wait_for_contains_text(f"#{element_id}", text, timeout=timeout)
+
+
+def show_canvas(duo):
+    """Waits until the Draw panel's pad is there and enabled, and scrolls it into view."""
+    duo.wait_for_element(f"#{ids.CANVAS_BOX} canvas.upper-canvas", timeout=20)
+    duo.wait_for_element(f"#{ids.PREDICT_RUNS}", timeout=30)  # loaded lazily
+    # The newest finished run is selected, so drawing is enabled.
+    until(duo, lambda: "disabled" not in duo.find_element(f"#{ids.CANVAS_BOX}")
+          .get_attribute("class"), timeout=20)
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", canvas(duo))
+
+
+def canvas(duo):
+    """The pad's upper canvas, the one the pointer draws on."""
+    return duo.find_element(f"#{ids.CANVAS_BOX} canvas.upper-canvas")
+
+
+def draw_one(duo):
+    """A "1": one vertical stroke down the middle, drawn with the mouse.
+
+    Offsets are from the canvas's top-left corner in this Selenium version.
+    """
+    (ActionChains(duo.driver).move_to_element_with_offset(canvas(duo), 140, 45)
+     .click_and_hold().move_by_offset(2, 50).move_by_offset(2, 50).move_by_offset(1, 50)
+     .move_by_offset(0, 40).release().perform())
+
+
+def draw_seven(duo):
+    """A "7": a bar along the top, then a stroke down to the lower left."""
+    (ActionChains(duo.driver).move_to_element_with_offset(canvas(duo), 70, 50)
+     .click_and_hold().move_by_offset(70, 0).move_by_offset(70, 0)
+     .move_by_offset(-40, 90).move_by_offset(-40, 90).release().perform())
+
+
+def predicted(duo):
+    """The digits the Draw panel's models answered, in order."""
+    return [element.text for element in
+            duo.find_elements(f"#{ids.PREDICTIONS} .predicted-digit")]
+
+
+def ink_pixels(duo):
+    """How many dark pixels the pad's drawing holds (0 when it is clear)."""
+    return js(duo, f"""
+        const canvas = document.querySelector('#{ids.CANVAS_BOX} canvas.lower-canvas');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width,
+                                                          canvas.height).data;
+        let ink = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i] < 128) ink++;
+        return ink;""")

@@ -12,7 +12,16 @@ from selenium.webdriver.common.keys import Keys
 
 from dashboard.shared import ids
 from mnist_keras.drawing_pad import PAD_SIZE, PAUSE_MS
-from tests.dashboard.browser import js, start_dashboard, stop_dashboard, until
+from tests.dashboard.browser import (
+    draw_one,
+    ink_pixels,
+    js,
+    predicted,
+    show_canvas,
+    start_dashboard,
+    stop_dashboard,
+    until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -20,47 +29,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def drawing_page(dash_duo, small_cnn_runs_dir):
     app = start_dashboard(dash_duo, small_cnn_runs_dir)
-    _show_canvas(dash_duo)
+    show_canvas(dash_duo)
     yield dash_duo
     stop_dashboard(dash_duo, app)
-
-
-def _show_canvas(duo):
-    duo.wait_for_element(f"#{ids.CANVAS_BOX} canvas.upper-canvas", timeout=20)
-    duo.wait_for_element(f"#{ids.PREDICT_RUNS}", timeout=30)  # loaded lazily
-    # The newest finished run is selected, so drawing is enabled.
-    until(duo, lambda: "disabled" not in duo.find_element(f"#{ids.CANVAS_BOX}")
-           .get_attribute("class"), timeout=20)
-    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", _canvas(duo))
-
-
-def _canvas(duo):
-    return duo.find_element(f"#{ids.CANVAS_BOX} canvas.upper-canvas")
-
-
-def _draw_one(duo):
-    """A "1": one vertical stroke down the middle, drawn with the mouse.
-
-    Offsets are from the canvas's top-left corner in this Selenium version.
-    """
-    (ActionChains(duo.driver).move_to_element_with_offset(_canvas(duo), 140, 45)
-     .click_and_hold().move_by_offset(2, 50).move_by_offset(2, 50).move_by_offset(1, 50)
-     .move_by_offset(0, 40).release().perform())
-
-
-def _ink_pixels(duo):
-    return js(duo, f"""
-        const canvas = document.querySelector('#{ids.CANVAS_BOX} canvas.lower-canvas');
-        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width,
-                                                          canvas.height).data;
-        let ink = 0;
-        for (let i = 0; i < data.length; i += 4) if (data[i] < 128) ink++;
-        return ink;""")
-
-
-def _predicted(duo):
-    return [element.text for element in
-            duo.find_elements(f"#{ids.PREDICTIONS} .predicted-digit")]
 
 
 def test_canvas_is_the_pads_size(drawing_page):
@@ -91,8 +62,8 @@ _RECORD_REQUESTS = """
 def test_a_stroke_reaches_its_answer_in_one_round_trip(drawing_page):
     duo = drawing_page
     duo.driver.execute_script(_RECORD_REQUESTS)
-    _draw_one(duo)
-    until(duo, lambda: _predicted(duo) != [], timeout=15)
+    draw_one(duo)
+    until(duo, lambda: predicted(duo) != [], timeout=15)
     requests = js(duo, "return window.dashRequests;")
     from_canvas = [request for request in requests
                    if any(changed.startswith(f"{ids.CANVAS}.") for changed in request["changed"])]
@@ -107,11 +78,11 @@ def test_a_stroke_reaches_its_answer_in_one_round_trip(drawing_page):
 
 def test_mouse_strokes_predict_without_clicking_predict(drawing_page):
     duo = drawing_page
-    assert _predicted(duo) == []
-    _draw_one(duo)
+    assert predicted(duo) == []
+    draw_one(duo)
     # No click: the prediction follows the stroke.
-    until(duo, lambda: _predicted(duo) != [], timeout=15)
-    assert _predicted(duo) == ["1"]
+    until(duo, lambda: predicted(duo) != [], timeout=15)
+    assert predicted(duo) == ["1"]
     confidence = duo.find_element(f"#{ids.PREDICTIONS} .confidence")
     assert "confidence" in confidence.text
     level = confidence.get_attribute("class").split()[-1]
@@ -127,22 +98,22 @@ def test_mouse_strokes_predict_without_clicking_predict(drawing_page):
 
 def test_clear_empties_canvas_and_prediction(drawing_page):
     duo = drawing_page
-    _draw_one(duo)
-    until(duo, lambda: _predicted(duo) != [], timeout=15)
-    assert _ink_pixels(duo) > 1000
+    draw_one(duo)
+    until(duo, lambda: predicted(duo) != [], timeout=15)
+    assert ink_pixels(duo) > 1000
     duo.find_element(f"#{ids.CLEAR}").click()
-    until(duo, lambda: _predicted(duo) == [] and _ink_pixels(duo) == 0, timeout=10)
+    until(duo, lambda: predicted(duo) == [] and ink_pixels(duo) == 0, timeout=10)
     assert "Draw a digit" in duo.find_element(f"#{ids.PREDICTIONS}").text
     assert duo.find_element(f"#{ids.MODEL_INPUT_IMAGE}").get_attribute("src") in ("", None)
     # Predict on the cleared canvas predicts nothing.
     duo.find_element(f"#{ids.PREDICT}").click()
     duo.wait_for_contains_text(f"#{ids.PREDICTIONS}", "Draw a digit", timeout=5)
-    assert _predicted(duo) == []
+    assert predicted(duo) == []
 
 
 def test_feature_maps_and_activation_flow_appear_for_the_drawing(drawing_page):
     duo = drawing_page
-    _draw_one(duo)
+    draw_one(duo)
     until(duo, lambda: len(duo.find_elements(f"#{ids.FEATURE_MAPS} .js-plotly-plot")) >= 2,
            timeout=20)
     titles = js(duo, f"""return [...document.querySelectorAll(
@@ -167,7 +138,7 @@ def test_touch_strokes_predict(drawing_page):
     duo.driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled",
                                {"enabled": True, "maxTouchPoints": 5})
     duo.driver.refresh()
-    _show_canvas(duo)
+    show_canvas(duo)
     # Viewport coordinates, as pointer actions take them.
     box = js(duo, f"""return document.querySelector(
         '#{ids.CANVAS_BOX} canvas.upper-canvas').getBoundingClientRect().toJSON();""")
@@ -179,8 +150,8 @@ def test_touch_strokes_predict(drawing_page):
         actions.pointer_action.move_to_location(int(left + step // 4), int(top + 19 * step))
     actions.pointer_action.pointer_up()
     actions.perform()
-    until(duo, lambda: _predicted(duo) != [], timeout=15)
-    assert _predicted(duo) == ["1"]
+    until(duo, lambda: predicted(duo) != [], timeout=15)
+    assert predicted(duo) == ["1"]
 
 
 def test_two_runs_predict_side_by_side_and_test_on_mnist(drawing_page, small_cnn_runs_dir):
@@ -190,15 +161,15 @@ def test_two_runs_predict_side_by_side_and_test_on_mnist(drawing_page, small_cnn
     shutil.copytree(small_cnn_runs_dir / "small-cnn", small_cnn_runs_dir / "small-cnn-copy")
     os.utime(small_cnn_runs_dir / "small-cnn-copy" / "config.json")
     duo.driver.refresh()
-    _show_canvas(duo)
+    show_canvas(duo)
     duo.find_element(f"#{ids.PREDICT_RUNS}").click()
     option = duo.driver.find_element(
         "xpath", "//*[@role='option'][contains(normalize-space(), 'small-cnn ·')]")
     option.click()
     ActionChains(duo.driver).send_keys(Keys.ESCAPE).perform()
-    _draw_one(duo)
-    until(duo, lambda: len(_predicted(duo)) == 2, timeout=15)
-    assert _predicted(duo) == ["1", "1"]
+    draw_one(duo)
+    until(duo, lambda: len(predicted(duo)) == 2, timeout=15)
+    assert predicted(duo) == ["1", "1"]
     duo.find_element(f"#{ids.TEST_DIGITS}").click()
     until(duo, lambda: len(duo.find_elements(f"#{ids.TEST_RESULTS} .test-section")) == 2,
            timeout=15)
@@ -233,3 +204,16 @@ def test_a_block_of_the_network_diagram_shows_that_layers_weights(drawing_page):
     until(duo, lambda: js(duo, f"""const p = document.querySelector(
         '#{ids.WEIGHT_GRAPH} .js-plotly-plot');
         return p && p.layout.title.text.startsWith('{name} weights');"""), timeout=20)
+
+
+def test_a_first_launch_draws_with_the_pretrained_model(dash_duo, tmp_path):
+    # No run trained yet: the shipped model is there, read-only, ready to draw.
+    app = start_dashboard(dash_duo, tmp_path / "runs", pretrained=True)
+    show_canvas(dash_duo)
+    until(dash_duo, lambda: "pretrained" in dash_duo.find_element(f"#{ids.PREDICT_RUNS}").text,
+          timeout=10)
+    draw_one(dash_duo)
+    until(dash_duo, lambda: predicted(dash_duo) != [], timeout=15)
+    assert predicted(dash_duo) == ["1"]
+    assert "pretrained" in dash_duo.find_element(f"#{ids.PREDICTIONS} .card-title").text
+    stop_dashboard(dash_duo, app)

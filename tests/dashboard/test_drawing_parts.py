@@ -176,8 +176,8 @@ def test_models_are_loaded_once_and_again_when_the_file_changes(runs_dir):
 
 def test_drawn_strokes_are_predicted_by_each_selected_run(runs_dir):
     one = [{"points": [[140, 40], [142, 240]], "width": 22}]
-    cards, image = drawing_callbacks.predict_strokes(str(runs_dir), one, ["small-cnn"])
-    assert image.shape == (28, 28) and len(cards) == 1
+    cards, image, labels = drawing_callbacks.predict_strokes(str(runs_dir), one, ["small-cnn"])
+    assert image.shape == (28, 28) and len(cards) == 1 and labels == [1]
     text = str(cards[0])
     assert "small-cnn" in text and "confidence" in text
 
@@ -190,7 +190,7 @@ def test_drawn_strokes_are_predicted_by_each_selected_run(runs_dir):
     ([{"points": [[140, 120], [150, 135]], "width": 22}], "a dot or a tick, not a digit"),
 ])
 def test_nothing_a_speck_a_tap_or_a_tick_is_not_predicted(runs_dir, strokes, says):
-    message, image = drawing_callbacks.predict_strokes(str(runs_dir), strokes, ["small-cnn"])
+    message, image, _ = drawing_callbacks.predict_strokes(str(runs_dir), strokes, ["small-cnn"])
     assert image is None and says in str(message)
 
 

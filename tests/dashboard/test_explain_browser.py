@@ -10,8 +10,14 @@ from selenium.webdriver.common.actions.pointer_input import PointerInput
 
 from dashboard.panels.projector import figures as explain_figures
 from dashboard.shared import ids
-from tests.dashboard.browser import js, start_dashboard, stop_dashboard, until
-from tests.dashboard.test_drawing_browser import _draw_one, _show_canvas
+from tests.dashboard.browser import (
+    draw_one,
+    js,
+    show_canvas,
+    start_dashboard,
+    stop_dashboard,
+    until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -109,7 +115,7 @@ def _star(duo):
 
 def test_a_drawing_gets_its_saliency_its_adversarial_and_its_star(page):
     duo = page
-    _show_canvas(duo)
+    show_canvas(duo)
     # The projector maps the test digits in the background once asked (PCA: seconds).
     duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});",
                               duo.find_element(f"#{ids.PROJECTOR_RUN}"))
@@ -122,8 +128,8 @@ def test_a_drawing_gets_its_saliency_its_adversarial_and_its_star(page):
     points = js(duo, f"""return document.querySelector('#{ids.PROJECTOR_GRAPH} .js-plotly-plot')
         .data.slice(0, 10).reduce((n, t) => n + t.x.length, 0);""")
     assert points == 2000
-    _show_canvas(duo)
-    _draw_one(duo)
+    show_canvas(duo)
+    draw_one(duo)
     until(duo, lambda: duo.find_elements(f"#{ids.WHY_CARDS} img[alt='gradcam map']"),
            timeout=20)
     captions = _captions(duo, ids.WHY_CARDS)

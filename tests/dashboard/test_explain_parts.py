@@ -201,10 +201,10 @@ def test_a_forged_drawing_is_refused_in_one_line(runs_dir, forged):
 def test_every_explanation_control_has_help_in_plain_words():
     from dashboard import page as layout
     from dashboard.shared import help_texts
-    from tests.dashboard.test_teaching_parts import _components
+    from tests.dashboard.layout_tree import walk
 
     page = layout.page("CPU")
-    tooltips = {getattr(node, "target", None): node.children for node in _components(page)
+    tooltips = {getattr(node, "target", None): node.children for node in walk(page)
                 if type(node).__name__ == "Tooltip"}
     for control in (ids.WHY_METHOD, ids.WHY_ATTACK, ids.CELL_METHOD, ids.COMPARE_CELL_RUN,
                     ids.PROJECTOR_RUN, ids.PROJECTOR_METHOD):

@@ -110,7 +110,8 @@ def test_advanced_values_reach_the_config():
                                        translation=0.0, elastic=1.5, binarize=0.4))
     assert (config.validation_split, config.early_stopping_patience, config.label_smoothing,
             config.rotation, config.zoom, config.translation) == (0.2, 3, 0.1, 10.0, 0.05, 0.0)
-    assert (config.elastic, config.binarize, config.shear) == (1.5, 0.4, 0.0)
+    # A setting the form does not send takes the library's default.
+    assert (config.elastic, config.binarize, config.shear) == (1.5, 0.4, 0.15)
     assert config.gradient_clip_norm == 2.0
 
 

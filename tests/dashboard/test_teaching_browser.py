@@ -25,7 +25,7 @@ def runs_dir(tmp_path):
 
 @pytest.fixture
 def app(runs_dir):
-    app = create_app(runs_dir)
+    app = create_app(runs_dir, pretrained=False)
     yield app
     app.jobs.shutdown()
 

@@ -18,24 +18,15 @@ from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.layer_specs import validate_spec
 from mnist_keras.recipes import RECIPES, recipe_config
+from tests.dashboard.layout_tree import walk
 
 # Buttons and the lesson-free stores: every other control on the page is a setting.
 _NOT_SETTINGS = {ids.TRAIN, ids.ADD_LAYER, ids.PRUNE_START, ids.QUEUE}
 
 
-def _components(node):
-    yield node
-    children = getattr(node, "children", None)
-    if isinstance(children, (list, tuple)):
-        for child in children:
-            yield from _components(child)
-    elif children is not None and hasattr(children, "to_plotly_json"):
-        yield from _components(children)
-
-
 def test_every_setting_on_the_page_has_help_in_plain_words():
     page = layout.page("CPU")
-    tooltips = {getattr(node, "target", None): node.children for node in _components(page)
+    tooltips = {getattr(node, "target", None): node.children for node in walk(page)
                 if type(node).__name__ == "Tooltip"}
     settings = set(training_form.BUSY_CONTROLS) - _NOT_SETTINGS
     for control in settings | {ids.PRUNE_SPARSITY, ids.PRUNE_EPOCHS, ids.TEST_COUNT,
@@ -131,7 +122,19 @@ def test_every_lesson_is_a_valid_preset_with_a_link_and_what_to_watch():
     # Once its settings change, a lesson's link gives way to the settings themselves.
     changed = query_for(lesson("overfitting").config().__class__(epochs=2),
                         lesson_key="overfitting")
-    assert changed == "?epochs=2"
+    assert changed == "?epochs=2&defaults=2"
+
+
+def test_a_link_from_before_the_defaults_changed_opens_the_settings_it_meant():
+    # Written under defaults version 1 (no version in it): plain training then.
+    config, _, _ = read_query("?epochs=2")
+    assert config == recipe_config("plain", epochs=2) and not config.augment
+    # Written now: the robust defaults.
+    now, _, _ = read_query(query_for(TrainingConfig(epochs=2)))
+    assert now == TrainingConfig(epochs=2) and now.augment
+    for bad in ("?epochs=2&defaults=x", "?epochs=2&defaults=99"):
+        with pytest.raises(MnistKerasError, match="defaults"):
+            read_query(bad)
 
 
 def test_the_overfitting_lesson_really_invites_overfitting():

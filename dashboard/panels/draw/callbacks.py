@@ -56,20 +56,21 @@ def predict_strokes(runs_dir, strokes, selected, index=None):
     """Predictions of a drawing by each selected run.
 
     Returns:
-        `(cards, input_image)`: the cards (or a message) and the 28x28 input
-        (None when there is nothing to predict).
+        `(cards, input_image, labels)`: the cards (or a message), the 28x28
+        input (None when there is nothing to predict) and each model's answer
+        (the label a "right" press confirms is the first one).
     """
     from mnist_keras.prediction import predict_inputs
     from mnist_keras.preprocessing import EmptyDrawingError, preprocess_drawing
 
     if not strokes:
-        return html.Div("Draw a digit in the box.", className="hint"), None
+        return html.Div("Draw a digit in the box.", className="hint"), None, []
     try:
         # Preprocessed once, whatever the number of models.
         image = preprocess_drawing(canvas.render_strokes(strokes))
     except EmptyDrawingError as error:
-        return html.Div(error.hint, className="hint not-a-digit"), None
-    cards = []
+        return html.Div(error.hint, className="hint not-a-digit"), None, []
+    cards, labels = [], []
     for name in chosen_runs(selected):
         try:
             loaded = loaded_models.load(runs_dir, name)
@@ -80,7 +81,8 @@ def predict_strokes(runs_dir, strokes, selected, index=None):
             continue
         names = _class_names(index, name) if index else None
         cards.append(prediction_card(name, prediction, names))
-    return cards, image
+        labels.append(int(prediction.label))
+    return cards, image, labels
 
 
 def register(app, jobs, runs_dir):
@@ -117,6 +119,7 @@ def register(app, jobs, runs_dir):
         output=dict(cards=Output(ids.PREDICTIONS, "children"),
                     model_input=Output(ids.MODEL_INPUT, "data"),
                     input_image=Output(ids.MODEL_INPUT_IMAGE, "src"),
+                    answer=Output(ids.ANSWER, "data"),
                     strokes=Output(ids.STROKES, "data"),
                     background=Output(ids.CANVAS, "image_content"),
                     version=Output(ids.CANVAS_VERSION, "data")),
@@ -144,12 +147,14 @@ def register(app, jobs, runs_dir):
         else:
             strokes = kept if isinstance(kept, list) else None
         if not chosen_runs(selected):
-            return dict(cards=[], model_input=None, input_image="", **unchanged)
-        cards, image = predict_strokes(runs_dir, strokes, selected, jobs.index)
+            return dict(cards=[], model_input=None, input_image="", answer=None, **unchanged)
+        cards, image, labels = predict_strokes(runs_dir, strokes, selected, jobs.index)
         if image is None:
-            return dict(cards=cards, model_input=None, input_image="", **unchanged)
+            return dict(cards=cards, model_input=None, input_image="", answer=None,
+                        **unchanged)
         return dict(cards=cards, model_input=np.round(image, 4).tolist(),
-                    input_image=digit_data_uri(unscale_pixels(image), scale=4), **unchanged)
+                    input_image=digit_data_uri(unscale_pixels(image), scale=4),
+                    answer=labels[0] if labels else None, **unchanged)
 
     @app.callback(
         Output(ids.TEST_RESULTS, "children"),

@@ -8,6 +8,7 @@ from dashboard.shared import ids
 from dashboard.shared.components import button, field, hint, number, panel, registry_dropdown
 from dashboard.shared.limits import MAX_PREDICT_RUNS, TEST_COUNT_DEFAULT, TEST_COUNT_MAX
 from mnist_keras.drawing_pad import PAUSE_MS
+from mnist_keras.personal import DEFAULT_NAME
 from mnist_keras.registries import ATTACK_METHODS, SALIENCY_METHODS
 
 
@@ -22,6 +23,8 @@ def drawing_panel():
         dcc.Store(id=ids.STROKES),
         dcc.Store(id=ids.MODEL_INPUT),
         dcc.Store(id=ids.CANVAS_VERSION, data=0),
+        dcc.Store(id=ids.ANSWER),
+        dcc.Store(id=ids.ASKED_DIGIT),
         html.Div(className="draw-row", children=[
             html.Div(className="draw-column", children=[
                 # drawing.js reads the pause from the box, so it is never restated there.
@@ -47,6 +50,7 @@ def drawing_panel():
                        dcc.Dropdown(id=ids.PREDICT_RUNS, multi=True, options=[], value=None,
                                     placeholder="Select a finished run")),
                 html.Div(id=ids.PREDICTIONS, className="predictions"),
+                answer_section(),
                 why_section(),
             ]),
         ]),
@@ -81,4 +85,35 @@ def why_section():
                   "step, PGD several smaller ones and finds smaller changes."),
         ]),
         html.Div(id=ids.WHY_CARDS, className="why-cards"),
+    ])
+
+
+def answer_section():
+    """Right, or the digit it was: each answer keeps the drawing in a personal dataset."""
+    return html.Div(className="answer", children=[
+        html.H3("Was it right?"),
+        html.Div(id=ids.ASK_PROMPT, className="ask-prompt", role="status"),
+        html.Div(className="field-row answer-row", children=[
+            button("Right", ids.ANSWER_RIGHT, kind="primary", small=True,
+                   title="keep the drawing with the answer it got"),
+            html.Span("It was:", className="answer-label"),
+            html.Div(className="answer-digits", role="group",
+                     **{"aria-label": "the digit it was"}, children=[
+                # drawing.js presses the button whose data-key is the key pressed.
+                button(str(digit), f"{ids.ANSWER_DIGIT}{digit}", small=True,
+                       title=f"keep the drawing as a {digit} (key {digit})",
+                       **{"data-key": str(digit)})
+                for digit in range(10)]),
+        ]),
+        html.Div(className="field-row", children=[
+            field("Save to", dcc.Dropdown(id=ids.SAVE_TO, options=[], value=DEFAULT_NAME,
+                                          clearable=False), help_id=ids.SAVE_TO),
+            field("Write digits", dcc.Checklist(id=ids.WRITE_MODE, value=[], options=[
+                {"label": " ask me for each digit in turn", "value": "on"}]),
+                help_id=ids.WRITE_MODE),
+        ]),
+        hint("Each answer keeps your drawing, its strokes and what the model saw in a "
+             "personal dataset (see Your handwriting), then clears the pad for the next. "
+             "The keys 0-9 answer too."),
+        html.Div(id=ids.ANSWER_MESSAGE, className="job-message", role="status"),
     ])

@@ -16,7 +16,11 @@ from mnist_keras.runs import RunStatus, run_in
 MAX_MISTAKES = 48
 
 
-def _summary(config, metrics, state, trial=None):
+def _percent(value):
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _summary(config, metrics, state, trial=None, taught=None):
     items = [f"status: {state.status}"]
     if metrics:
         items += [f"test accuracy {100 * metrics.test_accuracy:.2f}%",
@@ -46,6 +50,14 @@ def _summary(config, metrics, state, trial=None):
                           metrics.stopped_early, f"stopped early: {metrics.stopped_early}"))
     if trial:
         items.append(f"trial {trial.trial} of sweep {trial.study}: {trial.state}")
+    if taught:
+        items.append(f"taught {taught.dataset or 'your digits'} ({len(taught.trained_on)} "
+                     f"samples): your held-out digits {_percent(taught.before.held_out)} → "
+                     f"{_percent(taught.after.held_out)}, MNIST {_percent(taught.before.mnist)} "
+                     f"→ {_percent(taught.after.mnist)}")
+    if config and config.read_only:
+        items.append("ships with mnist-keras (read-only: prune or teach it into a run of "
+                     "your own)")
     if state.status is RunStatus.FAILED:
         items.append(f"error: {state.error}")
     return [html.Span(item, className="chip") for item in items]
@@ -115,6 +127,7 @@ def register(app, jobs, runs_dir):
         try:
             run = run_in(runs_dir, selected)
             config, metrics, trial = run.config(), run.metrics(), run.trial()
+            taught = run.personalization()
         except MnistKerasError as error:
             return dict(summary=[], matrix=empty_figure(str(error)), per_class=[],
                         mistakes=[])
@@ -122,11 +135,11 @@ def register(app, jobs, runs_dir):
         if not metrics:
             message = {RunStatus.RUNNING: "Results appear when training ends.",
                        RunStatus.FAILED: "This run failed before it was evaluated."}
-            return dict(summary=_summary(config, metrics, state, trial),
+            return dict(summary=_summary(config, metrics, state, trial, taught),
                         matrix=empty_figure(message.get(state.status, "No results.")),
                         per_class=[], mistakes=[])
         title = f"Confusion matrix · accuracy {100 * metrics.test_accuracy:.2f}%"
-        return dict(summary=_summary(config, metrics, state, trial),
+        return dict(summary=_summary(config, metrics, state, trial, taught),
                     matrix=confusion_matrix_figure(metrics.confusion_matrix,
                                                            metrics.class_names, title),
                     per_class=per_class_rows(metrics), mistakes=mistakes_gallery(metrics, config))
