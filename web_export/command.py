@@ -5,7 +5,7 @@ imported only when the command runs, and a missing `[export]` extra is
 reported in one line.
 """
 
-from mnist_keras.cli.parsing import missing_extra, print_json
+from mnist_keras.cli.parsing import MODEL_HELP, missing_extra, print_json
 from web_export.options import QUANTIZATIONS, WEIGHT_NAMES
 
 EXTRA_MODULES = ("tensorflowjs", "tensorflow_decision_forests", "tensorflow_hub", "jax",
@@ -14,7 +14,7 @@ EXTRA_MODULES = ("tensorflowjs", "tensorflow_decision_forests", "tensorflow_hub"
 
 def register(subparsers):
     parser = subparsers.add_parser("export", help="write a static TensorFlow.js site for a model")
-    parser.add_argument("model", help="a .keras model file")
+    parser.add_argument("model", help=MODEL_HELP)
     parser.add_argument("--out", required=True, help="the site folder to write")
     parser.add_argument("--quantize", default="none", choices=QUANTIZATIONS.names(),
                         help=QUANTIZATIONS.help())
@@ -24,10 +24,11 @@ def register(subparsers):
 
 
 def run(args):
+    from mnist_keras.pretrained import resolve_model
     from web_export.export import export_model
 
     try:
-        result = export_model(args.model, args.out, quantize=args.quantize)
+        result = export_model(resolve_model(args.model), args.out, quantize=args.quantize)
     except ImportError as error:
         raise missing_extra("export", error, EXTRA_MODULES) from None
     if args.json:

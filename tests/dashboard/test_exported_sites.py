@@ -49,3 +49,19 @@ def test_only_this_machine_is_served(client):
 def test_it_is_read_only(client):
     assert client.post("/exported/small-cnn/index.html").status_code == 405
     assert client.put("/exported/small-cnn/model.json", data=b"{}").status_code == 405
+
+
+def test_a_new_dashboard_brings_the_pretrained_run_and_keeps_a_runs_folder_it_cannot(
+        tmp_path, capsys):
+    from mnist_keras.runs import Run
+
+    create_app(tmp_path / "first")
+    assert Run(tmp_path / "first" / "pretrained").config().read_only
+    create_app(tmp_path / "without", pretrained=False)
+    assert not (tmp_path / "without" / "pretrained").exists()
+    # A run of one's own called `pretrained`: the dashboard opens, says why, keeps it.
+    mine = Run.create(tmp_path / "mine" / "pretrained")
+    mine.write_json("config.json", {"model": "cnn"})
+    create_app(tmp_path / "mine")
+    assert "the pretrained model was not added" in capsys.readouterr().err
+    assert not Run(tmp_path / "mine" / "pretrained").config().read_only

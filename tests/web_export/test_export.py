@@ -20,7 +20,7 @@ def test_export_writes_a_self_contained_site(tmp_path, small_cnn_run):
     result = export_model(small_cnn_run / "model.keras", tmp_path / "site")
     site = tmp_path / "site"
     assert {"index.html", "style.css", "model.json", "model-info.json"} <= set(os.listdir(site))
-    assert sorted(os.listdir(site / "js")) == ["main.js", "model.js", "preprocess.js"]
+    assert sorted(os.listdir(site / "js")) == ["main.js", "model.js", "preprocess.js", "samples.js"]
     assert sorted(os.listdir(site / "vendor")) == sorted(name for _, name in RUNTIME_FILES)
     model_json = json.loads((site / "model.json").read_text())
     assert model_json["format"] == "layers-model"

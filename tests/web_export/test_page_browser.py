@@ -348,3 +348,89 @@ def test_a_pruned_models_page_shows_its_sparsity(browser, serve, sites):
     assert facts["sparsity"].startswith(f"{100 * metrics.sparsity.sparsity:.1f}%")
     assert facts["non-zero parameters"] == f"{metrics.nonzero_params:,}"
     assert facts["weights"] == "float32"
+
+
+@pytest.fixture(scope="module")
+def pretrained_site(tmp_path_factory):
+    from mnist_keras.pretrained import pretrained_path
+
+    return export_model(pretrained_path(), tmp_path_factory.mktemp("pretrained-site"))
+
+
+def _samples_status(browser):
+    return browser.find_element("id", "samples-status").text
+
+
+def _answer_buttons_enabled(browser):
+    return [button.is_enabled() for button in
+            browser.find_elements("css selector", "#answer button")]
+
+
+def test_the_pretrained_models_page_keeps_answers_in_the_browser(browser, serve,
+                                                                 pretrained_site, tmp_path):
+    from mnist_keras.personal import PersonalDataset, import_samples
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Page.setDownloadBehavior",
+                            {"behavior": "allow", "downloadPath": str(downloads)})
+    # Each server is an origin of its own, so the browser's store starts empty.
+    _open(browser, serve(pretrained_site.out_dir))
+    wait = WebDriverWait(browser, 15, poll_frequency=0.2)
+    wait.until(lambda d: _samples_status(d).startswith("0 samples kept"))
+    # Nothing to answer before a drawing is read: the buttons and keys do nothing.
+    buttons = _answer_buttons_enabled(browser)
+    assert len(buttons) == 11 and not any(buttons)
+    assert not browser.find_element("id", "download-samples").is_enabled()
+    ActionChains(browser).send_keys("3").perform()
+
+    _draw_one(browser)
+    wait.until(lambda d: d.find_element("id", "digit").text != "–")
+    assert browser.find_element("id", "digit").text == "1"
+    assert all(_answer_buttons_enabled(browser))
+    browser.find_element("id", "answer-right").click()
+    wait.until(lambda d: _samples_status(d).startswith("1 sample kept"))
+    assert "1:1" in _samples_status(browser)
+    assert browser.find_element("id", "answer-prompt").text == "Kept as 1. Draw the next one."
+    # The pad is cleared for the next digit, and that answer cannot be given twice.
+    assert browser.find_element("id", "digit").text == "–"
+    assert not any(_answer_buttons_enabled(browser))
+
+    # "It was 7", with the key.
+    _draw_one(browser)
+    wait.until(lambda d: all(_answer_buttons_enabled(d)))
+    ActionChains(browser).send_keys("7").perform()
+    wait.until(lambda d: _samples_status(d).startswith("2 samples kept"))
+    assert "1:1" in _samples_status(browser) and "7:1" in _samples_status(browser)
+
+    # Kept across a reload: they live in the browser's storage, not the page.
+    browser.refresh()
+    wait.until(lambda d: _samples_status(d).startswith("2 samples kept"))
+
+    browser.find_element("id", "download-samples").click()
+    wait.until(lambda d: [p for p in downloads.iterdir() if p.suffix == ".json"])
+    (downloaded,) = list(downloads.glob("*.json"))
+    assert downloaded.name == "mnist-keras-samples.json"
+    content = json.loads(downloaded.read_text())
+    assert content["format"] == "mnist-keras-samples" and content["version"] == 1
+    assert content["classes"] == [str(digit) for digit in range(10)]
+    assert [sample["label"] for sample in content["samples"]] == [1, 7]
+    stroke = content["samples"][0]["strokes"][0]
+    assert stroke["width"] == PEN_WIDTH and len(stroke["points"]) >= 2
+
+    # The file is what the library imports: the strokes redraw as the digit drawn.
+    dataset, added, skipped = import_samples(downloaded, tmp_path / "runs")
+    assert (dataset.name, added, skipped) == ("my-handwriting", 2, 0)
+    assert dataset.counts()[1] == dataset.counts()[7] == 1
+    again = PersonalDataset.open(tmp_path / "runs", "my-handwriting")
+    assert [sample.label for sample in again.samples()] == [1, 7]
+    image = np.asarray(Image.open(again.image_file(again.samples()[0])).convert("L"))
+    assert image.shape == (PAD_SIZE, PAD_SIZE) and (image != image[0, 0]).sum() > 500
+
+    # Forgetting asks first; cancelled, nothing is lost.
+    browser.find_element("id", "forget-samples").click()
+    browser.switch_to.alert.dismiss()
+    assert _samples_status(browser).startswith("2 samples kept")
+    browser.find_element("id", "forget-samples").click()
+    browser.switch_to.alert.accept()
+    wait.until(lambda d: _samples_status(d).startswith("0 samples kept"))

@@ -1,11 +1,12 @@
 // The page: the only module that touches the DOM. Drawing, the backend
-// chooser, results and model facts; preprocessing and TF.js live in their
-// own modules.
+// chooser, results, the answers that keep samples, and model facts;
+// preprocessing, TF.js and the samples' storage live in their own modules.
 
 import {
   BACKENDS, BACKEND_NAMES, hesitation, loadModel, predictBatch, predictOne, useBackend,
 } from "./model.js";
 import { EmptyDrawingError, preprocess } from "./preprocess.js";
+import { SAMPLES_FILE, SampleStore, samplesFile } from "./samples.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -13,9 +14,13 @@ const pad = $("pad");
 const pen = pad.getContext("2d", { willReadFrequently: true });
 // The pad's size, the pen's width and the pause before a drawing is read come
 // from the export's model-info.json ("pad", the library's drawing_pad), as the
-// dashboard's canvas has them: never restated here.
+// dashboard's canvas has them: never restated here. `strokes` is the drawing
+// on the pad as the library keeps it (pad pixels, each stroke with its pen
+// width); `edits` counts changes to it; `predicted` is the label the model
+// gave it, null while there is nothing to answer (not read yet, or drawing on).
 const state = { model: null, backend: null, timer: null, drawing: false, classNames: null,
-                levels: null, unsure: null, recipe: null, pad: null, pending: false };
+                levels: null, unsure: null, recipe: null, pad: null, pending: false,
+                strokes: [], edits: 0, predicted: null, samples: null };
 
 // The thresholds come from the export's model-info.json (the library's
 // CONFIDENCE_LEVELS), so the page, the dashboard and the CLI agree.
@@ -31,6 +36,8 @@ function className(label) {
 function clearPad() {
   pen.fillStyle = "#fff";
   pen.fillRect(0, 0, pad.width, pad.height);
+  state.strokes = [];
+  state.edits += 1;
 }
 
 function showInput(input) {
@@ -60,6 +67,7 @@ function showBars(probabilities, best) {
 }
 
 function showNothing(message) {
+  askForAnswer(null);
   $("digit").textContent = "–";
   $("digit").className = "digit";
   $("confidence").textContent = "";
@@ -77,6 +85,7 @@ async function predictDrawing() {
     return;
   }
   state.pending = false;
+  const edits = state.edits;
   const pixels = pen.getImageData(0, 0, pad.width, pad.height);
   let input;
   try {
@@ -98,6 +107,8 @@ async function predictDrawing() {
   $("timing").textContent = `${milliseconds.toFixed(1)} ms on ${BACKEND_NAMES[state.backend]}`;
   showBars(probabilities, label);
   showInput(input);
+  // A stroke begun while the model was reading makes this answer the wrong one to ask about.
+  if (edits === state.edits) askForAnswer(label);
 }
 
 function point(event) {
@@ -106,12 +117,28 @@ function point(event) {
           (event.clientY - box.top) * (pad.height / box.height)];
 }
 
+// Each point drawn is also recorded, to a tenth of a pad pixel (what the
+// library keeps of a stroke), so a kept sample redraws as it was drawn.
+function record(x, y, startsStroke) {
+  const at = [Math.round(10 * x) / 10, Math.round(10 * y) / 10];
+  if (startsStroke || !state.strokes.length) {
+    state.strokes.push({ points: [at], width: pen.lineWidth });
+  } else {
+    state.strokes[state.strokes.length - 1].points.push(at);
+  }
+}
+
 function startStroke(event) {
   event.preventDefault();
   pad.setPointerCapture(event.pointerId);
   clearTimeout(state.timer);
   state.drawing = true;
+  // The answer would be for the drawing before this stroke: asked again once
+  // the whole drawing is read.
+  askForAnswer(null);
+  state.edits += 1;
   const [x, y] = point(event);
+  record(x, y, true);
   pen.beginPath();
   pen.moveTo(x, y);
   pen.lineTo(x, y);
@@ -122,6 +149,7 @@ function continueStroke(event) {
   if (!state.drawing) return;
   event.preventDefault();
   const [x, y] = point(event);
+  record(x, y, false);
   pen.lineTo(x, y);
   pen.stroke();
 }
@@ -135,6 +163,124 @@ function endStroke() {
 
 function report(error) {
   $("message").textContent = String(error && error.message ? error.message : error);
+}
+
+// "Was it right?": the answers are open only while a drawing the model has
+// read is on the pad, and only where the browser keeps samples.
+function askForAnswer(label) {
+  state.predicted = label;
+  const open = label !== null && state.samples !== null;
+  for (const button of document.querySelectorAll("#answer button")) button.disabled = !open;
+  if (state.samples) {
+    $("answer-prompt").textContent = open ? `Read as ${className(label)}: right, or which?`
+      : "Once a drawing is read, say whether that was right.";
+  }
+}
+
+// One button per class of the model (its names from model-info.json).
+function makeAnswerButtons() {
+  $("answer-right").addEventListener(
+    "click", () => answer(state.predicted).catch(samplesFailed("keep the sample")));
+  $("answer-digits").replaceChildren(...state.classNames.map((name, label) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = name;
+    button.disabled = true;
+    button.dataset.key = String(label);  // the key that presses it (keyPressed)
+    button.title = `keep the drawing as a ${name} (key ${label})`;
+    button.addEventListener("click", () => answer(label).catch(samplesFailed("keep the sample")));
+    return button;
+  }));
+}
+
+// An answer keeps the drawing with its label, then clears the pad for the next.
+async function answer(label) {
+  const predicted = state.predicted;
+  if (predicted === null || label === null) return;
+  askForAnswer(null);  // one answer per drawing, even for a quick double press
+  try {
+    await state.samples.add({ label, strokes: state.strokes, created: Date.now() / 1000 });
+  } catch (error) {
+    askForAnswer(predicted);  // the drawing is still there: it may be answered again
+    throw error;
+  }
+  clearTimeout(state.timer);
+  clearPad();
+  showNothing("");
+  $("answer-prompt").textContent = `Kept as ${className(label)}. Draw the next one.`;
+  await showSampleCounts();
+}
+
+// The keys 0-9 press the digit buttons, unless the keyboard is typing into a field.
+function keyPressed(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey || !/^[0-9]$/.test(event.key)) return;
+  const target = event.target;
+  if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)))
+    return;
+  const button = document.querySelector(`#answer-digits button[data-key="${event.key}"]`);
+  if (button && !button.disabled) {
+    event.preventDefault();
+    button.click();
+  }
+}
+
+async function showSampleCounts() {
+  const counts = await state.samples.counts(state.classNames.length);
+  const total = counts.reduce((sum, n) => sum + n, 0);
+  $("samples-status").textContent = `${total} sample${total === 1 ? "" : "s"} kept ` +
+    `in this browser (${counts.map((n, label) => `${className(label)}:${n}`).join(" ")})`;
+  $("samples-status").dataset.total = String(total);
+  $("download-samples").disabled = $("forget-samples").disabled = total === 0;
+}
+
+// What went wrong with the samples, said where their count is.
+function samplesFailed(doing) {
+  return (error) => {
+    $("samples-status").textContent =
+      `Could not ${doing}: ${error && error.message ? error.message : error}`;
+  };
+}
+
+// One samples file, saved by the browser from memory: nothing is sent anywhere.
+async function downloadSamples() {
+  const file = samplesFile(await state.samples.all(), state.classNames);
+  const url = URL.createObjectURL(new Blob([JSON.stringify(file)],
+                                           { type: "application/json" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = SAMPLES_FILE.fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has taken its copy once the click has been handled.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+async function forgetSamples() {
+  const total = Number($("samples-status").dataset.total || 0);
+  if (!confirm(`Forget the ${total} sample${total === 1 ? "" : "s"} kept in this browser? ` +
+               "Download them first to keep them.")) return;
+  await state.samples.clear();
+  await showSampleCounts();
+}
+
+async function setUpSamples() {
+  makeAnswerButtons();
+  document.addEventListener("keydown", keyPressed);
+  $("download-samples").addEventListener(
+    "click", () => downloadSamples().catch(samplesFailed("download the samples")));
+  $("forget-samples").addEventListener(
+    "click", () => forgetSamples().catch(samplesFailed("forget the samples")));
+  try {
+    state.samples = await SampleStore.open();
+  } catch (error) {
+    // The page still predicts; it only asks nothing.
+    $("answer-prompt").textContent = "This browser keeps no samples for this page.";
+    samplesFailed("open this browser's store of samples")(error);
+    return;
+  }
+  askForAnswer(state.predicted);
+  await showSampleCounts();
 }
 
 async function switchBackend(name) {
@@ -226,11 +372,14 @@ async function start() {
   state.recipe = info.preprocessing;
   state.unsure = info.unsure;
   showFacts(info);
+  // The samples' store opens beside the model: a page without one still predicts.
+  const samplesReady = setUpSamples().catch(samplesFailed("count the samples"));
   // ?backend=wasm (or webgpu, webgl, cpu) asks for one; otherwise the best that starts.
   const asked = new URLSearchParams(location.search).get("backend");
   await switchBackend(BACKENDS.includes(asked) ? asked : null);
   state.model = await loadModel(new URL("model.json", document.baseURI).href);
   $("loading").hidden = true;
+  await samplesReady;
   document.body.dataset.ready = "true";
   if (state.pending) await predictDrawing();
 }
