@@ -100,6 +100,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/other_writers.py")
     session.run("python", "benchmarks/personalize.py")
     session.run("python", "benchmarks/doubt.py")
+    session.run("python", "benchmarks/export_formats.py", "--default")
     session.install("matplotlib")  # the time-to-accuracy plot
     session.run("python", "benchmarks/recipes.py", "--best", "3")
     session.run("python", "benchmarks/train_full.py", *session.posargs)

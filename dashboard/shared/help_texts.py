@@ -102,9 +102,12 @@ SETTINGS = {
     ids.PRUNE_EPOCHS: "How long the pruned model keeps training so the remaining weights "
                       "take over the work of the removed ones. Empty: enough epochs for "
                       "900 steps, which recovers most of the accuracy.",
-    ids.EXPORT_QUANTIZE: "How the weights are stored in the exported page: float32 "
-                         "exactly, float16 at half the size, uint8 at a quarter (usually "
-                         "with the same accuracy).",
+    ids.EXPORT_QUANTIZE: "Where the model goes: a TF.js page that reads drawings in any "
+                         "browser (float32 weights exactly, float16 at half the size, uint8 "
+                         "at a quarter); ONNX for onnxruntime; LiteRT for phones and boards "
+                         "(int8: integers only, a quarter of the size); a SavedModel for "
+                         "TensorFlow Serving. Each is checked against Keras on all 10,000 "
+                         "test digits before it is written.",
     ids.TEST_COUNT: "How many random test digits to show, 1-100.",
     ids.PREDICT_RUNS: "The finished runs whose models predict your drawing, up to three "
                       "side by side: draw once and compare how each one answers.",

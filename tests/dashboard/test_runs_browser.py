@@ -194,3 +194,16 @@ def test_export_a_run_to_a_tfjs_site_from_the_ui_and_open_it(page):
     _draw_one(duo.driver)
     WebDriverWait(duo.driver, 30).until(lambda d: d.find_element("id", "digit").text != "–")
     assert duo.find_element("#digit").text == "1"
+
+
+def test_export_a_run_for_litert_from_the_ui(page):
+    duo, runs_dir = page
+    _tick(duo, 0)
+    duo.select_dcc_dropdown(f"#{ids.EXPORT_QUANTIZE}", value="LiteRT (TFLite), int8")
+    duo.find_element(f"#{ids.EXPORT_SITE}").click()
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Exported small-cnn to", timeout=120)
+    message = _message(duo)
+    assert "model.tflite" in message and "on 10,000 test digits" in message
+    folder = runs_dir / "small-cnn" / "exports" / "tflite-int8"
+    assert sorted(os.listdir(folder)) == ["README.md", "export-info.json", "model.tflite"]
+    assert "ai_edge_litert" in duo.find_element("#export-use-with").text

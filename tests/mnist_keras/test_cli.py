@@ -204,7 +204,8 @@ def test_help_answers_without_importing_keras():
     commands = ("{train,evaluate,predict,prune,sweep,explain,import,pretrained,personalize,data,"
                 "doubt,dashboard,export}")
     assert commands in completed.stdout
-    assert "--quantize {none,float16,uint8}" in completed.stdout
+    assert "--quantize {none,float16,uint8,int8}" in completed.stdout
+    assert "--format {tfjs,onnx,tflite,savedmodel}" in completed.stdout
 
 
 def test_a_command_whose_extra_is_missing_says_which_to_install(tmp_path):

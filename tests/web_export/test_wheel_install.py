@@ -7,6 +7,7 @@ checkout: the TF.js runtime comes from the wheel. Dependencies come from PyPI
 (or pip's cache, which the test session's own install has filled).
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -51,7 +52,12 @@ def test_a_plain_install_has_the_library_and_names_missing_extras(installed):
     assert {"mnist-keras", "keras", "tensorflow"} <= packages
     assert not packages & {"dash", "dash-canvas", "plotly", "tensorflowjs", "jax", "flax"}
     help_text = _run([f"{bin_dir}/mnist-keras", "--help"], cwd=folder).stdout
-    assert "{train,evaluate,predict,prune,sweep,explain,import,dashboard,export}" in help_text
+    assert ("{train,evaluate,predict,prune,sweep,explain,import,pretrained,personalize,data,"
+            "doubt,dashboard,export}") in help_text
+    # The shipped model comes with the wheel.
+    shipped = _run([f"{bin_dir}/mnist-keras", "pretrained", "--path"], cwd=folder).stdout
+    assert shipped.strip().startswith(str(folder / "venv")) and shipped.strip().endswith(
+        "model.keras")
     for command, extra in (("dashboard", "dashboard"), ("export", "export")):
         args = [command] if command == "dashboard" else [command, "m.keras", "--out", "s"]
         refused = _run([f"{bin_dir}/mnist-keras", *args], cwd=folder)
@@ -86,3 +92,11 @@ def test_with_the_export_extra_a_page_exports_and_runs_without_npm(
     _draw_one(browser)
     WebDriverWait(browser, 30).until(lambda d: d.find_element("id", "digit").text != "–")
     assert browser.find_element("id", "digit").text == "1"
+    # The other formats, each checked in its own runtime, from the same install.
+    for format_name in ("onnx", "tflite", "savedmodel"):
+        written = _run([f"{bin_dir}/mnist-keras", "export", "pretrained", "--format",
+                        format_name, "--out", format_name, "--json"], cwd=away)
+        assert written.returncode == 0, written.stderr[-3000:]
+        assert json.loads(written.stdout)["parity"]["argmax_agreement"] > 0.999
+        assert (away / format_name / "export-info.json").is_file()
+        assert (away / format_name / "README.md").is_file()

@@ -57,3 +57,13 @@ def export_run_site(runs_dir, name, quantize):
     run = run_in(runs_dir, name)
     return export_model(model_file(runs_dir, name), run.file("site"), quantize=quantize,
                         run_dir=run.path)
+
+
+def export_run_format(runs_dir, name, format_name, quantize):
+    """Exports a run's model for another runtime into `RUN/exports/FORMAT[-QUANTIZE]/`."""
+    from web_export import export_format
+
+    run = run_in(runs_dir, name)
+    folder = format_name + ("" if quantize == "none" else f"-{quantize}")
+    return export_format(model_file(runs_dir, name), os.path.join(run.path, "exports", folder),
+                         format=format_name, quantize=quantize, run_dir=run.path)

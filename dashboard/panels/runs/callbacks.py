@@ -1,6 +1,7 @@
 """The runs table and its actions: rename, delete (confirmed), download, upload, export, report."""
 
 import contextlib
+import shlex
 
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
@@ -12,7 +13,7 @@ from dashboard.shared.runs_view import raw_images, table_rows, ticked
 from dashboard.shared.uploads import model_file
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import run_in
-from web_export import WEIGHT_NAMES
+from web_export import WEIGHT_NAMES, read_choice
 
 
 def _one(rows, selected_rows, action):
@@ -38,6 +39,17 @@ def report_html(runs_dir, name):
     except MnistKerasError:
         test_images = None
     return run_report(run, layers=layers, test_images=test_images)
+
+
+def _exported_format(name, result):
+    """The Runs panel's message for an ONNX, LiteRT or SavedModel export."""
+    parity = result.parity
+    files = ", ".join(f"{file} {size:,} bytes" for file, size in result.files.items())
+    return [f"Exported {name} to {result.out_dir} ({files}). Checked with "
+            f"{result.info['runtime']} on {parity['images']:,} test digits: largest difference "
+            f"from Keras {parity['max_abs_difference']:.2g}, same answer "
+            f"{parity['argmax_agreement']:.2%}, accuracy {parity['accuracy']:.2%}. Use it with: ",
+            html.Code(result.info["use_with"], id="export-use-with")]
 
 
 def register(app, jobs, runs_dir):
@@ -117,9 +129,13 @@ def register(app, jobs, runs_dir):
                  (Output(ids.EXPORT_BUSY, "children"),
                   "Exporting… (the first export loads the converter: about 10 s)", "")],
     )
-    def export_site(_, rows, selected_rows, quantize):
+    def export_site(_, rows, selected_rows, choice):
         try:
             name = _one(rows, selected_rows, "export")
+            format_name, quantize = read_choice(choice)
+            if format_name != "tfjs":
+                return _exported_format(name, actions.export_run_format(
+                    runs_dir, name, format_name, quantize))
             result = actions.export_run_site(runs_dir, name, quantize)
         except MnistKerasError as error:
             return str(error)
@@ -128,7 +144,7 @@ def register(app, jobs, runs_dir):
                 html.A("Open the exported page", href=site_url(name), target="_blank",
                        id="exported-page-link"),
                 f" (served by this dashboard), or serve the folder anywhere with: "
-                f"python3 -m http.server -d {result.out_dir}"]
+                f"python3 -m http.server -d {shlex.quote(result.out_dir)}"]
 
     @app.callback(
         Output(ids.RUNS_MESSAGE, "children", allow_duplicate=True),

@@ -8,7 +8,7 @@ from dashboard.shared.confusion_cells import cell_section
 from dashboard.shared.figures import empty_figure
 from dashboard.shared.limits import MAX_UPLOAD_BYTES
 from mnist_keras.fine_tuning import FINE_TUNE_STEPS
-from web_export import QUANTIZATIONS, WEIGHT_NAMES
+from web_export import EXPORT_CHOICES
 
 RUN_COLUMNS = ("name", "model", "parameters", "non-zero", "accuracy", "duration", "status",
                "parent")
@@ -35,12 +35,12 @@ def runs_panel():
             button("Report (HTML)", ids.REPORT, small=True),
         ]),
         html.Div(className="field-row actions", children=[
-            field("Export weights", dcc.Dropdown(
-                id=ids.EXPORT_QUANTIZE, value="none", clearable=False,
-                options=[{"label": f"TF.js weights: {WEIGHT_NAMES[q]}", "value": q,
-                          "title": QUANTIZATIONS.describe(q)} for q in QUANTIZATIONS]),
+            field("Export as", dcc.Dropdown(
+                id=ids.EXPORT_QUANTIZE, value=EXPORT_CHOICES[0][0], clearable=False,
+                options=[{"label": label, "value": value, "title": text}
+                         for value, label, text in EXPORT_CHOICES]),
                 help_id=ids.EXPORT_QUANTIZE),
-            button("Export to TF.js site", ids.EXPORT_SITE, small=True),
+            button("Export", ids.EXPORT_SITE, small=True),
             html.Span(id=ids.EXPORT_BUSY, className="busy", role="status"),
             dcc.Upload(id=ids.UPLOAD, max_size=MAX_UPLOAD_BYTES, multiple=False,
                        className="upload", accept=".keras",
