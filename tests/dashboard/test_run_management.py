@@ -131,6 +131,20 @@ def test_report_is_one_self_contained_html_file(runs_dir):
     # It says how to train the run again, as Python and as a command.
     assert "<h2>Reproduce this run" in page and "mk.TrainingConfig(model=&#x27;simple&#x27;" \
         in page and "mnist-keras train --run-dir runs/small-cnn-again" in page
+    # The run's model card closes it, as HTML (a table per class), without its front matter.
+    card = page[page.index("<h2>Model card</h2>"):]
+    assert "<h3>Intended use</h3>" in card and "<h3>Known limits</h3>" in card
+    assert card.count("<tr>") == 11 and "library_name" not in card
+
+
+def test_the_reports_model_card_shows_names_literally(tmp_path, small_cnn_run):
+    from dashboard.panels.runs.report import card_html
+    from mnist_keras.runs import Run
+
+    shutil.copytree(small_cnn_run, tmp_path / "<b>bold")
+    card = card_html(Run(tmp_path / "<b>bold"))
+    assert "&lt;b&gt;bold" in card and "<b>bold" not in card
+    assert card_html(Run(tmp_path / "missing")) == ""
 
 
 def test_report_curves_have_round_ticks_on_every_epoch():
@@ -228,3 +242,13 @@ def test_ensemble_rows_refuse_too_few_runs_and_mixed_datasets(runs_dir):
     (runs_dir / "other" / "config.json").write_text(json.dumps(config))
     with pytest.raises(MnistKerasError, match=r"one dataset.*other \(fashion-mnist\)"):
         ensemble_rows(runs_dir, ["small-cnn", "other"])
+
+
+def test_a_run_exports_for_other_runtimes_into_its_exports_folder(runs_dir):
+    result = run_actions.export_run_format(str(runs_dir), "small-cnn", "onnx", "none")
+    folder = runs_dir / "small-cnn" / "exports" / "onnx"
+    assert result.out_dir == str(folder)
+    info = json.loads((folder / "export-info.json").read_text())
+    assert info["source"]["run"] == "small-cnn" and info["parity"]["argmax_agreement"] == 1.0
+    assert "onnxruntime.InferenceSession" in info["use_with"]
+    assert (folder / "README.md").read_text().startswith("---\n")

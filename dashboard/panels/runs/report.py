@@ -1,8 +1,8 @@
 """A run's report: one self-contained HTML file (no scripts, no requests).
 
 Configuration, architecture summary, loss and accuracy curves (inline SVG),
-the confusion matrix and per-class table (HTML tables), and the misclassified
-test digits (inline PNGs). It opens offline in any browser and prints well.
+the confusion matrix and per-class table (HTML tables), the misclassified
+test digits (inline PNGs) and the run's model card. It opens offline in any browser and prints well.
 """
 
 import html
@@ -10,6 +10,8 @@ import math
 import os
 
 from dashboard.shared.images import digit_data_uri
+from mnist_keras.errors import MnistKerasError
+from mnist_keras.model_card import model_card
 from mnist_keras.reproduce import command_line, python_snippet
 from mnist_keras.runs import RunFormatError
 
@@ -134,6 +136,26 @@ def _confusion_table(matrix, class_names):
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
+def card_html(run):
+    """The run's model card (`mnist_keras.model_card`) as HTML, its front matter left out.
+
+    The card's text is escaped before Markdown reads it: names in it (the
+    run's, the classes') show literally, never as markup.
+    """
+    import markdown
+
+    try:
+        card = model_card(run.path)
+    except (MnistKerasError, RunFormatError):
+        return ""
+    if card.startswith("---\n"):
+        card = card[card.index("\n---\n", 4) + 5:]
+    body = markdown.markdown(html.escape(card, quote=False), extensions=["tables", "fenced_code"])
+    # The card's own title repeats the report's.
+    return "<h2>Model card</h2>" + body.replace("<h1>", "<h3>").replace("</h1>", "</h3>") \
+        .replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+
+
 def run_report(run, layers=None, test_images=None, max_mistakes=48):
     """The HTML report of a run.
 
@@ -204,6 +226,7 @@ def run_report(run, layers=None, test_images=None, max_mistakes=48):
             sections += [f"<h2>Misclassified test digits ({len(mistakes)}; "
                          f"{min(len(mistakes), max_mistakes)} shown)</h2>",
                          f"<div class='digits'>{tiles}</div>"]
+    sections.append(card_html(run))
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>{_escape(title)}</title><style>{_STYLE}</style></head><body>"
             f"{''.join(sections)}<p><small>{_escape(os.path.basename(run.path))}"
