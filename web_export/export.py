@@ -13,21 +13,21 @@ import dataclasses
 import json
 import os
 import shutil
-import tempfile
 import warnings
 
 from mnist_keras.datasets.names import CLASS_NAMES
 from mnist_keras.drawing_pad import pad_settings
-from mnist_keras.errors import expected
 from mnist_keras.prediction import CONFIDENCE_LEVELS, UNSURE
 from mnist_keras.preprocessing import recipe_settings
 from mnist_keras.runs import Run, RunFormatError, check_digit_classifier
+from web_export.folders import build_folder, source_run, write_card
+from web_export.offline import write_offline_files
 from web_export.options import QUANTIZATIONS, WEIGHT_NAMES
 from web_export.runtime import copy_runtime, tfjs_version
 from web_export.topology import tfjs_topology, weight_entries
 
 SITE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site")
-# What marks a folder as an export, so exporting again may replace it.
+# The facts the page shows; also what marks a folder as an earlier export.
 INFO_FILE = "model-info.json"
 GENERATOR = "mnist-keras web_export"
 # Shards of at most 4 MB, TF.js's own default: browsers fetch them in parallel.
@@ -97,28 +97,6 @@ def _model_info(model, metrics, quantize, weight_bytes, float32_bytes):
     }
 
 
-def _check_destination(out_dir):
-    # Before any work: the folder must be new, empty or an earlier export.
-    if os.path.exists(out_dir):
-        if not os.path.isdir(out_dir):
-            raise expected("a folder to write the site into", out=out_dir)
-        if os.listdir(out_dir) and not os.path.isfile(os.path.join(out_dir, INFO_FILE)):
-            raise expected("an empty folder or an earlier export (it would be replaced)",
-                           out=out_dir)
-
-
-def _replace_folder(built, out_dir):
-    """Moves the finished export into place; an earlier export there is replaced."""
-    _check_destination(out_dir)
-    if os.path.exists(out_dir):
-        old = tempfile.mkdtemp(prefix=".old-", dir=os.path.dirname(out_dir))
-        os.rename(out_dir, os.path.join(old, "site"))
-        os.rename(built, out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(built, out_dir)
-
-
 def write_model_files(model, folder, quantize="none"):
     """Writes a TF.js layers model (`model.json` and weight shards) into `folder`.
 
@@ -183,29 +161,18 @@ def export_model(model, out_dir, quantize="none", run_dir=None):
         model_path, model = os.fspath(model), load_model(model)
     check_digit_classifier(model)
     tfjs_topology(model)  # refuses what TF.js cannot run before anything is written
-    out_dir = os.path.abspath(os.fspath(out_dir))
-    _check_destination(out_dir)
-    parent = os.path.dirname(out_dir)
-    try:
-        os.makedirs(parent, exist_ok=True)
-        built = tempfile.mkdtemp(prefix=".export-", dir=parent)
-    except OSError as error:
-        raise expected(f"a folder that can be written ({error.strerror})", out=out_dir) \
-            from None
-    try:
+    metrics = _run_metrics(model_path, run_dir)
+
+    def write(built):
         weight_bytes, float32_bytes = write_model_files(model, built, quantize)
-        info = _model_info(model, _run_metrics(model_path, run_dir), quantize, weight_bytes,
-                           float32_bytes)
+        info = _model_info(model, metrics, quantize, weight_bytes, float32_bytes)
         with open(os.path.join(built, INFO_FILE), "w", encoding="utf-8") as file:
             json.dump(info, file, indent=1)
         shutil.copytree(SITE_DIR, built, dirs_exist_ok=True)
         copy_runtime(os.path.join(built, "vendor"))
-        os.chmod(built, 0o755)
-        _replace_folder(built, out_dir)
-    except OSError as error:
-        shutil.rmtree(built, ignore_errors=True)
-        raise expected(f"room to write the site ({error.strerror})", out=out_dir) from None
-    except BaseException:
-        shutil.rmtree(built, ignore_errors=True)
-        raise
+        write_card(source_run(model_path, run_dir), built)
+        write_offline_files(built, model.name)
+        return weight_bytes, float32_bytes, info
+
+    out_dir, (weight_bytes, float32_bytes, info) = build_folder(out_dir, write)
     return ExportResult(out_dir, weight_bytes, float32_bytes, info)

@@ -1,6 +1,7 @@
 """The exported page in real headless Chromium: TF.js predictions, preprocessing, drawing."""
 
 import json
+import os
 from pathlib import Path
 
 import keras
@@ -434,3 +435,105 @@ def test_the_pretrained_models_page_keeps_answers_in_the_browser(browser, serve,
     browser.find_element("id", "forget-samples").click()
     browser.switch_to.alert.accept()
     wait.until(lambda d: _samples_status(d).startswith("0 samples kept"))
+
+
+def test_the_page_installs_and_works_offline_after_the_first_visit(serve, pretrained_site):
+    driver = make_driver()
+    try:
+        server = serve(pretrained_site.out_dir)
+        _open(driver, server)
+        WebDriverWait(driver, 30).until(
+            lambda d: d.execute_script("return document.body.dataset.offline") == "registered")
+        # The worker takes the page over once it has cached every file of the site.
+        WebDriverWait(driver, 60, poll_frequency=0.2).until(lambda d: d.execute_script(
+            "return navigator.serviceWorker.controller !== null"))
+        manifest = driver.execute_cdp_cmd("Page.getAppManifest", {})
+        assert manifest["url"].endswith("/manifest.webmanifest") and manifest["errors"] == []
+        assert driver.execute_cdp_cmd("Page.getInstallabilityErrors", {})[
+            "installabilityErrors"] == []
+        cached = driver.execute_async_script("""const done = arguments[0];
+            caches.keys().then((names) => caches.open(names[0]))
+              .then((cache) => cache.keys()).then((requests) => done(requests.length));""")
+        site_files = sum(len(files) for _, _, files in os.walk(pretrained_site.out_dir))
+        assert cached == site_files - 2  # all but sw.js and the model card
+
+        # The network goes: the server stops. The page opens and predicts all the same.
+        server.close()
+        driver.refresh()
+        WebDriverWait(driver, 60, poll_frequency=0.2).until(
+            lambda d: d.execute_script("return document.body.dataset.ready") == "true")
+        _draw_one(driver)
+        WebDriverWait(driver, 15).until(lambda d: d.find_element("id", "digit").text != "–")
+        assert driver.find_element("id", "digit").text == "1"
+    finally:
+        driver.quit()
+
+
+def _photo_of_a_seven(path):
+    from mnist_keras.drawing_pad import render_strokes
+
+    # A wide photo, grey paper, the digit off-centre: fitted onto the pad as it is.
+    seven = render_strokes([{"points": [[70, 60], [210, 60], [120, 240]], "width": 24}])
+    photo = Image.new("L", (500, 320), 200)
+    photo.paste(Image.fromarray(seven).resize((240, 240)), (60, 40))
+    photo.convert("RGB").save(path)
+
+
+def test_a_photo_is_read_like_a_drawing_and_kept_as_an_image(browser, serve, pretrained_site,
+                                                           tmp_path):
+    _open(browser, serve(pretrained_site.out_dir))
+    wait = WebDriverWait(browser, 15, poll_frequency=0.2)
+    wait.until(lambda d: _samples_status(d).startswith("0 samples kept"))
+    _photo_of_a_seven(tmp_path / "seven.jpg")
+    browser.find_element("id", "photo").send_keys(str(tmp_path / "seven.jpg"))
+    wait.until(lambda d: d.find_element("id", "digit").text != "–")
+    assert browser.find_element("id", "digit").text == "7"
+    browser.find_element("id", "answer-right").click()
+    wait.until(lambda d: _samples_status(d).startswith("1 sample kept"))
+    kept = browser.execute_async_script("""const done = arguments[0];
+        const request = indexedDB.open("mnist-keras");
+        request.onsuccess = () => {
+          const all = request.result.transaction("samples").objectStore("samples").getAll();
+          all.onsuccess = () => done(all.result.map((s) => [s.label, Boolean(s.image),
+                                                            Boolean(s.strokes)]));
+        };""")
+    assert kept == [[7, True, False]]
+
+
+def test_why_this_answer_shows_where_the_evidence_is(browser, serve, pretrained_site,
+                                                   test_digits):
+    _open(browser, serve(pretrained_site.out_dir))
+    _draw_one(browser)
+    WebDriverWait(browser, 15).until(lambda d: d.find_element("id", "why-box").is_displayed())
+    assert browser.find_element("id", "why-box").get_attribute("data-label") == \
+        browser.find_element("id", "digit").text == "1"
+    red = browser.execute_script("""
+        const why = document.getElementById('why').getContext('2d')
+          .getImageData(0, 0, 28, 28).data;
+        let red = 0;
+        for (let i = 0; i < why.length; i += 4) red += Math.max(0, why[i] - why[i + 1]);
+        return red;""")
+    assert red > 0
+    # The map is Keras' own gradient, computed in the browser: on a test digit, the two
+    # agree (not to the last digit: where several pooled values tie, as on blank
+    # paper, TF.js and TensorFlow pass the gradient to different ones).
+    import tensorflow as tf
+
+    from mnist_keras.pretrained import load_pretrained
+
+    images, labels = test_digits
+    digit = scale_pixels(images[:1])
+    in_browser = np.array(browser.execute_async_script("""const [data, label, done] = arguments;
+        mnistPage.saliency(new Float32Array(data), label).then((map) => done(Array.from(map)));""",
+        digit.ravel().tolist(), int(labels[0])))
+    model = load_pretrained()
+    x = tf.constant(digit)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        probability = model(x, training=False)[0, int(labels[0])]
+    gradient = np.abs(tape.gradient(probability, x).numpy().ravel())
+    keras_map = gradient / gradient.max()
+    correlation = np.corrcoef(in_browser, keras_map)[0, 1]
+    assert correlation > 0.9
+    browser.find_element("id", "clear").click()
+    assert not browser.find_element("id", "why-box").is_displayed()

@@ -3,7 +3,8 @@
 // preprocessing, TF.js and the samples' storage live in their own modules.
 
 import {
-  BACKENDS, BACKEND_NAMES, hesitation, loadModel, predictBatch, predictOne, useBackend,
+  BACKENDS, BACKEND_NAMES, hesitation, loadModel, predictBatch, predictOne, saliency,
+  useBackend,
 } from "./model.js";
 import { EmptyDrawingError, preprocess } from "./preprocess.js";
 import { SAMPLES_FILE, SampleStore, samplesFile } from "./samples.js";
@@ -20,7 +21,7 @@ const pen = pad.getContext("2d", { willReadFrequently: true });
 // gave it, null while there is nothing to answer (not read yet, or drawing on).
 const state = { model: null, backend: null, timer: null, drawing: false, classNames: null,
                 levels: null, unsure: null, recipe: null, pad: null, pending: false,
-                strokes: [], edits: 0, predicted: null, samples: null };
+                strokes: [], photo: false, edits: 0, predicted: null, samples: null };
 
 // The thresholds come from the export's model-info.json (the library's
 // CONFIDENCE_LEVELS), so the page, the dashboard and the CLI agree.
@@ -37,6 +38,7 @@ function clearPad() {
   pen.fillStyle = "#fff";
   pen.fillRect(0, 0, pad.width, pad.height);
   state.strokes = [];
+  state.photo = false;
   state.edits += 1;
 }
 
@@ -48,6 +50,22 @@ function showInput(input) {
     image.data.set([v, v, v, 255], 4 * i);
   }
   view.putImageData(image, 0, 0);
+}
+
+// The saliency map in red over the model's input, dimmed: where the evidence is.
+async function showWhy(input, label) {
+  const map = await saliency(state.model, input, label);
+  const view = $("why").getContext("2d");
+  const image = view.createImageData(28, 28);
+  for (let i = 0; i < 784; i++) {
+    const ink = 90 * input[i];
+    const heat = map[i];
+    image.data.set([Math.round(ink + (255 - ink) * heat), Math.round(ink * (1 - heat)),
+                    Math.round(ink * (1 - heat)), 255], 4 * i);
+  }
+  view.putImageData(image, 0, 0);
+  $("why-box").hidden = false;
+  $("why-box").dataset.label = String(label);
 }
 
 function showBars(probabilities, best) {
@@ -68,6 +86,7 @@ function showBars(probabilities, best) {
 
 function showNothing(message) {
   askForAnswer(null);
+  $("why-box").hidden = true;
   $("digit").textContent = "–";
   $("digit").className = "digit";
   $("confidence").textContent = "";
@@ -109,6 +128,22 @@ async function predictDrawing() {
   showInput(input);
   // A stroke begun while the model was reading makes this answer the wrong one to ask about.
   if (edits === state.edits) askForAnswer(label);
+  await showWhy(input, label);
+}
+
+// A photo or a scan: drawn onto the pad, fitted and centred on white, then
+// read through the same preprocessing as a drawing.
+async function readPhoto(file) {
+  const bitmap = await createImageBitmap(file);
+  clearTimeout(state.timer);
+  clearPad();
+  const scale = Math.min(pad.width / bitmap.width, pad.height / bitmap.height);
+  const width = bitmap.width * scale;
+  const height = bitmap.height * scale;
+  pen.drawImage(bitmap, (pad.width - width) / 2, (pad.height - height) / 2, width, height);
+  bitmap.close();
+  state.photo = true;
+  await predictDrawing();
 }
 
 function point(event) {
@@ -199,7 +234,10 @@ async function answer(label) {
   if (predicted === null || label === null) return;
   askForAnswer(null);  // one answer per drawing, even for a quick double press
   try {
-    await state.samples.add({ label, strokes: state.strokes, created: Date.now() / 1000 });
+    // A photo has no strokes: it is kept as the image on the pad.
+    const drawing = state.photo ? { image: pad.toDataURL("image/png") }
+      : { strokes: state.strokes };
+    await state.samples.add({ label, ...drawing, created: Date.now() / 1000 });
   } catch (error) {
     askForAnswer(predicted);  // the drawing is still there: it may be answered again
     throw error;
@@ -354,6 +392,11 @@ async function start() {
   pad.addEventListener("pointermove", continueStroke);
   pad.addEventListener("pointerup", endStroke);
   pad.addEventListener("pointercancel", endStroke);
+  $("photo").addEventListener("change", (event) => {
+    const [file] = event.target.files;
+    event.target.value = "";  // the same file chosen again is read again
+    if (file) readPhoto(file).catch(report);
+  });
   $("clear").addEventListener("click", () => {
     clearTimeout(state.timer);
     state.pending = false;
@@ -384,10 +427,23 @@ async function start() {
   if (state.pending) await predictDrawing();
 }
 
+// After the first visit the page works offline: sw.js (written by the export)
+// caches every file of the site. Only where the browser allows workers (a
+// secure context: https, or this machine).
+function registerWorker() {
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+  navigator.serviceWorker.register("sw.js").then(
+    () => { document.body.dataset.offline = "registered"; },
+    (error) => { document.body.dataset.offline = `failed: ${error.message || error}`; });
+}
+
+registerWorker();
+
 // For tests and the curious: the same functions the page uses.
 window.mnistPage = {
   preprocess: (data, width, height) => preprocess(data, width, height, state.recipe),
   predictBatch,
+  saliency: (input, label) => saliency(state.model, input, label),
   get model() { return state.model; }, get backend() { return state.backend; },
 };
 

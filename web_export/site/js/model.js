@@ -76,3 +76,17 @@ export async function predictOne(model, input) {
   for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[label]) label = i;
   return { label, probabilities, milliseconds };
 }
+
+// "Why this answer?": how much each input pixel moves the answer's
+// probability (the gradient's magnitude, a saliency map), scaled to 0..1.
+// Computed here, in the browser, on the same backend as the prediction.
+export async function saliency(model, input, label) {
+  const map = tf.tidy(() => {
+    const probability = (x) => model.apply(x, { training: false }).gather([label], 1).sum();
+    const gradient = tf.grad(probability)(tf.tensor4d(input, [1, 28, 28, 1])).abs();
+    return gradient.div(gradient.max().add(1e-12)).reshape([784]);
+  });
+  const values = await map.data();
+  map.dispose();
+  return values;
+}
