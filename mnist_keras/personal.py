@@ -85,7 +85,7 @@ class Sample:
 
 
 def _check_name(name):
-    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
         shown = name[:100] if isinstance(name, str) else type(name).__name__
         raise expected("a dataset name of 1-80 letters, digits, '.', '_' or '-'", name=shown)
     return name
@@ -109,7 +109,7 @@ def personal_datasets(runs_dir):
     if not os.path.isdir(folder):
         return []
     return sorted(entry.name for entry in os.scandir(folder) if entry.is_dir()
-                  and NAME_PATTERN.match(entry.name)
+                  and NAME_PATTERN.fullmatch(entry.name)
                   and os.path.isfile(os.path.join(entry.path, "dataset.json")))
 
 
@@ -409,7 +409,7 @@ def read_samples_file(path):
             raise expected(f"a label among {list(CLASSES)} for every sample", sample=number,
                            label=sample.get("label")) from None
     name = data.get("name")
-    return (name if isinstance(name, str) and NAME_PATTERN.match(name) else None), samples
+    return (name if isinstance(name, str) and NAME_PATTERN.fullmatch(name) else None), samples
 
 
 def import_samples(path, runs_dir, name=None):

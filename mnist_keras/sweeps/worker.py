@@ -90,7 +90,7 @@ def sweep_stop_file(runs_dir, study):
 
 
 def _check_arguments(study, trials, heartbeat_seconds, sampler, pruner, max_failures):
-    if not isinstance(study, str) or not STUDY_NAME_PATTERN.match(study):
+    if not isinstance(study, str) or not STUDY_NAME_PATTERN.fullmatch(study):
         raise expected("a study name of 1-36 letters, digits, '.', '_' or '-'", study=study)
     for name, value, low, high in (("trials", trials, 1, MAX_TRIALS),
                                    ("heartbeat_seconds", heartbeat_seconds, 1, 3_600),
