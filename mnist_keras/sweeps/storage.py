@@ -65,18 +65,30 @@ def storage_url(storage=None, runs_dir="runs"):
                    f"{', '.join(SQLITE_SUFFIXES)}", storage=storage)
 
 
+# Query parameters that carry a secret (a driver's `password=`, `sslpassword=`,
+# an `access_token=`...): hidden like the password of `user:password@`.
+_SECRET_PARAMETER = re.compile(
+    r"([?&][^=&#]*(?:pass|pwd|secret|token|key|auth|credential)[^=&#]*=)[^&#]*", re.IGNORECASE)
+
+
 def display_url(url):
-    """The URL with its password replaced by `***`, for messages and run folders.
+    """The URL with its secrets replaced by `***`, for messages and run folders.
+
+    The password of `user:password@` and the value of every query parameter
+    whose name says it is a secret (`password`, `sslpassword`, `token`, ...).
 
     >>> display_url("postgresql://me:secret@db.lan:5432/sweeps")
     'postgresql://me:***@db.lan:5432/sweeps'
+    >>> display_url("postgresql://me@db.lan/sweeps?password=secret&sslmode=require")
+    'postgresql://me@db.lan/sweeps?password=***&sslmode=require'
     """
     from sqlalchemy.engine import make_url
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        shown = make_url(url).render_as_string(hide_password=True)
     except Exception:  # any unparsable URL: show none of it
         return url.split("://", 1)[0] + "://..."
+    return _SECRET_PARAMETER.sub(r"\1***", shown)
 
 
 def sqlite_path(url):

@@ -99,6 +99,24 @@ def test_the_default_space_trains_with_every_recipe(recipe):
     assert ("rotation" in space.names()) == config.augment
 
 
+@pytest.mark.parametrize("url", [
+    "postgresql://me:hunter2@db/sweeps",
+    "postgresql://me@db/sweeps?password=hunter2",
+    "postgresql://me@db/sweeps?sslmode=require&PassWord=hunter2",
+    "postgresql+psycopg://me@db/sweeps?sslpassword=hunter2&application_name=x",
+    "postgresql://me@db/sweeps?access_token=hunter2",
+    "postgresql://me@db/sweeps?password=hunter2&password=hunter2",
+    "mysql://me@db/sweeps?passwd=hunter2",
+    "postgresql://me:hun%40ter2@db/sweeps?password=hun%26ter2",
+])
+def test_no_form_of_a_storage_url_shows_its_secret(url):
+    # Regression: a password given as a query parameter was printed, recorded in
+    # every trial.json and listed by the dashboard.
+    shown = display_url(url)
+    assert "hunter2" not in shown and "hun" not in shown.split("@")[-1], shown
+    assert "***" in shown
+
+
 def test_storage_urls_default_to_the_runs_folder_and_hide_passwords(tmp_path):
     assert storage_url(None, tmp_path) == f"sqlite:///{tmp_path}/sweeps.db"
     assert storage_url("postgresql://me@db/sweeps") == "postgresql://me@db/sweeps"
