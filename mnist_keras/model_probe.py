@@ -20,12 +20,14 @@ import sys
 import time
 
 from mnist_keras.errors import MnistKerasError
+from mnist_keras.runs.model_files import MAX_MODEL_PARAMETERS
 
 # The child imports TensorFlow (about 0.6 GB here) and then builds the model;
 # the default CNN needs well under 1 GB in all.
 MAX_PROBE_MEMORY_BYTES = 2 * 1024 ** 3
 PROBE_TIMEOUT_SECONDS = 120
-MAX_UPLOAD_PARAMETERS = 50_000_000
+# One limit for every entry point (mnist_keras.runs.model_files).
+MAX_UPLOAD_PARAMETERS = MAX_MODEL_PARAMETERS
 _POLL_SECONDS = 0.05
 
 

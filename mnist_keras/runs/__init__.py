@@ -43,6 +43,8 @@ from mnist_keras.runs.metrics_file import (
 )
 from mnist_keras.runs.model_files import (
     MAX_CONFIG_BYTES,
+    MAX_MODEL_PARAMETERS,
+    MAX_UNPACKED_BYTES,
     check_digit_classifier,
     check_model_archive,
     load_model,
@@ -53,6 +55,8 @@ from mnist_keras.runs.versioning import SCHEMA_VERSION, RunFormatError
 
 __all__ = [
     "MAX_CONFIG_BYTES",
+    "MAX_MODEL_PARAMETERS",
+    "MAX_UNPACKED_BYTES",
     "Personalization",
     "Scores",
     "RUN_NAME_PATTERN",

@@ -9,6 +9,13 @@ from mnist_keras.errors import MnistKerasError, expected
 # ones hold a few kilobytes of it. A bound on it keeps a forged file from
 # making the loader parse gigabytes of JSON.
 MAX_CONFIG_BYTES = 1024 * 1024
+# The most parameters a model file may hold, wherever it is loaded (the
+# command line, the dashboard, an export): 50 million, 200 MB of float32.
+MAX_MODEL_PARAMETERS = 50_000_000
+# What the archive may unpack to: those weights and their overhead. A zip
+# declares its entries' sizes, so a file whose weights inflate to gigabytes
+# (4 MB on disk) is refused before a byte of it is read.
+MAX_UNPACKED_BYTES = 4 * MAX_MODEL_PARAMETERS + 64 * 1024 * 1024
 
 
 def check_model_archive(path):
@@ -19,15 +26,17 @@ def check_model_archive(path):
 
     Raises:
         MnistKerasError: for a file that is not a zip archive, has no
-            `config.json`, or declares one over `MAX_CONFIG_BYTES`.
+            `config.json`, declares one over `MAX_CONFIG_BYTES`, or unpacks to
+            more than `MAX_UNPACKED_BYTES` (weights for more than
+            `MAX_MODEL_PARAMETERS` parameters).
     """
     shown = os.path.basename(os.fspath(path))[:100]
     if not zipfile.is_zipfile(path):
         raise expected("a .keras file (a zip archive written by Keras 3)", model=shown)
     try:
         with zipfile.ZipFile(path) as archive:
-            config = next((info for info in archive.infolist()
-                           if info.filename == "config.json"), None)
+            entries = archive.infolist()
+            config = next((info for info in entries if info.filename == "config.json"), None)
     except (zipfile.BadZipFile, OSError) as error:
         raise expected("a readable .keras archive", model=shown, reason=str(error)[:100]) \
             from None
@@ -36,6 +45,11 @@ def check_model_archive(path):
     if config.file_size > MAX_CONFIG_BYTES:
         raise expected(f"a model config of at most {MAX_CONFIG_BYTES:,} bytes", model=shown,
                        config_bytes=config.file_size)
+    unpacked = sum(info.file_size for info in entries)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise expected(f"a model of at most {MAX_MODEL_PARAMETERS:,} parameters (an archive "
+                       f"that unpacks to at most {MAX_UNPACKED_BYTES // 2**20:,} MB)",
+                       model=shown, unpacks_to=f"{unpacked / 2**20:,.0f} MB")
 
 
 def load_model(path):
@@ -69,13 +83,25 @@ def load_model(path):
 
 
 def check_digit_classifier(model, num_classes=10):
-    """Raises unless `model` maps 28x28x1 images to `num_classes` outputs.
+    """Raises unless `model` maps 28x28x1 images to `num_classes` outputs, with sound weights.
 
     Raises:
-        MnistKerasError: naming the shapes it has.
+        MnistKerasError: naming the shapes it has, for more than one input or
+            output, or for weights that are not all finite numbers (a model
+            with NaN weights answers "0 (nan%)" to everything).
     """
-    input_shape = tuple(model.inputs[0].shape)[1:] if getattr(model, "inputs", None) else None
-    output_shape = tuple(model.outputs[0].shape)[1:] if getattr(model, "outputs", None) else None
+    inputs, outputs = getattr(model, "inputs", None) or [], getattr(model, "outputs", None) or []
+    if len(inputs) > 1 or len(outputs) > 1:
+        raise expected("a model with one input and one output", inputs=len(inputs),
+                       outputs=len(outputs))
+    input_shape = tuple(inputs[0].shape)[1:] if inputs else None
+    output_shape = tuple(outputs[0].shape)[1:] if outputs else None
     if input_shape != (28, 28, 1) or output_shape != (num_classes,):
         raise expected(f"a model from 28x28x1 images to {num_classes} classes",
                        input_shape=input_shape, output_shape=output_shape)
+    import numpy as np
+
+    for variable in model.weights:
+        if not np.isfinite(np.asarray(variable)).all():
+            raise expected("a model whose weights are all finite numbers",
+                           weights=f"{variable.path}: NaN or infinite values")

@@ -86,3 +86,68 @@ def test_an_import_of_a_forged_file_adds_no_run(tmp_path):
     with pytest.raises(MnistKerasError, match="a zip archive"):
         import_model(forged, runs_dir)
     assert list(runs_dir.iterdir()) == []
+
+
+def _inflating(source, target, unpacked_bytes):
+    """A copy of a .keras archive whose weights file inflates to `unpacked_bytes` (zeros)."""
+    with zipfile.ZipFile(source) as original, \
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in original.infolist():
+            if info.filename.endswith(".h5"):
+                with copy.open(info.filename, "w", force_zip64=True) as weights:
+                    chunk = bytes(2**24)
+                    for _ in range(unpacked_bytes // len(chunk)):
+                        weights.write(chunk)
+            else:
+                copy.writestr(info, original.read(info.filename))
+    return target
+
+
+def test_an_archive_that_inflates_past_the_limit_is_refused_everywhere(mlp_file, tmp_path,
+                                                                       capsys):
+    # Regression: the command line loaded a 4 MB file whose weights inflate to
+    # 1.5 GiB (3.8 GB of memory); the dashboard refused it. One limit for all.
+    from PIL import Image
+
+    from mnist_keras.cli import main
+    from mnist_keras.runs import MAX_UNPACKED_BYTES, load_model
+
+    bomb = _inflating(mlp_file, tmp_path / "bomb.keras", MAX_UNPACKED_BYTES + 2**24)
+    Image.new("L", (28, 28)).save(tmp_path / "digit.png")
+    assert bomb.stat().st_size < 2 * 2**20
+    with pytest.raises(MnistKerasError, match="at most 50,000,000 parameters"):
+        check_model_archive(bomb)
+    with pytest.raises(MnistKerasError, match="unpacks to at most"):
+        load_model(bomb)
+    for command in (["evaluate", str(bomb), "--test-size", "100"],
+                    ["predict", str(bomb), str(tmp_path / "digit.png")],
+                    ["export", str(bomb), "--out", str(tmp_path / "site")]):
+        assert main(command) == 2, command
+        error = capsys.readouterr().err.strip()
+        assert len(error.splitlines()) == 1 and "unpacks to" in error, error
+    assert not (tmp_path / "site").exists()
+
+
+def test_models_that_cannot_predict_digits_are_refused(tmp_path):
+    # Regression: a model with NaN weights was accepted and answered "0 (nan%)";
+    # one with two inputs was accepted as a classifier of its first.
+    import numpy as np
+
+    from mnist_keras.importing import import_model
+    from mnist_keras.runs import check_digit_classifier
+
+    broken = build_model("mlp")
+    weights = broken.get_weights()
+    weights[0][0, 0] = np.nan
+    broken.set_weights(weights)
+    with pytest.raises(MnistKerasError, match="weights are all finite.*NaN or infinite"):
+        check_digit_classifier(broken)
+    broken.save(tmp_path / "nan.keras")
+    with pytest.raises(MnistKerasError, match="all finite"):
+        import_model(tmp_path / "nan.keras", tmp_path / "runs")
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+    image, extra = keras.Input((28, 28, 1)), keras.Input((3,))
+    merged = keras.layers.Concatenate()([keras.layers.Flatten()(image), extra])
+    two_inputs = keras.Model([image, extra], keras.layers.Dense(10, "softmax")(merged))
+    with pytest.raises(MnistKerasError, match="one input and one output"):
+        check_digit_classifier(two_inputs)
