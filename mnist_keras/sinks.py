@@ -94,6 +94,11 @@ class JsonlSink:
                 self._fd = None
 
 
+# How much of a JSONL file one poll reads: thousands of records. A file of
+# gigabytes is read in pieces across polls, never whole.
+MAX_JSONL_READ_BYTES = 16 * 1024 * 1024
+
+
 def read_jsonl(path, offset=0):
     """Reads the complete records of a JSONL file from a byte offset.
 
@@ -105,15 +110,19 @@ def read_jsonl(path, offset=0):
         offset: byte offset to start from. Defaults to 0.
 
     Returns:
-        `(records, next_offset)`.
+        `(records, next_offset)`. At most `MAX_JSONL_READ_BYTES` are read per
+        call (the rest comes next time); a line longer than that is skipped.
     """
     try:
         with open(path, "rb") as f:
             f.seek(offset)
-            data = f.read()
+            data = f.read(MAX_JSONL_READ_BYTES)
     except FileNotFoundError:
         return [], offset
     end = data.rfind(b"\n") + 1
+    if end == 0 and len(data) == MAX_JSONL_READ_BYTES:
+        # One line longer than a whole read: no record is that long. Skip it.
+        return [], offset + len(data)
     records = []
     for line in data[:end].splitlines():
         if line.strip():

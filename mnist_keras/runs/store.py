@@ -27,6 +27,11 @@ from mnist_keras.runs.personalization_file import Personalization
 from mnist_keras.runs.versioning import RunFormatError
 
 RUN_FILES = ("config.json", "status.json")
+# The largest JSON file of a run that is read: the biggest real ones (a
+# history of thousands of epochs, a projection of the test set) hold a few
+# megabytes. A file past it is refused unread, so a forged or runaway 500 MB
+# metrics.json costs no memory in any view that lists or shows runs.
+MAX_JSON_BYTES = 64 * 1024 * 1024
 # Run names people and requests may use: no path separators, no leading dot.
 RUN_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
@@ -109,22 +114,29 @@ class Run:
         atomic_write_json(self.file(name), obj)
 
     def read_json(self, name, default=None):
-        """Reads one of the run's JSON files; `default` if missing or damaged."""
+        """Reads one of the run's JSON files; `default` if missing, damaged or too large."""
         try:
+            if os.path.getsize(self.file(name)) > MAX_JSON_BYTES:
+                return default
             with open(self.file(name), encoding="utf-8") as f:
                 return json.load(f)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return default
 
     # The contract, typed.
 
     def _read(self, name, cls):
         try:
+            size = os.path.getsize(self.file(name))
+            if size > MAX_JSON_BYTES:
+                raise RunFormatError(f"Expected {self.name}/{name} of at most "
+                                     f"{MAX_JSON_BYTES // 2**20} MB. Received: "
+                                     f"{size / 2**20:,.0f} MB (not read)")
             with open(self.file(name), encoding="utf-8") as f:
                 data = json.load(f)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, RecursionError) as error:
             raise RunFormatError(f"Expected readable JSON in {self.name}/{name}. Received: "
                                  f"{str(error)[:200]}") from None
         return cls.from_dict(data, self.name)
@@ -288,7 +300,7 @@ class Run:
         """
         self._check_finished("rename")
         new_name = new_name.strip() if isinstance(new_name, str) else new_name
-        if not isinstance(new_name, str) or not RUN_NAME_PATTERN.match(new_name):
+        if not isinstance(new_name, str) or not RUN_NAME_PATTERN.fullmatch(new_name):
             shown = new_name[:100] if isinstance(new_name, str) else new_name
             raise expected("a new name of 1-80 letters, digits, '.', '_' or '-'",
                            new_name=shown)
@@ -328,7 +340,7 @@ def run_in(runs_dir, name, must_exist=True):
     ...
     mnist_keras.errors.MnistKerasError: Expected a run name of ... Received: name='../etc'
     """
-    if not isinstance(name, str) or not RUN_NAME_PATTERN.match(name):
+    if not isinstance(name, str) or not RUN_NAME_PATTERN.fullmatch(name):
         shown = name[:100] if isinstance(name, str) else type(name).__name__
         raise expected("a run name of 1-80 letters, digits, '.', '_' or '-'", name=shown)
     root = os.path.realpath(runs_dir)
