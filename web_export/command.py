@@ -34,7 +34,7 @@ def register(subparsers):
                         help="; ".join(f"{name}: {', '.join(registry.names())}"
                                        for name, registry in FORMAT_QUANTIZATIONS.items()))
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.set_defaults(handler=run, needs_keras=True,
+    parser.set_defaults(handler=run, needs_keras=True, model_files=("model",),
                         requires_extra=("export", ("tensorflowjs",)))
 
 

@@ -38,7 +38,12 @@ from mnist_keras.cli import (  # noqa: E402
     sweep,
     train,
 )
-from mnist_keras.cli.parsing import Parser, import_keras_quietly, require_extra  # noqa: E402
+from mnist_keras.cli.parsing import (  # noqa: E402
+    Parser,
+    check_files_first,
+    import_keras_quietly,
+    require_extra,
+)
 
 COMMANDS = (train, evaluate, predict, prune, sweep, explain, importing, pretrained,
             personalize, data, doubt)
@@ -76,6 +81,9 @@ def main(argv=None):
         if extra:
             require_extra(*extra)
         if getattr(args, "needs_keras", False):
+            # A wrong path or a file that is no model answers at once, not
+            # after the seconds TensorFlow takes to import.
+            check_files_first(args)
             import_keras_quietly()
         args.handler(args)
     except MnistKerasError as error:

@@ -18,7 +18,7 @@ def register(subparsers):
     parser.add_argument("--test-size", type=int, help="test images (default: all)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
-    parser.set_defaults(handler=run, needs_keras=True)
+    parser.set_defaults(handler=run, needs_keras=True, model_files=("models",))
 
 
 def run(args):

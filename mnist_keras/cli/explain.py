@@ -24,7 +24,8 @@ def register(subparsers):
     parser.add_argument("--scale", type=int, default=10,
                         help="pixels per input pixel in the PNG (1-40, default 10: 280x280)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.set_defaults(handler=run, needs_keras=True)
+    parser.set_defaults(handler=run, needs_keras=True, model_files=("model",),
+                        image_files=("image",))
 
 
 def check_output_file(path):

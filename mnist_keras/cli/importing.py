@@ -18,7 +18,7 @@ def register(subparsers):
     parser.add_argument("--runs-dir", default="runs", help="the runs folder (default: runs)")
     parser.add_argument("--name", help="the new run's name (default: imported-FILE-TIME)")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
-    parser.set_defaults(handler=run, needs_keras=True)
+    parser.set_defaults(handler=run, needs_keras=True, model_files=("model",))
 
 
 def run(args):

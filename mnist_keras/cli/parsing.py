@@ -6,18 +6,65 @@ import os
 import sys
 import tempfile
 
-from mnist_keras.errors import MnistKerasError
+from mnist_keras.errors import MnistKerasError, expected
 
 # How commands that take a model describe the argument (`resolve_model` reads it).
 MODEL_HELP = ("a .keras file, a run folder, or 'pretrained' (the model that ships with "
               "mnist-keras)")
 
 
+class PlainHelpFormatter(argparse.HelpFormatter):
+    """Help texts as plain text: a `%` (a percentage in a description) is shown as it is.
+
+    argparse reads every help text as a `%`-format string, so one percentage
+    sign made `--help` fail; no help here uses `%(default)s`.
+    """
+
+    def _expand_help(self, action):
+        return self._get_help_string(action)
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (no usage block), as the CLI contract asks."""
+    """argparse with one-line errors (no usage block) and plain help texts."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", PlainHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _values(args, names):
+    for name in names:
+        value = getattr(args, name, None)
+        yield from (value if isinstance(value, list) else [value] if value else [])
+
+
+def check_files_first(args):
+    """Checks a command's model and image files before Keras is imported.
+
+    A command names its file arguments with `set_defaults(model_files=(...),
+    image_files=(...))`. Each model must be `pretrained`, a run folder or an
+    existing file (a `.keras` one's archive directory is read, nothing is
+    loaded); each image an existing file. The loaders check the rest.
+
+    Raises:
+        MnistKerasError: naming the first argument that is not there.
+    """
+    from mnist_keras.pretrained import resolve_model
+    from mnist_keras.runs import check_model_archive
+
+    for model in _values(args, getattr(args, "model_files", ())):
+        path = resolve_model(model)
+        if not os.path.isfile(path):
+            raise expected("an existing .keras model file, a run folder or 'pretrained'",
+                           model=model)
+        if path.endswith(".keras"):
+            check_model_archive(path)
+    for image in _values(args, getattr(args, "image_files", ())):
+        if not os.path.isfile(image):
+            raise expected("an existing image file", image=image)
 
 
 def import_keras_quietly():

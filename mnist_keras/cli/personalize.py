@@ -26,7 +26,7 @@ def register(subparsers):
                         help="MNIST training images mixed in (default 6000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
-    parser.set_defaults(handler=run, needs_keras=True)
+    parser.set_defaults(handler=run, needs_keras=True, model_files=("base",))
 
 
 def _percent(value):

@@ -8,7 +8,8 @@ def register(subparsers):
     parser.add_argument("model", help=MODEL_HELP)
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG, ... of one digit")
     parser.add_argument("--json", action="store_true", help="print a JSON list of results")
-    parser.set_defaults(handler=run, needs_keras=True)
+    parser.set_defaults(handler=run, needs_keras=True, model_files=("model",),
+                        image_files=("images",))
 
 
 def run(args):

@@ -32,7 +32,7 @@ def register(subparsers):
     parser.add_argument("--data-dir", help="IDX folder" + help_inherited)
     parser.add_argument("--seed", type=int, help="seed" + help_inherited)
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
-    parser.set_defaults(handler=run, needs_keras=True)
+    parser.set_defaults(handler=run, needs_keras=True, model_files=("model",))
 
 
 def run(args):

@@ -85,7 +85,8 @@ def test_evaluate_averages_an_ensemble_with_tta(tmp_path, synthetic_data_dir, ca
     (["fly"], "invalid choice: 'fly'"),
     (["train", "--run-dir", "x", "--model", "missing.json"], "existing layer-spec file"),
     (["prune", "missing.keras", "--sparsity", "0.5", "--run-dir", "x"],
-     "Expected parent_model as an existing .keras file"),
+     "Expected an existing .keras model file, a run folder or 'pretrained'. Received: "
+     "model='missing.keras'"),
     (["prune", "m.keras", "--run-dir", "x"], "the following arguments are required: --sparsity"),
     (["sweep", "--study", "s", "--trials", "2", "--runs-dir", "x", "--space", "missing.yaml"],
      "Expected an existing search space file. Received: space='missing.yaml'"),
@@ -225,3 +226,51 @@ def test_a_command_whose_extra_is_missing_says_which_to_install(tmp_path):
         lines = completed.stderr.strip().splitlines()
         assert completed.returncode == 2 and len(lines) == 1, completed.stderr[-500:]
         assert f"pip install 'mnist-keras[{extra}]'" in lines[0]
+
+
+def _command_paths(parser, path=()):
+    """Every command and nested command of a parser, as argument paths."""
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, subparser in action.choices.items():
+                yield (*path, name)
+                yield from _command_paths(subparser, (*path, name))
+
+
+def test_every_commands_help_answers(capsys):
+    # Regression: a help text with a percentage ("70% of fine-tuning") ended
+    # `prune --help` in a traceback; argparse read it as a format directive.
+    paths = list(_command_paths(build_parser()))
+    assert {("prune",), ("data", "import"), ("export",), ("doubt",)} <= set(paths)
+    for path in paths:
+        with pytest.raises(SystemExit) as exit_:
+            build_parser().parse_args([*path, "--help"])
+        assert exit_.value.code == 0, path
+        assert capsys.readouterr().out.startswith(f"usage: mnist-keras {' '.join(path)}")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["prune", "--help"])
+    assert "sparsity ramps up over 70% of fine-tuning" in " ".join(
+        capsys.readouterr().out.split())
+
+
+def test_wrong_paths_are_reported_before_tensorflow_loads(tmp_path):
+    # Regression: every command but train took 5-6 s to report a wrong path.
+    not_a_model = tmp_path / "notes.keras"
+    not_a_model.write_text("not a zip")
+    code = ("import sys\nfrom mnist_keras.cli import main\n"
+            f"missing, notes = {str(tmp_path / 'missing.keras')!r}, {str(not_a_model)!r}\n"
+            "for argv in (['predict', missing, 'x.png'], ['evaluate', missing],\n"
+            "             ['explain', notes, 'x.png', '--out', 'h.png'],\n"
+            "             ['prune', missing, '--sparsity', '0.5', '--run-dir', 'r'],\n"
+            "             ['export', missing, '--out', 's'], ['import', notes]):\n"
+            "    print('STATUS', main(argv))\n"
+            "print('IMPORTED', 'keras' in sys.modules, 'tensorflow' in sys.modules)")
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               timeout=120, cwd=tmp_path)
+    assert completed.stdout.count("STATUS 2") == 6, completed.stdout + completed.stderr
+    assert "IMPORTED False False" in completed.stdout
+    errors = completed.stderr.strip().splitlines()
+    assert len(errors) == 6 and all(": error: Expected " in line for line in errors)
+    assert "a .keras file (a zip archive" in errors[2]

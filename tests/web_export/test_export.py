@@ -111,6 +111,21 @@ def test_cli_export_prints_where_and_how_big(tmp_path, small_cnn_run):
     assert len(bad.stderr.strip().splitlines()) == 1
 
 
+def test_the_serve_command_is_quoted_for_the_shell(tmp_path, small_cnn_run, capsys):
+    import shlex
+
+    from mnist_keras.cli import main
+
+    out = tmp_path / "my site; rm -rf x"
+    assert main(["export", str(small_cnn_run), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    command = printed.split("serve it with: ")[1].strip()
+    assert shlex.split(command) == ["python3", "-m", "http.server", "-d", str(out)]
+    # Every export carries the run's model card; the page is an app that works offline.
+    assert {"README.md", "manifest.webmanifest", "sw.js"} <= set(os.listdir(out))
+    assert (out / "icons" / "icon-512.png").is_file()
+
+
 def test_the_page_never_restates_the_pads_numbers():
     # The pad's size, the pen's width and the pause come from model-info.json
     # (the library's drawing_pad): a number restated here would drift from it.
