@@ -23,6 +23,10 @@ def register(subparsers):
     parser.add_argument("--sweep-storage", action="append", default=[], metavar="URL",
                         help="also show the sweeps of this Optuna storage (a database URL "
                              "such as postgresql://user@host/db); repeatable")
+    parser.add_argument("--open", action="store_true",
+                        help="open the dashboard in the system's browser once it is ready")
+    parser.add_argument("--verbose", action="store_true",
+                        help="log every request the server answers (quiet by default)")
     parser.set_defaults(handler=run, needs_keras=True,
                         requires_extra=("dashboard", ("dash", "dash_canvas", "plotly")))
 
@@ -35,4 +39,4 @@ def run(args):
     except ImportError as error:
         raise missing_extra("dashboard", error, EXTRA_MODULES) from None
     serve(host=args.host, port=args.port, runs_dir=args.runs_dir, allow_hosts=args.allow_host,
-          sweep_storages=args.sweep_storage)
+          sweep_storages=args.sweep_storage, verbose=args.verbose, open_browser=args.open)

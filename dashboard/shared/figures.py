@@ -9,6 +9,7 @@ panel keeps its own figures in its folder (`panels/<panel>/figures.py`) and
 builds them on `base_layout`.
 """
 
+import html
 import math
 
 LOSS_COLOR, ACCURACY_COLOR = "#d62728", "#1f77b4"
@@ -17,14 +18,15 @@ LOSS_COLOR, ACCURACY_COLOR = "#d62728", "#1f77b4"
 def base_layout(title, height, **axes):
     """The layout every figure shares: title, height, margins, legend, theme-neutral colours.
 
-    `axes` adds or replaces layout keys (`xaxis`, `yaxis`, `annotations`).
+    `axes` adds or replaces layout keys (`xaxis`, `yaxis`, `annotations`). The title is
+    shown literally (`plain`): it may hold run, class or layer names.
     """
     # The title sits left, clear of Plotly's toolbar (top right, on hover). The
     # legend hangs below the x axis's title, far enough not to touch it; Plotly
     # grows the bottom margin to fit it, however many rows it wraps into on a
     # narrow screen. Transparent backgrounds let the light or dark theme show.
     return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 14}},
+        "title": {"text": plain(title), "x": 0.01, "xanchor": "left", "font": {"size": 14}},
         "height": height, "template": "plotly_white",
         "margin": {"l": 55, "r": 55, "t": 40, "b": 40},
         "legend": {"orientation": "h", "y": -0.32, "yanchor": "top", "x": 0,
@@ -32,6 +34,17 @@ def base_layout(title, height, **axes):
         "uirevision": "keep", "plot_bgcolor": "rgba(0,0,0,0)",
         "paper_bgcolor": "rgba(0,0,0,0)", **axes,
     }
+
+
+def plain(text):
+    """Text shown literally in a figure: Plotly reads `<b>`, `<a href>` and the like in
+    labels, titles and legends as markup, so names from a dataset (a class folder called
+    `<b>7</b>`) are escaped first.
+
+    >>> plain("<a href='x'>1</a>")
+    "&lt;a href='x'&gt;1&lt;/a&gt;"
+    """
+    return html.escape(str(text), quote=False)
 
 
 def epoch_ticks(epochs):
@@ -45,7 +58,7 @@ def epoch_ticks(epochs):
 
 def confusion_matrix_figure(matrix, class_names, title="Confusion matrix"):
     """A heatmap of counts: rows are true labels, columns predictions."""
-    labels = [str(name) for name in class_names]
+    labels = [plain(name) for name in class_names]
     # Explicit colours and row order: plotly.js reads a named scale like
     # "Blues" dark-to-light (plotly.py light-to-dark), its automatic text
     # colour left some counts white on white, and it ignored a reversed
@@ -54,9 +67,10 @@ def confusion_matrix_figure(matrix, class_names, title="Confusion matrix"):
              "texttemplate": "%{text}", "textfont": {"color": "#111827"},
              "colorscale": [[0, "#f8fafc"], [1, "#60a5fa"]], "showscale": False,
              "hovertemplate": "true %{y}, predicted %{x}: %{z}<extra></extra>"}]
-    layout = base_layout(title, 460, xaxis={"title": {"text": "predicted"}, "type": "category"},
-                     yaxis={"title": {"text": "true"}, "type": "category",
-                            "categoryorder": "array", "categoryarray": labels[::-1]})
+    layout = base_layout(title, 460,
+                         xaxis={"title": {"text": "predicted"}, "type": "category"},
+                         yaxis={"title": {"text": "true"}, "type": "category",
+                                "categoryorder": "array", "categoryarray": labels[::-1]})
     return {"data": data, "layout": layout}
 
 

@@ -38,6 +38,32 @@ def test_nothing_outside_a_runs_site_is_served(client, path):
     assert response.status_code == 404 and b"schema_version" not in response.data
 
 
+def test_a_link_in_the_site_to_elsewhere_is_not_followed(tmp_path, small_cnn_run):
+    # Regression: a symbolic link inside site/ served any file on the machine.
+    runs_dir = tmp_path / "runs"
+    shutil.copytree(small_cnn_run, runs_dir / "small-cnn")
+    export_model(runs_dir / "small-cnn" / "model.keras", runs_dir / "small-cnn" / "site")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the page")
+    site = runs_dir / "small-cnn" / "site"
+    (site / "secret.txt").symlink_to(secret)
+    (site / "config.json").symlink_to(runs_dir / "small-cnn" / "config.json")
+    (site / "js" / "inside.js").symlink_to(site / "js" / "main.js")
+    # Another run whose site/ is itself a link to the first run's folder.
+    shutil.copytree(small_cnn_run, runs_dir / "linked", ignore=shutil.ignore_patterns("site"))
+    (runs_dir / "linked" / "site").symlink_to(site)
+    client = create_app(runs_dir, pretrained=False).server.test_client()
+    for path in ("/exported/small-cnn/secret.txt", "/exported/small-cnn/config.json",
+                 "/exported/linked/index.html"):
+        response = client.get(path)
+        assert response.status_code == 404 and b"not for the page" not in response.data
+        assert b"schema_version" not in response.data
+    # A link that stays inside the site is an ordinary file of it.
+    assert client.get("/exported/small-cnn/js/inside.js").status_code == 200
+    served = client.get("/exported/small-cnn/sw.js")
+    assert served.status_code == 200 and b"caches.open" in served.data
+
+
 def test_only_this_machine_is_served(client):
     outside = client.get("/exported/small-cnn/index.html",
                          environ_base={"REMOTE_ADDR": "192.168.1.20"})

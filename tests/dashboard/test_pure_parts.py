@@ -188,3 +188,27 @@ def test_the_data_summary_reads_an_idx_set_once_and_counts_a_folder_afresh(tmp_p
     write_image_folder(tmp_path / "shapes", per_class=8, seed=1)
     after = runs_view.data_summary("images", str(folder))
     assert after.train_images + after.test_images > before.train_images + before.test_images
+
+
+def test_class_names_show_literally_in_every_figure():
+    # Regression: a class folder named with markup became a link or bold text in
+    # Plotly's axes, titles and legends.
+    from types import SimpleNamespace
+
+    from dashboard.panels.draw.figures import probability_figure
+    from dashboard.panels.projector.figures import projector_figure
+
+    names = ["<a href='https://example.com'>zero</a>", "<b>one</b>", "two & three"]
+    matrix = confusion_matrix_figure([[1, 0, 0], [0, 1, 0], [0, 0, 1]], names,
+                                     title="<i>run</i> · 99%")
+    shown = [*matrix["data"][0]["x"], matrix["layout"]["title"]["text"]]
+    bars = probability_figure([0.2, 0.7, 0.1], names)["data"][0]["x"]
+    projection = SimpleNamespace(method="pca", indices=[0, 1, 2], labels=[0, 1, 2],
+                                 predicted=[0, 1, 2],
+                                 confidence=[0.9, 0.9, 0.9], x=[0, 1, 2], y=[0, 1, 2])
+    legend = [trace["name"] for trace in projector_figure(projection, names)["data"][:3]]
+    for text in [*shown, *bars, *legend]:
+        assert "<" not in text and ">" not in text, text
+    assert bars == ["&lt;a href='https://example.com'&gt;zero&lt;/a&gt;", "&lt;b&gt;one&lt;/b&gt;",
+                    "two &amp; three"]
+    assert legend == bars

@@ -1,6 +1,6 @@
 """The Draw panel's figure: a prediction's ten probabilities, coloured by confidence."""
 
-from dashboard.shared.figures import base_layout
+from dashboard.shared.figures import base_layout, plain
 from mnist_keras.prediction import confidence_level
 
 # The colour of each confidence level (`mnist_keras.confidence_level`).
@@ -14,7 +14,7 @@ def confidence_color(confidence):
 
 def probability_figure(probabilities, class_names=None):
     """Bars of all 10 class probabilities; the predicted class in its confidence colour."""
-    labels = [str(name) for name in (class_names or range(len(probabilities)))]
+    labels = [plain(name) for name in (class_names or range(len(probabilities)))]
     best = max(range(len(probabilities)), key=lambda i: probabilities[i])
     colors = ["#cbd5e1"] * len(probabilities)
     colors[best] = confidence_color(probabilities[best])

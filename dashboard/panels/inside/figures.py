@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from dashboard.shared.figures import base_layout
+from dashboard.shared.figures import base_layout, plain
 
 
 def mosaic(tiles, columns):
@@ -82,7 +82,7 @@ def heatmap_grid_figure(tiles, title, columns=8, colorscale="Viridis", symmetric
 
 def activation_flow_figure(flow):
     """Per layer, in order: mean |activation| (bars) and the share of units active (line)."""
-    names = [row["name"] for row in flow]
+    names = [plain(row["name"]) for row in flow]
     shapes = ["×".join(str(d) for d in row["output_shape"]) for row in flow]
     data = [
         {"type": "bar", "name": "mean |activation|", "x": names,

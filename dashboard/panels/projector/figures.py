@@ -1,6 +1,6 @@
 """The Projector panel's map: test digits by the model's view of them, the drawing as a star."""
 
-from dashboard.shared.figures import base_layout
+from dashboard.shared.figures import base_layout, plain
 
 # Ten distinguishable colours, one per digit (Plotly's D3 palette).
 LABEL_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -17,7 +17,7 @@ def projector_figure(projection, class_names=None, star=None):
     Each point carries `[test index, true, predicted, confidence]` as customdata,
     for hover, clicks and lasso selections.
     """
-    names = [str(n) for n in (class_names or range(10))]
+    names = [plain(n) for n in (class_names or range(10))]
     data = []
     points = list(zip(projection.indices, projection.labels, projection.predicted,
                       projection.confidence, projection.x, projection.y))
