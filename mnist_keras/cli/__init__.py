@@ -92,4 +92,11 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"mnist-keras {args.command}: interrupted", file=sys.stderr)
         return 130
+    except OSError as error:
+        # A full disk, a file too large, a folder gone: one line, as for any other
+        # mistake (what was being written is left whole or not at all).
+        where = f": {error.filename}" if error.filename else ""
+        print(f"mnist-keras {args.command}: error: {error.strerror or error}{where}",
+              file=sys.stderr)
+        return 1
     return 0

@@ -274,3 +274,25 @@ def test_wrong_paths_are_reported_before_tensorflow_loads(tmp_path):
     errors = completed.stderr.strip().splitlines()
     assert len(errors) == 6 and all(": error: Expected " in line for line in errors)
     assert "a .keras file (a zip archive" in errors[2]
+
+
+def test_a_full_disk_ends_a_command_in_one_line(tmp_path):
+    # A process may write at most 64 kB per file (RLIMIT_FSIZE): the next write
+    # fails with "File too large", as a full disk fails with "No space left".
+    import resource
+    import signal
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "mnist_keras.cli", "export", "pretrained", "--format", "onnx",
+         "--out", str(tmp_path / "onnx")], capture_output=True, text=True, timeout=300,
+        preexec_fn=small_files, cwd=tmp_path)
+    assert completed.returncode in (1, 2), completed.stderr[-2000:]
+    errors = completed.stderr.strip().splitlines()
+    assert len(errors) == 1 and errors[0].startswith("mnist-keras export: error: "), errors
+    assert "large" in errors[0] or "space" in errors[0]
+    # Nothing half-written is left where the export was going.
+    assert list(tmp_path.iterdir()) == []
