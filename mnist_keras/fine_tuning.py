@@ -109,8 +109,16 @@ def pruning_config(parent_model, sparsity, fine_tune_epochs=None,
     if unknown:
         raise expected("TrainingConfig settings", unknown=unknown)
     if learning_rate is None:
+        # 12 significant digits: 3e-3 / 10 is 0.0003, not 0.00030000000000000003,
+        # in the run's config and in the lines that reproduce it.
         learning_rate = (FINE_TUNE_LEARNING_RATE if parent_rate is None
-                         else parent_rate / FINE_TUNE_RATE_DIVISOR)
+                         else float(f"{parent_rate / FINE_TUNE_RATE_DIVISOR:.12g}"))
+    if fine_tune_epochs is not None and (
+            isinstance(fine_tune_epochs, bool) or not isinstance(fine_tune_epochs, int)
+            or not 0 <= fine_tune_epochs <= 200):
+        # Named as the caller gave it: it becomes the config's `epochs`.
+        raise expected("fine_tune_epochs as an integer in [0, 200]",
+                       fine_tune_epochs=fine_tune_epochs)
     if fine_tune_epochs is None:
         data = TrainingConfig(**values)  # the parent's data settings, with defaults
         # train_size may exceed the data: every bundled set trains on 60,000 images.

@@ -68,12 +68,13 @@ def python_snippet(config, run_dir=DEFAULT_RUN_DIR, spec=None):
                   f"with open({SPEC_FILE!r}, 'w') as f:",
                   "    json.dump(spec, f)"]
     if config.parent_model:
-        arguments = [repr(config.parent_model), repr(config.sparsity),
+        arguments = [repr(config.parent_model), _literal(config.sparsity),
                      f"fine_tune_epochs={config.epochs!r}"]
-        arguments += [f"{name}={value!r}" for name, value in _pruning_settings(config).items()]
+        arguments += [f"{name}={_literal(value)}"
+                      for name, value in _pruning_settings(config).items()]
         lines.append(f"config = mk.pruning_config({', '.join(arguments)})")
     else:
-        arguments = ", ".join(f"{name}={value!r}" for name, value in
+        arguments = ", ".join(f"{name}={_literal(value)}" for name, value in
                               changed_settings(config).items())
         lines.append(f"config = mk.TrainingConfig({arguments})")
     lines += [f"result = mk.train(config, run_dir={run_dir!r}, callbacks=[mk.ProgressBar()])",
@@ -91,13 +92,25 @@ def _pruning_settings(config):
     return settings
 
 
+def _literal(value):
+    """`repr`, with floats at 12 significant digits: 3e-4 computed as a tenth of 3e-3
+    (0.00030000000000000003) reads as 0.0003, the same number to every optimizer.
+
+    >>> _literal(0.003 / 10), _literal("adam"), _literal(0.1)
+    ('0.0003', "'adam'", '0.1')
+    """
+    if isinstance(value, float):
+        return repr(float(f"{value:.12g}"))
+    return repr(value)
+
+
 def _option(name, value):
     flag = "--" + name.replace("_", "-")
     if isinstance(value, bool):
         return [flag if value else "--no-" + flag[2:]]
     if value is None:
         return [flag, "none"]  # an optional setting turned off (`mnist-keras train` reads it)
-    return [flag, str(value) if not isinstance(value, float) else repr(value)]
+    return [flag, str(value) if not isinstance(value, float) else _literal(value)]
 
 
 def command_line(config, run_dir=DEFAULT_RUN_DIR, spec=None):
@@ -115,7 +128,7 @@ def command_line(config, run_dir=DEFAULT_RUN_DIR, spec=None):
     config = _with_spec(config, spec)
     if config.parent_model:
         words = ["mnist-keras", "prune", config.parent_model, "--sparsity",
-                 repr(config.sparsity), "--fine-tune-epochs", str(config.epochs),
+                 _literal(config.sparsity), "--fine-tune-epochs", str(config.epochs),
                  "--run-dir", run_dir]
         for name, value in _pruning_settings(config).items():
             if name == "prune_output_layer":
@@ -129,7 +142,7 @@ def command_line(config, run_dir=DEFAULT_RUN_DIR, spec=None):
         if name in _TRAIN_OPTIONS:
             words += _option(name, value)
         else:
-            left_out.append(f"{name}={value!r}")
+            left_out.append(f"{name}={_literal(value)}")
     command = shlex.join(words)
     if left_out:
         command += f"  # no option for {', '.join(left_out)}: see the Python form"

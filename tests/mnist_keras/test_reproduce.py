@@ -91,3 +91,28 @@ def test_the_python_lines_run_and_train(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "test accuracy: 0." in result.stdout
     assert os.path.isfile(tmp_path / "again" / "model.keras")
+
+
+def test_computed_rates_read_as_people_write_them(tmp_path):
+    # Regression: a pruned run's reproduce lines said 0.00030000000000000003.
+    from mnist_keras.runs import Run
+    from mnist_keras.runs.contract import RunConfig
+
+    parent = Run.create(tmp_path / "parent")
+    parent.write_config(RunConfig(training=TrainingConfig(learning_rate=0.003)))
+    config = pruning_config(str(tmp_path / "parent" / "model.keras"), 0.8)
+    assert config.learning_rate == 0.0003
+    for lines in (command_line(config), python_snippet(config)):
+        assert "0.0003" in lines and "00000000" not in lines
+    odd = TrainingConfig(learning_rate=0.1 + 0.2 - 0.29)
+    assert "0.01" in command_line(odd) and "0000000" not in python_snippet(odd)
+
+
+@pytest.mark.parametrize("epochs", [-1, 201, 1.5, True])
+def test_fine_tuning_epochs_are_named_as_given(tmp_path, epochs):
+    # Regression: `prune --fine-tune-epochs -1` said "Expected epochs ...".
+    from mnist_keras.errors import MnistKerasError
+
+    with pytest.raises(MnistKerasError, match=r"Expected fine_tune_epochs as an integer in "
+                                              r"\[0, 200\]"):
+        pruning_config(str(tmp_path / "model.keras"), 0.5, fine_tune_epochs=epochs)
