@@ -126,7 +126,7 @@ def _results_lines(metrics):
     if calibration is not None:
         lines += ["", f"Calibration: expected calibration error {calibration.ece:.3f} over "
                       f"{calibration.bins} bins"
-                  + (" (overconfident)." if calibration.overconfident else ".")
+                  + f"; {calibration.describe()}."
                   + (" Its confidences are not probabilities: compare them with each other, "
                      "not with a threshold chosen elsewhere." if calibration.ece > ECE_WARNING
                      else "")]

@@ -123,6 +123,28 @@ class Calibration:
     bins: int
     overconfident: bool
 
+    @property
+    def confidence_gap(self):
+        """Mean confidence minus accuracy over every prediction: above 0 the model is
+        overconfident, below 0 underconfident (as a label-smoothed model often is)."""
+        total = sum(self.counts)
+        if not total:
+            return 0.0
+        return sum(count * (confidence - accuracy) for count, confidence, accuracy in
+                   zip(self.counts, self.confidence, self.accuracy)) / total
+
+    def describe(self):
+        """Which way the confidences lean, in words.
+
+        >>> Calibration((0.7,), (0.9,), (10,), 0.2, 15, False).describe()
+        'underconfident on average (confidence 20.0 points below accuracy)'
+        """
+        gap = self.confidence_gap
+        if abs(gap) < 0.0005:
+            return "confidence matches accuracy on average"
+        return (f"{'over' if gap > 0 else 'under'}confident on average (confidence "
+                f"{100 * abs(gap):.1f} points {'above' if gap > 0 else 'below'} accuracy)")
+
     def to_dict(self):
         return {key: list(value) if isinstance(value, tuple) else value
                 for key, value in dataclasses.asdict(self).items()}

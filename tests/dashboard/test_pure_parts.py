@@ -212,3 +212,10 @@ def test_class_names_show_literally_in_every_figure():
     assert bars == ["&lt;a href='https://example.com'&gt;zero&lt;/a&gt;", "&lt;b&gt;one&lt;/b&gt;",
                     "two &amp; three"]
     assert legend == bars
+
+
+def test_the_accuracy_axis_never_runs_past_one():
+    # Regression: during epoch 1 the single point spread the axis to 1.5.
+    figure = figures.epoch_figure([{"epoch": 1, "loss": 0.4, "accuracy": 0.9}])
+    assert figure["layout"]["yaxis2"]["autorangeoptions"] == {"minallowed": 0, "maxallowed": 1}
+    assert figures.batch_figure([_batch(1)])["layout"]["yaxis2"]["range"] == [0, 1]

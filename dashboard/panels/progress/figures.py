@@ -83,7 +83,10 @@ def epoch_figure(records=(), total_epochs=None, empty_message="No epochs yet."):
     layout = base_layout("Per epoch", 440,
                      xaxis={"title": {"text": "epoch"}, "anchor": "y2", **ticks},
                      yaxis={"title": {"text": "loss"}, "domain": [0.55, 1]},
-                     yaxis2={"title": {"text": "accuracy"}, "domain": [0, 0.45]})
+                     # Autoranged to the curve (0.98-0.995 late in training), but
+                     # never past 0-1: one epoch's point alone spread it to 1.5.
+                     yaxis2={"title": {"text": "accuracy"}, "domain": [0, 0.45],
+                             "autorangeoptions": {"minallowed": 0, "maxallowed": 1}})
     layout["legend"]["y"] = -0.16  # a fraction of both stacked plots' height
     if not records:
         _waiting(layout, empty_message)

@@ -170,8 +170,8 @@ def calibration_figure(runs_dir, name):
         return empty_figure(str(error))
     if report is None:
         return empty_figure("Calibration appears when the run is evaluated.")
-    title = f"Calibration · ECE {100 * report.ece:.2f}% · " + (
-        "overconfident on average" if report.overconfident else "not overconfident")
+    # Regression: an underconfident model was called "not overconfident".
+    title = f"Calibration · ECE {100 * report.ece:.2f}% · {report.describe()}"
     if computed:
         title += " (computed now)"
     return reliability_figure({name: report}, title)
