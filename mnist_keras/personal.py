@@ -387,7 +387,7 @@ def read_samples_file(path):
     try:
         with open(path, encoding="utf-8") as file:
             data = json.load(file)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:
         raise expected("a samples file in JSON (as the exported page downloads it)",
                        reason=str(error)[:100]) from None
     if not isinstance(data, dict) or data.get("format") != SAMPLES_FORMAT:

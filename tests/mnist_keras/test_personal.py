@@ -150,3 +150,15 @@ def test_a_damaged_line_is_skipped_and_a_newer_contract_refused(tmp_path):
         json.dump({**info, "schema_version": 99}, file)
     with pytest.raises(MnistKerasError, match="upgrade to read it"):
         PersonalDataset.open(tmp_path, "mine")
+
+
+def test_a_deeply_nested_samples_file_is_refused_in_one_line(tmp_path):
+    # JSON nested past Python's recursion limit raised RecursionError, not a message.
+    from mnist_keras.errors import MnistKerasError
+    from mnist_keras.personal import import_samples
+
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(MnistKerasError, match="a samples file in JSON"):
+        import_samples(path, tmp_path / "runs")
+    assert not (tmp_path / "runs").exists()
