@@ -12,7 +12,13 @@ reported in one line.
 import shlex
 
 from mnist_keras.cli.parsing import MODEL_HELP, missing_extra, print_json
-from web_export.options import FORMAT_QUANTIZATIONS, FORMATS, WEIGHT_NAMES, check_format
+from web_export.options import (
+    FORMAT_QUANTIZATIONS,
+    FORMATS,
+    PARITY_IMAGES,
+    WEIGHT_NAMES,
+    check_format,
+)
 
 EXTRA_MODULES = ("tensorflowjs", "tensorflow_decision_forests", "tensorflow_hub", "jax",
                  "flax", "ydf", "pkg_resources", "onnx", "onnxruntime", "tf2onnx",
@@ -33,6 +39,10 @@ def register(subparsers):
     parser.add_argument("--quantize", default="none", choices=ALL_QUANTIZATIONS,
                         help="; ".join(f"{name}: {', '.join(registry.names())}"
                                        for name, registry in FORMAT_QUANTIZATIONS.items()))
+    parser.add_argument("--parity-images", type=int, default=PARITY_IMAGES, metavar="N",
+                        help="how many MNIST test digits the written model is checked on "
+                             f"against Keras (onnx, tflite, savedmodel; 1 to {PARITY_IMAGES:,}; "
+                             "default: all)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(handler=run, needs_keras=True, model_files=("model",),
                         requires_extra=("export", ("tensorflowjs",)))
@@ -55,7 +65,8 @@ def _export_site(args, model_path):
 def _export_other(args, model_path):
     from web_export.formats import export_format
 
-    result = export_format(model_path, args.out, format=args.format, quantize=args.quantize)
+    result = export_format(model_path, args.out, format=args.format, quantize=args.quantize,
+                           parity_images=args.parity_images)
     if args.json:
         print_json({"out": result.out_dir, **result.info})
         return

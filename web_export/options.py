@@ -31,6 +31,9 @@ FORMAT_QUANTIZATIONS = {"tfjs": QUANTIZATIONS, "tflite": TFLITE_QUANTIZATIONS,
                         "savedmodel": Registry("quantize", [("none", "float32")])}
 
 # How the page and messages name each choice's weights.
+# MNIST test digits each export is checked on by default: all of them, so a
+# quantized model's accuracy is the one the run reports.
+PARITY_IMAGES = 10_000
 WEIGHT_NAMES = {"none": "float32", "float16": "float16", "uint8": "uint8", "int8": "int8"}
 
 

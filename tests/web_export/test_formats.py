@@ -197,3 +197,11 @@ def test_cli_export_writes_each_format_and_reports_its_parity(tmp_path, small_cn
     assert main(["export", str(small_cnn_run), "--format", "onnx", "--quantize", "uint8",
                  "--out", str(tmp_path / "bad")]) == 2
     assert "quantize in ['none'] for the onnx format" in capsys.readouterr().err
+    # A quicker check when asked, and a count out of range named as given.
+    main(["export", str(small_cnn_run), "--format", "onnx", "--parity-images", "300", "--out",
+          str(tmp_path / "quick"), "--json"])
+    assert json.loads(capsys.readouterr().out)["parity"]["images"] == 300
+    assert main(["export", str(small_cnn_run), "--format", "onnx", "--parity-images", "0",
+                 "--out", str(tmp_path / "none")]) == 2
+    assert "parity_images from 1 to 10,000. Received: parity_images=0" in capsys.readouterr().err
+    assert not (tmp_path / "none").exists()

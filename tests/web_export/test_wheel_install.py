@@ -95,7 +95,8 @@ def test_with_the_export_extra_a_page_exports_and_runs_without_npm(
     # The other formats, each checked in its own runtime, from the same install.
     for format_name in ("onnx", "tflite", "savedmodel"):
         written = _run([f"{bin_dir}/mnist-keras", "export", "pretrained", "--format",
-                        format_name, "--out", format_name, "--json"], cwd=away)
+                        format_name, "--parity-images", "500", "--out", format_name,
+                        "--json"], cwd=away)
         assert written.returncode == 0, written.stderr[-3000:]
         assert json.loads(written.stdout)["parity"]["argmax_agreement"] > 0.999
         assert (away / format_name / "export-info.json").is_file()

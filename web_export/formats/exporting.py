@@ -13,13 +13,10 @@ from mnist_keras.errors import MnistKerasError, expected
 from mnist_keras.runs import Run, RunFormatError, check_digit_classifier
 from web_export.folders import build_folder, source_run, write_card
 from web_export.formats import to_onnx, to_savedmodel, to_tflite
-from web_export.options import WEIGHT_NAMES, check_format
+from web_export.options import PARITY_IMAGES, WEIGHT_NAMES, check_format
 
 INFO_FILE = "export-info.json"
 SCHEMA_VERSION = 1
-# MNIST test digits each export is checked on: all of them, so a quantized
-# model's accuracy is the one the run reports.
-PARITY_IMAGES = 10_000
 PREDICT_BATCH = 500
 WRITERS = {"onnx": to_onnx, "tflite": to_tflite, "savedmodel": to_savedmodel}
 # What to use instead when a format cannot carry a model.
