@@ -2,6 +2,7 @@
 
     mnist-keras export runs/first --out site                    # the TF.js page
     mnist-keras export runs/first --format onnx --out onnx
+    mnist-keras export runs/first --format onnx --page --out onnx-site  # + onnxruntime-web page
     mnist-keras export pretrained --format tflite --quantize int8 --out tflite
 
 Registered through the `mnist_keras.commands` entry point; the converters are
@@ -12,6 +13,7 @@ reported in one line.
 import shlex
 
 from mnist_keras.cli.parsing import MODEL_HELP, missing_extra, print_json
+from mnist_keras.errors import MnistKerasError
 from web_export.options import (
     FORMAT_QUANTIZATIONS,
     FORMATS,
@@ -43,6 +45,9 @@ def register(subparsers):
                         help="how many MNIST test digits the written model is checked on "
                              f"against Keras (onnx, tflite, savedmodel; 1 to {PARITY_IMAGES:,}; "
                              "default: all)")
+    parser.add_argument("--page", action="store_true",
+                        help="with --format onnx: also write the drawing page, running the "
+                             "model in the browser with onnxruntime-web (WebGPU or WASM)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(handler=run, needs_keras=True, model_files=("model",),
                         requires_extra=("export", ("tensorflowjs",)))
@@ -66,7 +71,7 @@ def _export_other(args, model_path):
     from web_export.formats import export_format
 
     result = export_format(model_path, args.out, format=args.format, quantize=args.quantize,
-                           parity_images=args.parity_images)
+                           parity_images=args.parity_images, page=args.page)
     if args.json:
         print_json({"out": result.out_dir, **result.info})
         return
@@ -79,12 +84,18 @@ def _export_other(args, model_path):
           f"{parity['keras_accuracy']:.2%}). What the model takes and gives: "
           f"{shlex.quote(result.out_dir)}/export-info.json; use it with:")
     print(f"  {result.info['use_with']}")
+    if args.page:
+        print(f"The page runs it in the browser with onnxruntime-web; serve it with: "
+              f"python3 -m http.server -d {shlex.quote(result.out_dir)}")
 
 
 def run(args):
     from mnist_keras.pretrained import resolve_model
 
     check_format(args.format, args.quantize)
+    if args.page and args.format != "onnx":
+        raise MnistKerasError(f"Expected --page only with --format onnx (the tfjs format always "
+                              f"has its page). Received: --format {args.format}")
     model_path = resolve_model(args.model)
     try:
         if args.format == "tfjs":

@@ -12,24 +12,14 @@ outside itself, so it works offline from any static server.
 import dataclasses
 import json
 import os
-import shutil
 import warnings
 
-from mnist_keras.datasets.names import CLASS_NAMES
-from mnist_keras.drawing_pad import pad_settings
-from mnist_keras.prediction import CONFIDENCE_LEVELS, UNSURE
-from mnist_keras.preprocessing import recipe_settings
-from mnist_keras.runs import Run, RunFormatError, check_digit_classifier
+from mnist_keras.runs import check_digit_classifier
 from web_export.folders import build_folder, source_run, write_card
-from web_export.offline import write_offline_files
-from web_export.options import QUANTIZATIONS, WEIGHT_NAMES
-from web_export.runtime import copy_runtime, tfjs_version
+from web_export.options import QUANTIZATIONS
+from web_export.page import GENERATOR, page_info, run_metrics, write_page
 from web_export.topology import tfjs_topology, weight_entries
 
-SITE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site")
-# The facts the page shows; also what marks a folder as an earlier export.
-INFO_FILE = "model-info.json"
-GENERATOR = "mnist-keras web_export"
 # Shards of at most 4 MB, TF.js's own default: browsers fetch them in parallel.
 SHARD_BYTES = 4 * 1024 * 1024
 
@@ -63,38 +53,6 @@ def _write_weights(entries, folder, quantize):
     dtype_map = None if quantize == "none" else {quantize: "*"}
     return write_weights([entries], folder, shard_size_bytes=SHARD_BYTES,
                          write_manifest=False, quantization_dtype_map=dtype_map)
-
-
-def _run_metrics(model_path, run_dir):
-    """The `RunMetrics` of the run the model comes from, or None."""
-    folder = run_dir or (os.path.dirname(os.path.abspath(model_path)) if model_path else None)
-    if not folder:
-        return None
-    try:
-        return Run(folder).metrics()
-    except RunFormatError:
-        return None
-
-
-def _model_info(model, metrics, quantize, weight_bytes, float32_bytes):
-    from mnist_keras.inspection import layer_summary
-    from mnist_keras.pruning import count_nonzero_params
-
-    layers = layer_summary(model)
-    return {
-        "generator": GENERATOR, "name": model.name, "tfjs_version": tfjs_version(),
-        "layers": [{**row, "output_shape": list(row["output_shape"])} for row in layers],
-        "params": int(model.count_params()),
-        "nonzero_params": count_nonzero_params(model),
-        "sparsity": metrics.sparsity.sparsity if metrics and metrics.sparsity else None,
-        "test_accuracy": metrics.test_accuracy if metrics else None,
-        "test_size": metrics.test_size if metrics else None,
-        "class_names": list(metrics.class_names if metrics else CLASS_NAMES["mnist"]),
-        "confidence_levels": dict(CONFIDENCE_LEVELS), "unsure": dict(UNSURE),
-        "preprocessing": recipe_settings(), "pad": pad_settings(),
-        "quantization": quantize, "weights": WEIGHT_NAMES[quantize],
-        "weight_bytes": weight_bytes, "float32_weight_bytes": float32_bytes,
-    }
 
 
 def write_model_files(model, folder, quantize="none"):
@@ -161,17 +119,13 @@ def export_model(model, out_dir, quantize="none", run_dir=None):
         model_path, model = os.fspath(model), load_model(model)
     check_digit_classifier(model)
     tfjs_topology(model)  # refuses what TF.js cannot run before anything is written
-    metrics = _run_metrics(model_path, run_dir)
+    metrics = run_metrics(model_path, run_dir)
 
     def write(built):
         weight_bytes, float32_bytes = write_model_files(model, built, quantize)
-        info = _model_info(model, metrics, quantize, weight_bytes, float32_bytes)
-        with open(os.path.join(built, INFO_FILE), "w", encoding="utf-8") as file:
-            json.dump(info, file, indent=1)
-        shutil.copytree(SITE_DIR, built, dirs_exist_ok=True)
-        copy_runtime(os.path.join(built, "vendor"))
+        info = page_info(model, metrics, "tfjs", quantize, weight_bytes, float32_bytes)
         write_card(source_run(model_path, run_dir), built)
-        write_offline_files(built, model.name)
+        write_page(built, info)
         return weight_bytes, float32_bytes, info
 
     out_dir, (weight_bytes, float32_bytes, info) = build_folder(out_dir, write)

@@ -58,18 +58,26 @@ def check_format(format_name, quantize="none"):
 EXPORT_CHOICES = (
     [(f"tfjs:{q}", f"TF.js page, {WEIGHT_NAMES[q]} weights", QUANTIZATIONS.describe(q))
      for q in QUANTIZATIONS.names()]
-    + [("onnx:none", "ONNX (onnxruntime)", FORMATS.describe("onnx"))]
+    + [("onnx:none", "ONNX (onnxruntime)", FORMATS.describe("onnx")),
+       ("onnx:none:page", "ONNX page (onnxruntime-web)",
+        "model.onnx and the drawing page running it in the browser with onnxruntime-web "
+        "(WebGPU or WASM): compare it with the TF.js page")]
     + [(f"tflite:{q}", f"LiteRT (TFLite), {WEIGHT_NAMES[q]}", TFLITE_QUANTIZATIONS.describe(q))
        for q in TFLITE_QUANTIZATIONS.names()]
     + [("savedmodel:none", "SavedModel (TF Serving)", FORMATS.describe("savedmodel"))])
 
 
 def read_choice(value):
-    """`"tflite:int8"` -> `("tflite", "int8")`, checked.
+    """`"tflite:int8"` -> `("tflite", "int8", False)`, checked; `":page"` asks for the page.
 
     >>> read_choice("onnx:none")
-    ('onnx', 'none')
+    ('onnx', 'none', False)
+    >>> read_choice("onnx:none:page")
+    ('onnx', 'none', True)
     """
-    format_name, _, quantize = str(value).partition(":")
+    format_name, _, rest = str(value).partition(":")
+    quantize, _, page = rest.partition(":")
     check_format(format_name, quantize or "none")
-    return format_name, quantize or "none"
+    if page not in ("", "page") or (page and format_name != "onnx"):
+        raise expected("a page only for the onnx format", choice=value)
+    return format_name, quantize or "none", page == "page"

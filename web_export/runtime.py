@@ -1,9 +1,11 @@
-"""The TensorFlow.js runtime an exported site needs, shipped inside this package.
+"""The browser runtimes an exported site needs, shipped inside this package.
 
 The way Dash ships plotly.js in its wheel, the pinned TF.js files (core, the
-WebGPU and WASM backends, and the WASM binaries) live in `web_export/vendor/`,
-package data of the sdist and the wheel: `export_model` works after a plain
-`pip install "mnist-keras[export]"`, with no npm and no source checkout.
+WebGPU and WASM backends, and the WASM binaries) and onnxruntime-web's (its
+WebGPU build, which also runs on WASM, and that build's binary) live in
+`web_export/vendor/`, package data of the sdist and the wheel: an export
+works after a plain `pip install "mnist-keras[export]"`, with no npm and no
+source checkout. A site gets only its own runtime's files.
 
 `vendor/MANIFEST.json` records, per npm package, the version and the tarball
 integrity from `package-lock.json`, and each copied file's SHA-256. The files
@@ -24,15 +26,28 @@ from mnist_keras.errors import MnistKerasError
 VENDOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vendor")
 MANIFEST_FILE = "MANIFEST.json"
 
-# (npm package, file in its dist/) -> copied into vendor/ and into each site's vendor/.
-RUNTIME_FILES = (
-    ("@tensorflow/tfjs", "tf.min.js"),
-    ("@tensorflow/tfjs-backend-webgpu", "tf-backend-webgpu.min.js"),
-    ("@tensorflow/tfjs-backend-wasm", "tf-backend-wasm.min.js"),
-    ("@tensorflow/tfjs-backend-wasm", "tfjs-backend-wasm.wasm"),
-    ("@tensorflow/tfjs-backend-wasm", "tfjs-backend-wasm-simd.wasm"),
-    ("@tensorflow/tfjs-backend-wasm", "tfjs-backend-wasm-threaded-simd.wasm"),
-)
+# Per runtime, (npm package, file in its dist/) -> copied into vendor/, and
+# into the vendor/ of each site that runs on that runtime.
+RUNTIMES = {
+    "tfjs": (
+        ("@tensorflow/tfjs", "tf.min.js"),
+        ("@tensorflow/tfjs-backend-webgpu", "tf-backend-webgpu.min.js"),
+        ("@tensorflow/tfjs-backend-wasm", "tf-backend-wasm.min.js"),
+        ("@tensorflow/tfjs-backend-wasm", "tfjs-backend-wasm.wasm"),
+        ("@tensorflow/tfjs-backend-wasm", "tfjs-backend-wasm-simd.wasm"),
+        ("@tensorflow/tfjs-backend-wasm", "tfjs-backend-wasm-threaded-simd.wasm"),
+    ),
+    # The WebGPU build (an ES module) carries the WASM provider too, on one
+    # binary: 27 MB, where the WASM-only build's 14 MB would leave out WebGPU.
+    "onnxruntime-web": (
+        ("onnxruntime-web", "ort.webgpu.min.mjs"),
+        ("onnxruntime-web", "ort-wasm-simd-threaded.asyncify.mjs"),
+        ("onnxruntime-web", "ort-wasm-simd-threaded.asyncify.wasm"),
+    ),
+}
+RUNTIME_FILES = tuple(entry for files in RUNTIMES.values() for entry in files)
+# The package whose version names each runtime.
+RUNTIME_PACKAGES = {"tfjs": "@tensorflow/tfjs", "onnxruntime-web": "onnxruntime-web"}
 _REINSTALL = "Reinstall mnist-keras, or run `python3 -m nox -s js` in a source checkout."
 
 
@@ -56,22 +71,32 @@ def read_manifest(vendor_dir=VENDOR_DIR):
         with open(path, encoding="utf-8") as file:
             return json.load(file)
     except (OSError, ValueError) as error:
-        raise MnistKerasError(f"Expected the bundled TensorFlow.js runtime. Received: "
+        raise MnistKerasError(f"Expected the bundled browser runtimes. Received: "
                               f"{error.__class__.__name__} reading {path}. {_REINSTALL}") \
             from None
 
 
+def runtime_version(runtime="tfjs", vendor_dir=VENDOR_DIR):
+    """The bundled version of a runtime (the lock file's, when it was refreshed).
+
+    >>> runtime_version("tfjs")
+    '4.22.0'
+    """
+    return read_manifest(vendor_dir)["packages"][RUNTIME_PACKAGES[runtime]]["version"]
+
+
 def tfjs_version(vendor_dir=VENDOR_DIR):
     """The TF.js version of the bundled runtime (the lock file's, when it was refreshed)."""
-    return read_manifest(vendor_dir)["packages"]["@tensorflow/tfjs"]["version"]
+    return runtime_version("tfjs", vendor_dir)
 
 
-def copy_runtime(destination, vendor_dir=VENDOR_DIR):
-    """Copies the bundled TF.js runtime into `destination`, checking every file.
+def copy_runtime(destination, runtime="tfjs", vendor_dir=VENDOR_DIR):
+    """Copies one bundled browser runtime into `destination`, checking every file.
 
     Args:
         destination: the folder to copy into (created if needed).
-        vendor_dir: where the runtime is bundled. Defaults to this package's.
+        runtime: `"tfjs"` or `"onnxruntime-web"`.
+        vendor_dir: where the runtimes are bundled. Defaults to this package's.
 
     Returns:
         The copied file names.
@@ -79,17 +104,19 @@ def copy_runtime(destination, vendor_dir=VENDOR_DIR):
     Raises:
         MnistKerasError: if a file is missing or differs from the manifest.
     """
-    files = read_manifest(vendor_dir)["files"]
+    recorded = read_manifest(vendor_dir)["files"]
+    names = [name for _, name in RUNTIMES[runtime]]
     os.makedirs(destination, exist_ok=True)
-    for name, expected_hash in files.items():
+    for name in names:
         source = os.path.join(vendor_dir, name)
-        if not os.path.isfile(source) or sha256(source) != expected_hash:
+        if (name not in recorded or not os.path.isfile(source)
+                or sha256(source) != recorded[name]):
             raise MnistKerasError(
-                f"Expected the bundled TensorFlow.js file {name} as its manifest records it. "
+                f"Expected the bundled {runtime} file {name} as its manifest records it. "
                 f"Received: {'a different file' if os.path.isfile(source) else 'nothing'} "
                 f"at {source}. {_REINSTALL}")
         shutil.copyfile(source, os.path.join(destination, name))
-    return list(files)
+    return names
 
 
 def lock_entries(lock_path):
@@ -157,7 +184,9 @@ def main(argv=None):
         print(f"refresh: error: {error}", file=sys.stderr)
         return 2
     total = sum(os.path.getsize(os.path.join(VENDOR_DIR, name)) for name in manifest["files"])
-    print(f"Bundled TF.js {manifest['packages']['@tensorflow/tfjs']['version']}: "
+    versions = ", ".join(f"{runtime} {manifest['packages'][package]['version']}"
+                         for runtime, package in RUNTIME_PACKAGES.items())
+    print(f"Bundled {versions}: "
           f"{len(manifest['files'])} files, {total:,} bytes in {VENDOR_DIR}")
     return 0
 

@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from dashboard.app import create_app
-from web_export import export_model
+from web_export import export_format, export_model
 
 
 @pytest.fixture(scope="module")
@@ -13,6 +13,11 @@ def client(tmp_path_factory, small_cnn_run):
     runs_dir = tmp_path_factory.mktemp("served") / "runs"
     shutil.copytree(small_cnn_run, runs_dir / "small-cnn")
     export_model(runs_dir / "small-cnn" / "model.keras", runs_dir / "small-cnn" / "site")
+    exports = runs_dir / "small-cnn" / "exports"
+    export_format(runs_dir / "small-cnn" / "model.keras", exports / "onnx-page", format="onnx",
+                  page=True, parity_images=10)
+    export_format(runs_dir / "small-cnn" / "model.keras", exports / "onnx", format="onnx",
+                  parity_images=10)
     (runs_dir / "not-exported").mkdir()
     (runs_dir / "not-exported" / "status.json").write_text('{"status": "completed"}')
     return create_app(runs_dir).server.test_client()
@@ -27,11 +32,25 @@ def test_the_page_and_its_files_are_served(client):
     assert client.get("/exported/small-cnn/model.json").json["format"] == "layers-model"
 
 
+def test_an_exports_own_page_is_served_from_its_folder(client):
+    page = client.get("/exported/small-cnn/exports/onnx-page/index.html")
+    assert page.status_code == 200 and b"Draw a digit" in page.data
+    assert b"tf.min.js" not in page.data
+    module = client.get("/exported/small-cnn/exports/onnx-page/vendor/ort.webgpu.min.mjs")
+    assert module.status_code == 200 and module.mimetype == "text/javascript"
+    assert client.get("/exported/small-cnn/exports/onnx-page/model.onnx").status_code == 200
+
+
 @pytest.mark.parametrize("path", [
     "/exported/small-cnn/../config.json", "/exported/small-cnn/%2e%2e/config.json",
     "/exported/..%2Fsmall-cnn/index.html", "/exported/small-cnn/missing.js",
     "/exported/not-exported/index.html", "/exported/nothing/index.html",
     "/exported/small-cnn/../../../etc/passwd",
+    # An export without a page, a folder that is not an export, a way out of exports/.
+    "/exported/small-cnn/exports/onnx/model.onnx", "/exported/small-cnn/exports/onnx/README.md",
+    "/exported/small-cnn/exports/../config.json", "/exported/small-cnn/exports/x/../../config.json",
+    "/exported/small-cnn/exports/onnx-page/../../config.json",
+    "/exported/small-cnn/exports/%2e%2e/config.json",
 ])
 def test_nothing_outside_a_runs_site_is_served(client, path):
     response = client.get(path)

@@ -196,14 +196,28 @@ def test_export_a_run_to_a_tfjs_site_from_the_ui_and_open_it(page):
     assert duo.find_element("#digit").text == "1"
 
 
-def test_export_a_run_for_litert_from_the_ui(page):
+def test_export_a_run_as_an_onnx_page_from_the_ui(page):
     duo, runs_dir = page
     _tick(duo, 0)
-    duo.select_dcc_dropdown(f"#{ids.EXPORT_QUANTIZE}", value="LiteRT (TFLite), int8")
+    duo.select_dcc_dropdown(f"#{ids.EXPORT_QUANTIZE}", value="ONNX page (onnxruntime-web)")
     duo.find_element(f"#{ids.EXPORT_SITE}").click()
     duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Exported small-cnn to", timeout=120)
     message = _message(duo)
-    assert "model.tflite" in message and "on 10,000 test digits" in message
-    folder = runs_dir / "small-cnn" / "exports" / "tflite-int8"
-    assert sorted(os.listdir(folder)) == ["README.md", "export-info.json", "model.tflite"]
-    assert "ai_edge_litert" in duo.find_element("#export-use-with").text
+    assert "model.onnx" in message and "on 10,000 test digits" in message
+    folder = runs_dir / "small-cnn" / "exports" / "onnx-page"
+    assert {"README.md", "export-info.json", "model.onnx", "index.html"} <= set(
+        os.listdir(folder))
+    assert "onnxruntime" in duo.find_element("#export-use-with").text
+    # Its page, served by the dashboard, runs on onnxruntime-web and reads a drawing.
+    link = duo.find_element("#exported-page-link")
+    assert link.get_attribute("href").endswith(
+        "/exported/small-cnn/exports/onnx-page/index.html")
+    duo.driver.get(link.get_attribute("href") + "?backend=wasm")
+    WebDriverWait(duo.driver, 60).until(
+        lambda d: d.execute_script("return document.body.dataset.ready") == "true")
+    assert duo.find_element("#status").text == "Running on WASM · onnxruntime-web"
+    from tests.web_export.test_page_browser import _draw_one
+
+    _draw_one(duo.driver)
+    WebDriverWait(duo.driver, 30).until(lambda d: d.find_element("id", "digit").text != "–")
+    assert duo.find_element("#digit").text == "1"

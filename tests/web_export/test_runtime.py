@@ -1,4 +1,4 @@
-"""The bundled TF.js runtime: checked against package-lock.json, shipped in sdist and wheel."""
+"""The bundled browser runtimes (TF.js, onnxruntime-web): as the lock file pins, shipped."""
 
 import json
 import os
@@ -13,11 +13,13 @@ import pytest
 from mnist_keras.errors import MnistKerasError
 from web_export.runtime import (
     RUNTIME_FILES,
+    RUNTIMES,
     VENDOR_DIR,
     copy_runtime,
     lock_entries,
     read_manifest,
     refresh,
+    runtime_version,
     sha256,
     tfjs_version,
 )
@@ -48,29 +50,36 @@ def test_the_bundle_equals_what_npm_ci_verified():
 
 
 def test_copy_checks_every_file(tmp_path):
-    assert sorted(copy_runtime(tmp_path / "out")) == sorted(n for _, n in RUNTIME_FILES)
+    assert sorted(copy_runtime(tmp_path / "out")) == sorted(n for _, n in RUNTIMES["tfjs"])
+    assert sorted(os.listdir(tmp_path / "out")) == sorted(n for _, n in RUNTIMES["tfjs"])
+    ort = copy_runtime(tmp_path / "ort", "onnxruntime-web")
+    assert sorted(ort) == sorted(os.listdir(tmp_path / "ort")) == [
+        "ort-wasm-simd-threaded.asyncify.mjs", "ort-wasm-simd-threaded.asyncify.wasm",
+        "ort.webgpu.min.mjs"]
+    assert runtime_version("onnxruntime-web") == lock_entries(LOCK)["onnxruntime-web"]["version"]
     vendor = tmp_path / "vendor"
     shutil.copytree(VENDOR_DIR, vendor)
     os.remove(vendor / "tfjs-backend-wasm.wasm")
     with pytest.raises(MnistKerasError, match="tfjs-backend-wasm.wasm.*Received: nothing"):
         copy_runtime(tmp_path / "again", vendor_dir=vendor)
     os.remove(vendor / "MANIFEST.json")
-    with pytest.raises(MnistKerasError, match="bundled TensorFlow.js runtime.*Reinstall"):
+    with pytest.raises(MnistKerasError, match="bundled browser runtimes.*Reinstall"):
         copy_runtime(tmp_path / "again", vendor_dir=vendor)
 
 
-def _fake_node_modules(folder, version):
+def _fake_node_modules(folder, versions):
     for package, name in RUNTIME_FILES:
         dist = folder.joinpath(*package.split("/"), "dist")
         dist.mkdir(parents=True, exist_ok=True)
         (dist / name).write_text(f"// {name}")
-        (dist.parent / "package.json").write_text(json.dumps({"version": version}))
+        (dist.parent / "package.json").write_text(json.dumps({"version": versions[package]}))
 
 
 def test_refresh_copies_from_npm_and_refuses_another_version(tmp_path):
-    locked = lock_entries(LOCK)["@tensorflow/tfjs"]["version"]
-    _fake_node_modules(tmp_path / "old", "4.1.0")
-    with pytest.raises(MnistKerasError, match=f"tfjs {locked} .*Received: 4.1.0"):
+    locked = {package: entry["version"] for package, entry in lock_entries(LOCK).items()}
+    _fake_node_modules(tmp_path / "old", {**locked, "@tensorflow/tfjs": "4.1.0"})
+    with pytest.raises(MnistKerasError, match=f"tfjs {locked['@tensorflow/tfjs']} .*"
+                                              "Received: 4.1.0"):
         refresh(tmp_path / "old", LOCK, vendor_dir=tmp_path / "vendor")
     _fake_node_modules(tmp_path / "nm", locked)
     manifest = refresh(tmp_path / "nm", LOCK, vendor_dir=tmp_path / "vendor")

@@ -92,12 +92,20 @@ def test_with_the_export_extra_a_page_exports_and_runs_without_npm(
     _draw_one(browser)
     WebDriverWait(browser, 30).until(lambda d: d.find_element("id", "digit").text != "–")
     assert browser.find_element("id", "digit").text == "1"
-    # The other formats, each checked in its own runtime, from the same install.
+    # The other formats, each checked in its own runtime, from the same install; the
+    # ONNX one with its page, whose onnxruntime-web came from the wheel too.
     for format_name in ("onnx", "tflite", "savedmodel"):
         written = _run([f"{bin_dir}/mnist-keras", "export", "pretrained", "--format",
                         format_name, "--parity-images", "500", "--out", format_name,
-                        "--json"], cwd=away)
+                        "--json", *(["--page"] if format_name == "onnx" else [])], cwd=away)
         assert written.returncode == 0, written.stderr[-3000:]
         assert json.loads(written.stdout)["parity"]["argmax_agreement"] > 0.999
         assert (away / format_name / "export-info.json").is_file()
         assert (away / format_name / "README.md").is_file()
+    browser.get(serve(away / "onnx").url + "index.html?backend=wasm")
+    WebDriverWait(browser, 60).until(
+        lambda d: d.execute_script("return document.body.dataset.ready") == "true")
+    _draw_one(browser)
+    WebDriverWait(browser, 30).until(lambda d: d.find_element("id", "digit").text != "–")
+    assert browser.find_element("id", "digit").text == "1"
+    assert browser.find_element("id", "status").text == "Running on WASM · onnxruntime-web"

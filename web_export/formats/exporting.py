@@ -14,6 +14,7 @@ from mnist_keras.runs import Run, RunFormatError, check_digit_classifier
 from web_export.folders import build_folder, source_run, write_card
 from web_export.formats import to_onnx, to_savedmodel, to_tflite
 from web_export.options import PARITY_IMAGES, WEIGHT_NAMES, check_format
+from web_export.page import page_info, run_metrics, write_page
 
 INFO_FILE = "export-info.json"
 SCHEMA_VERSION = 1
@@ -159,7 +160,7 @@ def _input_and_output(model, facts):
 
 
 def export_format(model, out_dir, format="onnx", quantize="none", run_dir=None,
-                  parity_images=PARITY_IMAGES):
+                  parity_images=PARITY_IMAGES, page=False):
     """Writes a model in another runtime's format, checked against Keras in that runtime.
 
     Args:
@@ -176,6 +177,9 @@ def export_format(model, out_dir, format="onnx", quantize="none", run_dir=None,
             into `export-info.json`). Defaults to the model file's folder.
         parity_images: how many MNIST test digits the written model is run
             on and compared with Keras. Defaults to all 10,000.
+        page: onnx only: also write the drawing page, running `model.onnx`
+            in the browser with onnxruntime-web (WebGPU or WASM), beside the
+            model; any static server serves the folder.
 
     Returns:
         A `FormatExport`; its `parity` has the largest absolute difference
@@ -198,6 +202,9 @@ def export_format(model, out_dir, format="onnx", quantize="none", run_dir=None,
     check_format(format, quantize)
     if format not in WRITERS:
         raise expected("onnx, tflite or savedmodel (the tfjs site is web_export.export_model's)",
+                       format=format)
+    if page and format != "onnx":
+        raise expected("page only with the onnx format (the tfjs format always has its page)",
                        format=format)
     if not 1 <= int(parity_images) <= PARITY_IMAGES:
         raise expected(f"parity_images from 1 to {PARITY_IMAGES:,}", parity_images=parity_images)
@@ -243,6 +250,11 @@ def export_format(model, out_dir, format="onnx", quantize="none", run_dir=None,
         with open(os.path.join(folder, INFO_FILE), "w", encoding="utf-8") as file:
             json.dump(info, file, indent=1)
         write_card(run_folder, folder)
+        if page:
+            size = sizes[to_onnx.MODEL_FILE]
+            write_page(folder, page_info(model, run_metrics(model_path, run_dir),
+                                         "onnxruntime-web", weight_bytes=size,
+                                         float32_bytes=size))
         return sizes, info
 
     out_dir, (sizes, info) = build_folder(out_dir, write)

@@ -59,11 +59,21 @@ def export_run_site(runs_dir, name, quantize):
                         run_dir=run.path)
 
 
-def export_run_format(runs_dir, name, format_name, quantize):
-    """Exports a run's model for another runtime into `RUN/exports/FORMAT[-QUANTIZE]/`."""
+def export_folder_name(format_name, quantize, page=False):
+    """The folder under `RUN/exports/` an export goes to: `FORMAT[-QUANTIZE][-page]`.
+
+    >>> export_folder_name("tflite", "int8"), export_folder_name("onnx", "none", page=True)
+    ('tflite-int8', 'onnx-page')
+    """
+    return (format_name + ("" if quantize == "none" else f"-{quantize}")
+            + ("-page" if page else ""))
+
+
+def export_run_format(runs_dir, name, format_name, quantize, page=False):
+    """Exports a run's model for another runtime into `RUN/exports/FORMAT[-QUANTIZE][-page]/`."""
     from web_export import export_format
 
     run = run_in(runs_dir, name)
-    folder = format_name + ("" if quantize == "none" else f"-{quantize}")
+    folder = export_folder_name(format_name, quantize, page)
     return export_format(model_file(runs_dir, name), os.path.join(run.path, "exports", folder),
-                         format=format_name, quantize=quantize, run_dir=run.path)
+                         format=format_name, quantize=quantize, run_dir=run.path, page=page)

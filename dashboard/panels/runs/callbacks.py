@@ -1,6 +1,7 @@
 """The runs table and its actions: rename, delete (confirmed), download, upload, export, report."""
 
 import contextlib
+import os
 import shlex
 
 from dash import Input, Output, State, ctx, dcc, html, no_update
@@ -41,15 +42,21 @@ def report_html(runs_dir, name):
     return run_report(run, layers=layers, test_images=test_images)
 
 
-def _exported_format(name, result):
-    """The Runs panel's message for an ONNX, LiteRT or SavedModel export."""
+def _exported_format(name, result, page=False):
+    """The Runs panel's message for an ONNX, LiteRT or SavedModel export (and the ONNX page)."""
     parity = result.parity
     files = ", ".join(f"{file} {size:,} bytes" for file, size in result.files.items())
-    return [f"Exported {name} to {result.out_dir} ({files}). Checked with "
-            f"{result.info['runtime']} on {parity['images']:,} test digits: largest difference "
-            f"from Keras {parity['max_abs_difference']:.2g}, same answer "
-            f"{parity['argmax_agreement']:.2%}, accuracy {parity['accuracy']:.2%}. Use it with: ",
-            html.Code(result.info["use_with"], id="export-use-with")]
+    message = [f"Exported {name} to {result.out_dir} ({files}). Checked with "
+               f"{result.info['runtime']} on {parity['images']:,} test digits: largest "
+               f"difference from Keras {parity['max_abs_difference']:.2g}, same answer "
+               f"{parity['argmax_agreement']:.2%}, accuracy {parity['accuracy']:.2%}. Use it "
+               "with: ", html.Code(result.info["use_with"], id="export-use-with")]
+    if page:
+        message += [" ", html.A("Open its onnxruntime-web page",
+                                href=site_url(name, os.path.basename(result.out_dir)),
+                                target="_blank", id="exported-page-link"),
+                    " (served by this dashboard)."]
+    return message
 
 
 def register(app, jobs, runs_dir):
@@ -132,10 +139,10 @@ def register(app, jobs, runs_dir):
     def export_site(_, rows, selected_rows, choice):
         try:
             name = _one(rows, selected_rows, "export")
-            format_name, quantize = read_choice(choice)
+            format_name, quantize, page = read_choice(choice)
             if format_name != "tfjs":
                 return _exported_format(name, actions.export_run_format(
-                    runs_dir, name, format_name, quantize))
+                    runs_dir, name, format_name, quantize, page), page)
             result = actions.export_run_site(runs_dir, name, quantize)
         except MnistKerasError as error:
             return str(error)

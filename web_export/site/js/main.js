@@ -1,11 +1,9 @@
 // The page: the only module that touches the DOM. Drawing, the backend
 // chooser, results, the answers that keep samples, and model facts;
-// preprocessing, TF.js and the samples' storage live in their own modules.
+// preprocessing, the runtime (TF.js or onnxruntime-web) and the samples'
+// storage live in their own modules.
 
-import {
-  BACKENDS, BACKEND_NAMES, hesitation, loadModel, predictBatch, predictOne, saliency,
-  useBackend,
-} from "./model.js";
+import { hesitation, predictOne } from "./answers.js";
 import { EmptyDrawingError, preprocess } from "./preprocess.js";
 import { SAMPLES_FILE, SampleStore, samplesFile } from "./samples.js";
 
@@ -19,7 +17,7 @@ const pen = pad.getContext("2d", { willReadFrequently: true });
 // on the pad as the library keeps it (pad pixels, each stroke with its pen
 // width); `edits` counts changes to it; `predicted` is the label the model
 // gave it, null while there is nothing to answer (not read yet, or drawing on).
-const state = { model: null, backend: null, timer: null, drawing: false, classNames: null,
+const state = { runtime: null, model: null, backend: null, timer: null, drawing: false, classNames: null,
                 levels: null, unsure: null, recipe: null, pad: null, pending: false,
                 strokes: [], photo: false, edits: 0, predicted: null, samples: null };
 
@@ -54,7 +52,7 @@ function showInput(input) {
 
 // The saliency map in red over the model's input, dimmed: where the evidence is.
 async function showWhy(input, label) {
-  const map = await saliency(state.model, input, label);
+  const map = await state.runtime.saliency(state.model, input, label);
   const view = $("why").getContext("2d");
   const image = view.createImageData(28, 28);
   for (let i = 0; i < 784; i++) {
@@ -113,7 +111,8 @@ async function predictDrawing() {
     if (error instanceof EmptyDrawingError) return showNothing(error.message);
     throw error;
   }
-  const { label, probabilities, milliseconds } = await predictOne(state.model, input);
+  const { label, probabilities, milliseconds } = await predictOne(state.runtime, state.model,
+                                                                  input);
   const confidence = probabilities[label];
   $("message").textContent = "";
   $("digit").textContent = className(label);
@@ -123,7 +122,8 @@ async function predictDrawing() {
   const { runnerUp, unsure } = hesitation(probabilities, label, state.unsure);
   $("unsure").textContent = unsure ? `unsure: maybe ${className(runnerUp)} ` +
     `(${(100 * probabilities[runnerUp]).toFixed(0)}%)` : "";
-  $("timing").textContent = `${milliseconds.toFixed(1)} ms on ${BACKEND_NAMES[state.backend]}`;
+  $("timing").textContent = `${milliseconds.toFixed(1)} ms on ` +
+    `${state.runtime.BACKEND_NAMES[state.backend]} (${state.runtimeName})`;
   showBars(probabilities, label);
   showInput(input);
   // A stroke begun while the model was reading makes this answer the wrong one to ask about.
@@ -322,12 +322,13 @@ async function setUpSamples() {
 }
 
 async function switchBackend(name) {
-  const { backend, failures } = await useBackend(name);
+  const { BACKEND_NAMES } = state.runtime;
+  const { backend, failures } = await state.runtime.useBackend(name);
   state.backend = backend;
   $("backend").value = backend;
   const fellBack = failures.map(([b, why]) => `${BACKEND_NAMES[b]} failed: ${why}`).join("; ");
   $("status").textContent = `Running on ${BACKEND_NAMES[backend]}` +
-    (fellBack ? ` (${fellBack})` : "");
+    (fellBack ? ` (${fellBack})` : "") + ` · ${state.runtimeName}`;
   $("status").dataset.backend = backend;
 }
 
@@ -345,7 +346,7 @@ function showFacts(info) {
     ["weight bytes", `${info.weight_bytes.toLocaleString("en")}` +
       (info.quantization === "none" ? "" :
         ` (float32: ${info.float32_weight_bytes.toLocaleString("en")})`)],
-    ["TensorFlow.js", info.tfjs_version],
+    ["runtime", `${info.runtime_name} ${info.runtime_version}`],
   ];
   $("facts").replaceChildren(...facts.flatMap(([term, value]) => {
     const dt = document.createElement("dt");
@@ -379,13 +380,26 @@ function setUpPad(settings) {
   pen.strokeStyle = "#000";
 }
 
+// Each runtime's module offers the same functions (model.js for TF.js).
+const RUNTIME_MODULES = { "tfjs": "./model.js", "onnxruntime-web": "./ort-model.js" };
+const WHY_CAPTIONS = {
+  gradient: "Red: the pixels that move the answer's probability most (its gradient), " +
+    "over the digit it saw, dimmed.",
+  occlusion: "Red: where blanking out the ink lowers the answer's probability most " +
+    "(occlusion), over the digit it saw, dimmed.",
+};
+
 async function start() {
   const info = await (await fetch("model-info.json")).json();
+  // model-info.json of an export from before the ONNX page names no runtime: TF.js.
+  state.runtime = await import(RUNTIME_MODULES[info.runtime || "tfjs"]);
+  state.runtimeName = info.runtime_name || "TensorFlow.js";
+  $("why-caption").textContent = WHY_CAPTIONS[state.runtime.SALIENCY];
   setUpPad(info.pad);
-  for (const name of BACKENDS) {
+  for (const name of state.runtime.BACKENDS) {
     const option = document.createElement("option");
     option.value = name;
-    option.textContent = BACKEND_NAMES[name];
+    option.textContent = state.runtime.BACKEND_NAMES[name];
     $("backend").append(option);
   }
   pad.addEventListener("pointerdown", startStroke);
@@ -419,8 +433,9 @@ async function start() {
   const samplesReady = setUpSamples().catch(samplesFailed("count the samples"));
   // ?backend=wasm (or webgpu, webgl, cpu) asks for one; otherwise the best that starts.
   const asked = new URLSearchParams(location.search).get("backend");
-  await switchBackend(BACKENDS.includes(asked) ? asked : null);
-  state.model = await loadModel(new URL("model.json", document.baseURI).href);
+  await switchBackend(state.runtime.BACKENDS.includes(asked) ? asked : null);
+  state.model = await state.runtime.loadModel(
+    new URL(info.model_file || "model.json", document.baseURI).href);
   $("loading").hidden = true;
   await samplesReady;
   document.body.dataset.ready = "true";
@@ -442,8 +457,9 @@ registerWorker();
 // For tests and the curious: the same functions the page uses.
 window.mnistPage = {
   preprocess: (data, width, height) => preprocess(data, width, height, state.recipe),
-  predictBatch,
-  saliency: (input, label) => saliency(state.model, input, label),
+  predictBatch: (...args) => state.runtime.predictBatch(...args),
+  saliency: (input, label) => state.runtime.saliency(state.model, input, label),
+  get runtime() { return state.runtimeName; },
   get model() { return state.model; }, get backend() { return state.backend; },
 };
 

@@ -1,8 +1,12 @@
-// Loading the exported model, choosing a TF.js backend, predicting.
-// Uses the global `tf` from vendor/tf.min.js and its two backend scripts.
-// No DOM here.
+// The TensorFlow.js runtime: loading the exported model, choosing a backend,
+// predicting, and the gradient behind "Why this answer?". Uses the global `tf`
+// from vendor/tf.min.js and its two backend scripts. No DOM here; ort-model.js
+// offers the same functions on onnxruntime-web.
 
 const tf = globalThis.tf;
+
+// How "Why this answer?" is computed here.
+export const SALIENCY = "gradient";
 
 // Best first: the page picks the first one that starts.
 export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"];
@@ -51,30 +55,6 @@ export async function predictBatch(model, inputs, count) {
   const values = await output.data();
   output.dispose();
   return values;
-}
-
-// The second most likely class, and whether the model hesitates: a low top
-// probability or a close runner-up (thresholds from model-info.json "unsure",
-// the library's UNSURE).
-export function hesitation(probabilities, label, thresholds) {
-  let runnerUp = label === 0 ? 1 : 0;
-  for (let i = 0; i < probabilities.length; i++) {
-    if (i !== label && probabilities[i] > probabilities[runnerUp]) runnerUp = i;
-  }
-  const top = probabilities[label];
-  const unsure = top < thresholds.top_below ||
-    top - probabilities[runnerUp] < thresholds.margin_below;
-  return { runnerUp, unsure };
-}
-
-// One drawing: {label, probabilities, milliseconds} (time includes reading back).
-export async function predictOne(model, input) {
-  const started = performance.now();
-  const probabilities = Array.from(await predictBatch(model, input, 1));
-  const milliseconds = performance.now() - started;
-  let label = 0;
-  for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[label]) label = i;
-  return { label, probabilities, milliseconds };
 }
 
 // "Why this answer?": how much each input pixel moves the answer's
