@@ -28,6 +28,15 @@ def _run(command, cwd, timeout=900):
     return completed
 
 
+def _reads_a_one(browser, url):
+    browser.get(url)
+    WebDriverWait(browser, 60).until(
+        lambda d: d.execute_script("return document.body.dataset.ready") == "true")
+    _draw_one(browser)
+    WebDriverWait(browser, 30).until(lambda d: d.find_element("id", "digit").text != "–")
+    assert browser.find_element("id", "digit").text == "1"
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("user")
@@ -86,12 +95,7 @@ def test_with_the_export_extra_a_page_exports_and_runs_without_npm(
     where = _run([f"{bin_dir}/python", "-c", "import web_export.runtime as r; "
                   "print(r.VENDOR_DIR)"], cwd=away).stdout.strip()
     assert where.startswith(str(folder / "venv")) and not where.startswith(ROOT)
-    browser.get(serve(away / "site").url + "index.html")
-    WebDriverWait(browser, 60).until(
-        lambda d: d.execute_script("return document.body.dataset.ready") == "true")
-    _draw_one(browser)
-    WebDriverWait(browser, 30).until(lambda d: d.find_element("id", "digit").text != "–")
-    assert browser.find_element("id", "digit").text == "1"
+    _reads_a_one(browser, serve(away / "site").url + "index.html")
     # The other formats, each checked in its own runtime, from the same install; the
     # ONNX one with its page, whose onnxruntime-web came from the wheel too.
     for format_name in ("onnx", "tflite", "savedmodel"):
@@ -102,10 +106,5 @@ def test_with_the_export_extra_a_page_exports_and_runs_without_npm(
         assert json.loads(written.stdout)["parity"]["argmax_agreement"] > 0.999
         assert (away / format_name / "export-info.json").is_file()
         assert (away / format_name / "README.md").is_file()
-    browser.get(serve(away / "onnx").url + "index.html?backend=wasm")
-    WebDriverWait(browser, 60).until(
-        lambda d: d.execute_script("return document.body.dataset.ready") == "true")
-    _draw_one(browser)
-    WebDriverWait(browser, 30).until(lambda d: d.find_element("id", "digit").text != "–")
-    assert browser.find_element("id", "digit").text == "1"
+    _reads_a_one(browser, serve(away / "onnx").url + "index.html?backend=wasm")
     assert browser.find_element("id", "status").text == "Running on WASM · onnxruntime-web"
