@@ -13,6 +13,7 @@ import dash
 
 from dashboard import page, request_guard
 from dashboard.bundled_css import BOOTSTRAP_CSS_URL
+from dashboard.callback_errors import on_callback_error
 from dashboard.panels import register_all
 from dashboard.panels.sweeps.views import SweepBrowser
 from dashboard.shared.exported_sites import register_routes
@@ -58,7 +59,9 @@ def create_app(runs_dir="runs", hosts=None, sweep_storages=(), pretrained=True):
                     assets_ignore=r"^bootstrap\.min\.css$",
                     external_stylesheets=[BOOTSTRAP_CSS_URL],
                     meta_tags=[{"name": "viewport",
-                                "content": "width=device-width, initial-scale=1"}])
+                                "content": "width=device-width, initial-scale=1"}],
+                    # A callback that fails answers no change and says so (no HTTP 500).
+                    on_error=on_callback_error)
     jobs = JobManager(runs_dir, RunIndex(runs_dir))
     app.jobs = jobs
     app.sweeps = SweepBrowser(runs_dir, sweep_storages)

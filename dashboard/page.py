@@ -43,6 +43,7 @@ def page(device):
         dcc.Store(id=ids.LESSON),
         dcc.Store(id=ids.CANCELLING),
         navigation(),
+        html.Div(id=ids.CALLBACK_ERROR, className="callback-error", role="alert", hidden=True),
         dcc.Interval(id=ids.POLL, interval=500),
         dcc.Store(id=ids.LIVE_STATE, data={}),
         dcc.Store(id=ids.RESULTS_KEY),

@@ -136,6 +136,8 @@ DATA_DIR_BOX = "data-dir-box"
 DATA_MESSAGE = "data-message"
 
 # Page: address, theme, navigation
+# The page's notice of a callback that failed (`dashboard.callback_errors`).
+CALLBACK_ERROR = "callback-error"
 URL = "url"
 THEME_SWITCH = "theme-switch"
 THEME_APPLIED = "theme-applied"

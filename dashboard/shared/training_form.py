@@ -137,8 +137,19 @@ def from_form(control, value):
     if control.widget == "checklist":
         return "on" in (value or [])
     if control.log:
-        return None if value is None else float(f"{10 ** value:.2g}")
+        return None if value is None else float(f"{10.0 ** _log_value(control, value):.2g}")
     return value
+
+
+def _log_value(control, value):
+    # A log slider's value is a small number; anything else (text, a list, an
+    # integer of a billion digits' power, which Python would compute exactly
+    # and for minutes) is refused before the power is taken.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not -20 <= value <= 20:
+        raise MnistKerasError(f"Expected {control.setting} as log10 of a number from -20 to "
+                              f"20 (the slider's value). Received: {str(value)[:40]}")
+    return float(value)
 
 
 def form_values(config):

@@ -13,6 +13,7 @@ from dashboard.shared.training_form import (
     build_config,
     data_folder,
     form_values,
+    learning_rate_from_slider,
     rows_to_spec,
     spec_to_rows,
 )
@@ -75,7 +76,9 @@ def register(app, jobs, runs_dir):
     @app.callback(Output(ids.LAYER_TABLE, "data"), Input(ids.ADD_LAYER, "n_clicks"),
                   State(ids.LAYER_TABLE, "data"), prevent_initial_call=True)
     def add_layer(_, rows):
-        return (rows or []) + spec_to_rows([{"type": "Dense", **LAYER_SETTINGS["Dense"]}])
+        # The table holds a list of rows; anything else sent is replaced, not added to.
+        rows = rows if isinstance(rows, list) else []
+        return rows + spec_to_rows([{"type": "Dense", **LAYER_SETTINGS["Dense"]}])
 
     @app.callback(Output(ids.SPEC_MESSAGE, "children"), Output(ids.SPEC_MESSAGE, "className"),
                   Input(ids.LAYER_TABLE, "data"), Input(ids.MODEL, "value"))
@@ -105,7 +108,11 @@ def register(app, jobs, runs_dir):
     @app.callback(Output(ids.LEARNING_RATE_LABEL, "children"),
                   Input(ids.LEARNING_RATE, "value"))
     def show_learning_rate(log_lr):
-        return "" if log_lr is None else f"{10 ** log_lr:.2g}"
+        try:
+            learning_rate = learning_rate_from_slider(log_lr)
+        except MnistKerasError:
+            return ""
+        return "" if learning_rate is None else f"{learning_rate:.2g}"
 
     @app.callback(
         output=dict(message=Output(ids.JOB_MESSAGE, "children"),
