@@ -83,12 +83,15 @@ def load_model(path):
 
 
 def check_digit_classifier(model, num_classes=10):
-    """Raises unless `model` maps 28x28x1 images to `num_classes` outputs, with sound weights.
+    """Raises unless `model` maps 28x28x1 images to `num_classes` probabilities, with sound weights.
 
     Raises:
         MnistKerasError: naming the shapes it has, for more than one input or
-            output, or for weights that are not all finite numbers (a model
-            with NaN weights answers "0 (nan%)" to everything).
+            output, for weights that are not all finite numbers (a model
+            with NaN weights answers "0 (nan%)" to everything), or for
+            outputs that are not probabilities (scores without a softmax, or
+            a model that fails on an image), found by running it on two
+            probe images.
     """
     inputs, outputs = getattr(model, "inputs", None) or [], getattr(model, "outputs", None) or []
     if len(inputs) > 1 or len(outputs) > 1:
@@ -105,3 +108,26 @@ def check_digit_classifier(model, num_classes=10):
         if not np.isfinite(np.asarray(variable)).all():
             raise expected("a model whose weights are all finite numbers",
                            weights=f"{variable.path}: NaN or infinite values")
+    _check_probabilities(model, np)
+
+
+# Two probe images, blank paper and a bar of ink: a classifier's answers to
+# them are probabilities, whatever it was trained on.
+def _check_probabilities(model, np):
+    probe = np.zeros((2, 28, 28, 1), np.float32)
+    probe[1, 4:24, 12:16] = 1.0
+    try:
+        answers = np.asarray(model(probe, training=False), dtype=np.float64)
+    except Exception as error:  # any layer may raise anything: one line, named
+        message = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        raise expected("a model that can predict a 28x28x1 image",
+                       error=f"{type(error).__name__}: {message}") from None
+    sums = answers.sum(axis=1)
+    if not (np.isfinite(answers).all() and answers.min() >= -1e-6
+            and np.abs(sums - 1).max() < 1e-3):
+        raise expected(
+            "a model whose outputs are probabilities (a softmax at its end; add "
+            "keras.layers.Softmax() after a model that gives scores)",
+            outputs=f"from {answers.min():.3g} to {answers.max():.3g}, summing to "
+                    f"{', '.join(f'{total:.3g}' for total in sums)}")
+

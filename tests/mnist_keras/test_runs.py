@@ -87,10 +87,32 @@ def test_check_digit_classifier_names_the_shapes():
 
     check_digit_classifier(build_model("cnn-gap"))
     inputs = keras.Input((28, 28, 1))
-    three = keras.Model(inputs, keras.layers.Dense(3)(keras.layers.Flatten()(inputs)))
+    three = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(
+        keras.layers.Flatten()(inputs)))
     check_digit_classifier(three, num_classes=3)
     with pytest.raises(MnistKerasError, match=r"output_shape=\(3,\)"):
         check_digit_classifier(three)
+
+
+def test_check_digit_classifier_wants_probabilities():
+    # Regression: a model without a softmax loaded, and its scores were shown as
+    # confidences ("0 (412%)"); it was exported too.
+    import keras
+
+    from mnist_keras.errors import MnistKerasError
+    from mnist_keras.runs import check_digit_classifier
+
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((28, 28, 1))
+    scores = keras.layers.Dense(10)(keras.layers.Flatten()(inputs))
+    with pytest.raises(MnistKerasError, match=r"outputs are probabilities \(a softmax at its "
+                                              r"end.*Received: outputs='from -?\d"):
+        check_digit_classifier(keras.Model(inputs, scores))
+    check_digit_classifier(keras.Model(inputs, keras.layers.Softmax()(scores)))
+    # Sigmoids are between 0 and 1 but do not sum to 1: not a classifier's answer either.
+    sigmoid = keras.layers.Dense(10, activation="sigmoid")(keras.layers.Flatten()(inputs))
+    with pytest.raises(MnistKerasError, match="summing to"):
+        check_digit_classifier(keras.Model(inputs, sigmoid))
 
 
 def _finished_run(path):
