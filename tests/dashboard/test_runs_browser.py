@@ -124,6 +124,13 @@ def test_upload_a_valid_and_an_invalid_model(page, tmp_path, small_cnn_run):
     duo.find_element(f"#{ids.UPLOAD} input[type='file']").send_keys(str(tmp_path / "wrong.keras"))
     duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Not added: Expected a model from "
                                "28x28x1 images to 10 classes", timeout=30)
+    # Scores without a softmax: it loads, but its answers are not confidences.
+    inputs = keras.Input((28, 28, 1))
+    keras.Model(inputs, keras.layers.Dense(10)(keras.layers.Flatten()(inputs))).save(
+        tmp_path / "scores.keras")
+    duo.find_element(f"#{ids.UPLOAD} input[type='file']").send_keys(str(tmp_path / "scores.keras"))
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Not added: Expected a model whose "
+                               "outputs are probabilities (a softmax at its end", timeout=30)
     assert len([n for n in os.listdir(runs_dir) if n.startswith("uploaded-")]) == 1
 
 
