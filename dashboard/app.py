@@ -16,6 +16,8 @@ from dashboard.bundled_css import BOOTSTRAP_CSS_URL
 from dashboard.callback_errors import on_callback_error
 from dashboard.panels import register_all
 from dashboard.panels.sweeps.views import SweepBrowser
+from dashboard.shared.data_roots import CONFIG_KEY as DATA_ROOTS_KEY
+from dashboard.shared.data_roots import data_roots as data_roots_of
 from dashboard.shared.exported_sites import register_routes
 from dashboard.shared.jobs import JobManager
 from dashboard.shared.limits import MAX_REQUEST_BYTES
@@ -24,7 +26,8 @@ from mnist_keras.devices import describe_device
 from mnist_keras.runs import RunIndex
 
 
-def create_app(runs_dir="runs", hosts=None, sweep_storages=(), pretrained=True):
+def create_app(runs_dir="runs", hosts=None, sweep_storages=(), pretrained=True,
+               data_roots=()):
     """Builds the dashboard for a runs folder.
 
     Args:
@@ -36,6 +39,8 @@ def create_app(runs_dir="runs", hosts=None, sweep_storages=(), pretrained=True):
         pretrained: put the model that ships with mnist-keras into the runs
             folder as the read-only run `pretrained` (back on every start), so
             a person can draw before training anything. Defaults to True.
+        data_roots: folders besides the working folder and the one holding
+            `runs_dir` that the Data folder box may read (`shared.data_roots`).
 
     Returns:
         A `dash.Dash` app; its `jobs` attribute is the `JobManager`, its
@@ -62,6 +67,7 @@ def create_app(runs_dir="runs", hosts=None, sweep_storages=(), pretrained=True):
                                 "content": "width=device-width, initial-scale=1"}],
                     # A callback that fails answers no change and says so (no HTTP 500).
                     on_error=on_callback_error)
+    app.server.config[DATA_ROOTS_KEY] = data_roots_of(runs_dir, data_roots)
     jobs = JobManager(runs_dir, RunIndex(runs_dir))
     app.jobs = jobs
     app.sweeps = SweepBrowser(runs_dir, sweep_storages)
@@ -103,7 +109,7 @@ def quiet_access_log(verbose=False):
 
 
 def main(host="127.0.0.1", port=8050, runs_dir="runs", debug=False, allow_hosts=(),
-         sweep_storages=(), verbose=False, open_browser=False):
+         sweep_storages=(), verbose=False, open_browser=False, data_roots=()):
     """Serves the dashboard until interrupted; stops a running job on exit.
 
     Requests must address `host`, a loopback name or one of `allow_hosts`;
@@ -111,7 +117,8 @@ def main(host="127.0.0.1", port=8050, runs_dir="runs", debug=False, allow_hosts=
     in the system's browser once the server listens.
     """
     quiet_access_log(verbose)
-    app = create_app(runs_dir, request_guard.allowed_hosts(host, allow_hosts), sweep_storages)
+    app = create_app(runs_dir, request_guard.allowed_hosts(host, allow_hosts), sweep_storages,
+                     data_roots=data_roots)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     print(f"mnist-keras dashboard on {url} (runs in {os.path.abspath(runs_dir)})", flush=True)
     if open_browser:

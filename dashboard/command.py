@@ -23,6 +23,9 @@ def register(subparsers):
     parser.add_argument("--sweep-storage", action="append", default=[], metavar="URL",
                         help="also show the sweeps of this Optuna storage (a database URL "
                              "such as postgresql://user@host/db); repeatable")
+    parser.add_argument("--data-root", action="append", default=[], metavar="DIR",
+                        help="also let the Data folder box read folders inside DIR (it reads "
+                             "inside the working folder and the runs folder's own); repeatable")
     parser.add_argument("--open", action="store_true",
                         help="open the dashboard in the system's browser once it is ready")
     parser.add_argument("--verbose", action="store_true",
@@ -39,4 +42,5 @@ def run(args):
     except ImportError as error:
         raise missing_extra("dashboard", error, EXTRA_MODULES) from None
     serve(host=args.host, port=args.port, runs_dir=args.runs_dir, allow_hosts=args.allow_host,
-          sweep_storages=args.sweep_storage, verbose=args.verbose, open_browser=args.open)
+          sweep_storages=args.sweep_storage, verbose=args.verbose, open_browser=args.open,
+          data_roots=args.data_root)

@@ -21,6 +21,7 @@ from typing import Optional
 from dash import State
 
 from dashboard.shared import ids
+from dashboard.shared.data_roots import check_readable
 from mnist_keras.config import TrainingConfig
 from mnist_keras.datasets.names import BUNDLED
 from mnist_keras.errors import MnistKerasError
@@ -202,10 +203,15 @@ def build_config(rows=None, **values):
 
 
 def data_folder(dataset, data_dir):
-    """The data folder a form's values mean: None for the bundled MNIST or an empty box."""
-    if dataset in (None, *BUNDLED) or not isinstance(data_dir, str):
+    """The data folder a form's values mean: None for the bundled MNIST or an empty box.
+
+    Raises:
+        MnistKerasError: for a folder outside the dashboard's data roots.
+    """
+    if dataset in (None, *BUNDLED) or not isinstance(data_dir, str) or not data_dir.strip():
         return None
-    return data_dir.strip() or None
+    check_readable(data_dir.strip())
+    return data_dir.strip()
 
 
 def rows_to_spec(rows):

@@ -35,10 +35,10 @@ def queue_text(queue):
 
 def describe_data(dataset, data_dir):
     """What the data settings point at: `(message, ok, train_images, test_images)`."""
-    folder = data_folder(dataset, data_dir)
-    if dataset not in BUNDLED and folder is None:
-        return "Type the folder that holds the data.", False, None, None
     try:
+        folder = data_folder(dataset, data_dir)
+        if dataset not in BUNDLED and folder is None:
+            return "Type the folder that holds the data.", False, None, None
         summary = data_summary(dataset, folder)
     except MnistKerasError as error:
         return str(error), False, None, None
