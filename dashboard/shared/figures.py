@@ -56,6 +56,9 @@ def epoch_ticks(epochs):
     return {"tickmode": "linear", "tick0": 1, "dtick": max(1, math.ceil((epochs or 1) / 10))}
 
 
+CONFUSION_SCALE = [[0, "rgba(37, 99, 235, 0)"], [1, "rgba(37, 99, 235, 0.75)"]]
+
+
 def confusion_matrix_figure(matrix, class_names, title="Confusion matrix"):
     """A heatmap of counts: rows are true labels, columns predictions."""
     labels = [plain(name) for name in class_names]
@@ -63,9 +66,13 @@ def confusion_matrix_figure(matrix, class_names, title="Confusion matrix"):
     # "Blues" dark-to-light (plotly.py light-to-dark), its automatic text
     # colour left some counts white on white, and it ignored a reversed
     # autorange on this category axis; label 0 belongs on the top row.
+    # The scale is one blue from transparent to 75% opaque: an empty cell is
+    # the page itself, white or dark (opaque white cells were bright blocks in
+    # the dark theme), and the counts, dark in the light theme and light in
+    # the dark one (style.css), keep at least 4.5:1 on every shade.
     data = [{"type": "heatmap", "z": matrix, "x": labels, "y": labels, "text": matrix,
              "texttemplate": "%{text}", "textfont": {"color": "#111827"},
-             "colorscale": [[0, "#f8fafc"], [1, "#60a5fa"]], "showscale": False,
+             "colorscale": CONFUSION_SCALE, "showscale": False,
              "hovertemplate": "true %{y}, predicted %{x}: %{z}<extra></extra>"}]
     layout = base_layout(title, 460,
                          xaxis={"title": {"text": "predicted"}, "type": "category"},

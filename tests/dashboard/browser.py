@@ -159,3 +159,50 @@ def ink_pixels(duo):
         let ink = 0;
         for (let i = 0; i < data.length; i += 4) if (data[i] < 128) ink++;
         return ink;""")
+
+
+# WCAG contrast of each element's text against what lies behind it (backgrounds
+# composited up the tree, semi-transparent text over them): the elements under
+# `selector` whose ratio is below `minimum`, as [text, ratio].
+_CONTRAST = """
+const [selector, minimum] = arguments;
+const rgba = (s) => { const m = (s.match(/[\\d.]+/g) || [0, 0, 0, 0]).map(Number);
+                      return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+const over = (top, under) => under.map((v, i) => top[i] * top[3] + v * (1 - top[3]));
+const luminance = (c) => { const [r, g, b] = c.map((v) => { v /= 255;
+  return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+const behind = (element) => {
+  const layers = [];
+  for (let e = element; e; e = e.parentElement) {
+    const colour = rgba(getComputedStyle(e).backgroundColor);
+    if (colour[3] > 0) { layers.push(colour); if (colour[3] >= 1) break; }
+  }
+  let colour = [255, 255, 255];
+  for (const layer of layers.reverse()) colour = over(layer, colour);
+  return colour;
+};
+const failing = [];
+for (const element of document.querySelectorAll(selector)) {
+  const text = element.innerText && element.innerText.trim();
+  if (!text || !element.offsetParent) continue;
+  const back = behind(element);
+  const fore = over(rgba(getComputedStyle(element).color), back);
+  const [light, dark] = [luminance(fore), luminance(back)].sort((a, b) => b - a);
+  const ratio = (light + 0.05) / (dark + 0.05);
+  if (ratio < minimum) failing.push([text.slice(0, 40), Math.round(ratio * 100) / 100]);
+}
+return failing;
+"""
+
+
+def low_contrast(duo, selector, minimum=4.5):
+    """The visible texts under `selector` with a contrast ratio below `minimum`."""
+    return duo.driver.execute_script(_CONTRAST, selector, minimum)
+
+
+def use_theme(duo, theme):
+    """Switches the page to Bootstrap's `light` or `dark` colour mode."""
+    duo.driver.execute_script(
+        "document.documentElement.setAttribute('data-bs-theme', arguments[0]);", theme)
+    time.sleep(0.5)  # Bootstrap's buttons fade to their new colours in 0.15 s

@@ -51,6 +51,10 @@ def test_confusion_matrix_figure_shows_counts():
     # every count is drawn in one dark colour, readable on the light scale.
     assert figure["layout"]["yaxis"]["categoryarray"] == ["b", "a"]
     assert heatmap["textfont"]["color"] == "#111827"
+    # Regression: empty cells were opaque near-white blocks in the dark theme; the
+    # scale runs from see-through to a blue that keeps 4.5:1 under either text colour.
+    assert heatmap["colorscale"][0][1].endswith(", 0)")
+    assert heatmap["colorscale"][-1][1] == "rgba(37, 99, 235, 0.75)"
 
 
 def test_figures_are_valid_plotly():

@@ -9,7 +9,14 @@ from selenium.webdriver.support.expected_conditions import alert_is_present
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.shared import ids
-from tests.dashboard.browser import copy_runs, set_number, start_dashboard, until
+from tests.dashboard.browser import (
+    copy_runs,
+    low_contrast,
+    set_number,
+    start_dashboard,
+    until,
+    use_theme,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +81,16 @@ def test_compare_two_runs(page):
     assert "dataset" not in highlighted
     until(duo, lambda: len(duo.find_elements(
         f"#{ids.COMPARE_MATRICES} .js-plotly-plot")) == 2, timeout=20)
+    # Every text of the Runs panel (the table, the highlighted rows, buttons, hints)
+    # is readable in both themes: at least 4.5:1. Regression: the differing rows were
+    # light text on cream in the dark theme, the outlined buttons grey on black.
+    until(duo, lambda: duo.find_elements(".confused-pairs .btn"), timeout=20)
+    for theme in ("light", "dark"):
+        use_theme(duo, theme)
+        assert low_contrast(duo, f"#{ids.COMPARE_TABLE} td, #{ids.COMPARE_TABLE} th, "
+                                 ".confused-pairs .btn, #section-runs .btn, #section-runs .hint, "
+                                 f"#{ids.RUNS_TABLE} td") == [], theme
+    use_theme(duo, "light")
     until(duo, lambda: len(duo.find_elements(
         f"#{ids.COMPARE_DIGITS} .test-section")) == 2, timeout=20)
     assert len(duo.find_elements(f"#{ids.COMPARE_DIGITS} .tile")) == 40

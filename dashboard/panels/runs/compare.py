@@ -92,7 +92,9 @@ def register(app, jobs, runs_dir):
             [(name, config.settings() if config else {}, headline(metrics))
              for name, config, metrics, _ in runs])
         columns = [{"name": "", "id": "setting"}] + [{"name": n, "id": n} for n in names]
-        highlight = [{"if": {"row_index": i}, "backgroundColor": "#fef3c7",
+        # Dark text on the cream, in both themes (the dark theme's light text on
+        # cream was unreadable).
+        highlight = [{"if": {"row_index": i}, "backgroundColor": "#fef3c7", "color": "#111827",
                       "fontWeight": "600"} for i in differing]
         matrices = []
         for name, _, metrics, _ in runs:
