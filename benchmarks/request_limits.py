@@ -31,6 +31,7 @@ from mnist_keras.errors import MnistKerasError  # noqa: E402
 from mnist_keras.layer_specs import validate_spec  # noqa: E402
 from mnist_keras.model_probe import probe_model_file  # noqa: E402
 from mnist_keras.preprocessing import EmptyDrawingError, preprocess_drawing  # noqa: E402
+from mnist_keras.runs import check_digit_classifier  # noqa: E402
 
 
 def rss_mb():
@@ -61,7 +62,7 @@ def probe(name, action):
                  max(0.0, peak_mb() - peak_before)))
 
 
-def request(port, method="GET", path="/", headers=None, body=None):
+def request(port, method="GET", path="/", headers=None, body=None, with_text=False):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
     headers = {"Host": f"127.0.0.1:{port}", **(headers or {})}
@@ -74,15 +75,15 @@ def request(port, method="GET", path="/", headers=None, body=None):
         connection.send(body)
     response = connection.getresponse()
     status = response.status
-    response.read()
+    text = response.read().decode(errors="replace")
     connection.close()
-    return f"HTTP {status}"
+    return (f"HTTP {status}", text) if with_text else f"HTTP {status}"
 
 
 def worst_canvas_json():
     # Every bound at once: 200 strokes of curves, as many as the character limit
     # holds, a pen a billion pixels wide, coordinates far off the canvas.
-    def canvas(commands_per_stroke):
+    def canvas_json(commands_per_stroke):
         commands = [["M", 10, 10]] + [["Q", 1e9, i % 280, 140, (i * 7) % 280]
                                       for i in range(commands_per_stroke - 1)]
         paths = [{"type": "path", "strokeWidth": 1e9, "path": commands}
@@ -90,9 +91,9 @@ def worst_canvas_json():
         return json.dumps({"objects": paths})
 
     per_stroke = canvas.MAX_COMMANDS_PER_STROKE
-    while len(canvas(per_stroke)) > canvas.MAX_JSON_CHARS:
+    while len(canvas_json(per_stroke)) > canvas.MAX_JSON_CHARS:
         per_stroke = int(per_stroke * 0.9)
-    return canvas(per_stroke)
+    return canvas_json(per_stroke)
 
 
 def draw(text):
@@ -204,6 +205,51 @@ def main():
     bomb = gzip_bomb(folder)
     probe(f"labels file: {os.path.getsize(bomb) / 1024:.0f} KB of gzip that inflates to 2 GiB",
           lambda: f"{len(read_idx(bomb)):,} labels")
+
+    def learning_rate_label(value):
+        body = json.dumps({"output": "learning-rate-label.children", "outputs": {
+            "id": "learning-rate-label", "property": "children"}, "inputs": [
+            {"id": "learning-rate", "property": "value", "value": value}],
+            "changedPropIds": ["learning-rate.value"], "state": []}).encode()
+        return request(port, "POST", "/_dash-update-component", body=body,
+                       headers={"Content-Type": "application/json"})
+
+    probe("learning-rate slider sent 1,000,000,000 (10**1e9 ran for minutes)",
+          lambda: learning_rate_label(10**9))
+    probe("learning-rate slider sent a list (an HTTP 500 before on_error)",
+          lambda: learning_rate_label([1, 2]))
+
+    def data_message(path):
+        body = json.dumps({"output": "..data-dir-box.style...data-message.children..."
+                                     "data-message.className...train-size.max...train-size"
+                                     ".marks...test-size.max...test-size.marks..",
+                           "outputs": [{"id": i, "property": p} for i, p in (
+                               ("data-dir-box", "style"), ("data-message", "children"),
+                               ("data-message", "className"), ("train-size", "max"),
+                               ("train-size", "marks"), ("test-size", "max"),
+                               ("test-size", "marks"))],
+                           "inputs": [{"id": "dataset", "property": "value", "value": "images"},
+                                      {"id": "data-dir", "property": "value", "value": path}],
+                           "changedPropIds": ["data-dir.value"], "state": []}).encode()
+        status, text = request(port, "POST", "/_dash-update-component", body=body,
+                               headers={"Content-Type": "application/json"}, with_text=True)
+        return f"{status}, " + ("the same line as any folder outside the roots"
+                                if "data folder inside" in text else text[:60])
+
+    probe("Data folder box asked about /etc (a folder outside the data roots)",
+          lambda: data_message("/etc"))
+    probe("Data folder box asked about /no/such/folder",
+          lambda: data_message("/no/such/folder"))
+
+    def scores_model():
+        import keras
+
+        inputs = keras.Input((28, 28, 1))
+        model = keras.Model(inputs, keras.layers.Dense(10)(keras.layers.Flatten()(inputs)))
+        check_digit_classifier(model)
+        return "accepted"
+
+    probe("a model without a softmax (scores, not probabilities)", scores_model)
 
     starts = []
 
