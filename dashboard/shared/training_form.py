@@ -164,6 +164,24 @@ def form_values(config):
             for control in CONTROLS}
 
 
+def recipe_differences(recipe, values):
+    """The labels of the recipe's controls whose values differ from `values` (by component id).
+
+    >>> recipe_differences("fast", form_values(recipe_config("fast")))
+    []
+    """
+    expected_values = form_values(recipe_config(recipe))
+    return [CONTROL[control].label for control in RECIPE_CONTROLS
+            if not _same(values.get(control), expected_values[control])]
+
+
+def _same(value, expected):
+    if isinstance(value, (int, float)) and isinstance(expected, (int, float)) \
+            and not isinstance(value, bool):
+        return math.isclose(value, expected, rel_tol=1e-9, abs_tol=1e-9)
+    return value == expected or (value in (None, "") and expected in (None, ""))
+
+
 def learning_rate_from_slider(log_lr):
     """The learning-rate slider's log10 value -> the learning rate, to two significant digits.
 

@@ -17,6 +17,7 @@ from tests.dashboard.browser import (
     configure,
     js,
     points,
+    set_number,
     start_dashboard,
     until,
     wait_text,
@@ -60,6 +61,14 @@ def test_a_recipe_fills_the_form_and_stays_editable(dashboard):
     until(duo, lambda: float(duo.find_element(f"#{ids.BINARIZE}").get_attribute("value") or 0)
            == robust.binarize, timeout=10)
     assert duo.find_element(f"#{ids.AUGMENT} input").is_selected()
+    # A hand on a control: the box no longer names the recipe as if it were still it.
+    # Regression: it said "fast" after a lesson or a link had set other values.
+    wait_text(duo, ids.RECIPE_HINT, RECIPES.describe("robust"), 10)
+    set_number(duo, f"#{ids.EPOCHS}", robust.epochs + 1)
+    wait_text(duo, ids.RECIPE_HINT, "Custom settings: Epochs differs from the robust recipe.",
+              10)
+    set_number(duo, f"#{ids.EPOCHS}", robust.epochs)
+    wait_text(duo, ids.RECIPE_HINT, RECIPES.describe("robust"), 10)
 
 
 def test_page_renders_controls_device_and_dataset_preview(dashboard):

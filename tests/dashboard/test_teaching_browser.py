@@ -47,6 +47,9 @@ def test_a_settings_link_opens_those_settings_and_its_python_lines_train(dash_du
     assert _value(duo, f"#{ids.TRAIN_SIZE} input") == "1000"
     assert _value(duo, f"#{ids.BATCH_SIZE}") == "64"
     assert "mlp" in duo.find_element(f"#{ids.MODEL}").text
+    # The recipe box says the link's settings are not its recipe's.
+    wait_text(duo, ids.RECIPE_HINT, "Custom settings: Architecture, Training images, Batch "
+                                     "size, Epochs and", 20)
     # The address keeps following the form.
     set_number(duo, f"#{ids.SEED}", 5)
     until(duo, lambda: "seed=5" in duo.driver.current_url, timeout=10)

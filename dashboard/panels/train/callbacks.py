@@ -14,6 +14,7 @@ from dashboard.shared.training_form import (
     data_folder,
     form_values,
     learning_rate_from_slider,
+    recipe_differences,
     rows_to_spec,
     spec_to_rows,
 )
@@ -104,6 +105,27 @@ def register(app, jobs, runs_dir):
         values = form_values(recipe_config(recipe))
         return dict(values=[values[control] for control in RECIPE_CONTROLS],
                     hint=RECIPES.describe(recipe))
+
+    @app.callback(
+        Output(ids.RECIPE_HINT, "children", allow_duplicate=True),
+        [Input(control, "value") for control in RECIPE_CONTROLS],
+        State(ids.RECIPE, "value"),
+        prevent_initial_call=True,
+    )
+    def name_custom_settings(*values):
+        # A lesson, a share link or a hand on a control changes settings the
+        # recipe box still names: it says they are no longer that recipe's.
+        *settings, recipe = values
+        if recipe not in RECIPES:
+            return no_update
+        differing = recipe_differences(recipe, dict(zip(RECIPE_CONTROLS, settings)))
+        if not differing:
+            return RECIPES.describe(recipe)
+        shown = ", ".join(differing[:4]) + (f" and {len(differing) - 4} more"
+                                           if len(differing) > 4 else "")
+        return (f"Custom settings: {shown} {'differs' if len(differing) == 1 else 'differ'} "
+                f"from the {recipe} recipe. Choose a recipe to take all of its "
+                "settings.")
 
     @app.callback(Output(ids.LEARNING_RATE_LABEL, "children"),
                   Input(ids.LEARNING_RATE, "value"))
