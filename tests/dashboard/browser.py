@@ -185,7 +185,8 @@ const behind = (element) => {
 const failing = [];
 for (const element of document.querySelectorAll(selector)) {
   const text = element.innerText && element.innerText.trim();
-  if (!text || !element.offsetParent) continue;
+  // Disabled controls are exempt (WCAG 1.4.3: inactive components).
+  if (!text || !element.offsetParent || element.disabled) continue;
   const back = behind(element);
   const fore = over(rgba(getComputedStyle(element).color), back);
   const [light, dark] = [luminance(fore), luminance(back)].sort((a, b) => b - a);

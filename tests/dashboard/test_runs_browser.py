@@ -61,6 +61,14 @@ def _message(duo):
 def test_compare_two_runs(page):
     duo, _ = page
     assert "small-cnn" in _rows(duo)[0] and "tiny-mlp" in _rows(duo)[1]
+    # The one-run actions are greyed out, saying why, until exactly one run is ticked.
+    actions = [f"#{ids.RENAME}", f"#{ids.DELETE}", f"#{ids.REPORT}", f"#{ids.EXPORT_SITE}"]
+    until(duo, lambda: all(not duo.find_element(a).is_enabled() for a in actions), timeout=10)
+    assert duo.find_element(f"#{ids.DELETE}").get_attribute("title") == \
+        "Tick a run in the table first"
+    _tick(duo, 0)
+    until(duo, lambda: all(duo.find_element(a).is_enabled() for a in actions), timeout=10)
+    _tick(duo, 0)
     _tick(duo, 0)
     _tick(duo, 1)
     until(duo, lambda: duo.driver.execute_script(f"""

@@ -69,6 +69,18 @@ def register(app, jobs, runs_dir):
                  for column in ("name", "parent")} for row in rows]
         return rows, tips
 
+    one_run_actions = (ids.RENAME, ids.DELETE, ids.DOWNLOAD, ids.REPORT, ids.EXPORT_SITE)
+
+    @app.callback([Output(action, "disabled") for action in one_run_actions]
+                  + [Output(action, "title") for action in one_run_actions],
+                  Input(ids.RUNS_TABLE, "selected_rows"))
+    def enable_one_run_actions(selected_rows):
+        # They act on one ticked run: greyed out, saying why, until exactly one is.
+        count = len(selected_rows) if isinstance(selected_rows, list) else 0
+        why = "" if count == 1 else ("Tick a run in the table first" if count == 0
+                                     else "Tick only one run")
+        return [count != 1] * len(one_run_actions) + [why] * len(one_run_actions)
+
     @app.callback(
         Output(ids.CONFIRM_DELETE, "displayed"), Output(ids.CONFIRM_DELETE, "message"),
         Output(ids.RUNS_MESSAGE, "children", allow_duplicate=True),
