@@ -128,6 +128,14 @@ def test_a_drawing_gets_its_saliency_its_adversarial_and_its_star(page):
     points = js(duo, f"""return document.querySelector('#{ids.PROJECTOR_GRAPH} .js-plotly-plot')
         .data.slice(0, 10).reduce((n, t) => n + t.x.length, 0);""")
     assert points == 2000
+    # On a phone the map takes the width: its plot area is at least 80% of the window's.
+    # Regression: 117 px of 400, beside the hovered digit, behind wide margins.
+    size = duo.driver.get_window_size()
+    duo.driver.set_window_size(400, 900)
+    until(duo, lambda: js(duo, f"""const box = document.querySelector(
+        '#{ids.PROJECTOR_GRAPH} .nsewdrag').getBoundingClientRect();
+        return box.width >= 0.8 * document.documentElement.clientWidth;"""), timeout=10)
+    duo.driver.set_window_size(size["width"], size["height"])
     show_canvas(duo)
     draw_one(duo)
     until(duo, lambda: duo.find_elements(f"#{ids.WHY_CARDS} img[alt='gradcam map']"),

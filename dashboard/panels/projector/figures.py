@@ -44,7 +44,10 @@ def projector_figure(projection, class_names=None, star=None):
     layout = base_layout(f"{projection.method.upper()} map of {len(points):,} test digits "
                      "(penultimate layer)", 560,
                      xaxis={"visible": False}, yaxis={"visible": False})
-    layout.update(dragmode="lasso", hovermode="closest", clickmode="event+select")
+    # No axes to label: the map keeps the margins for itself (on a phone they
+    # were a third of its width).
+    layout.update(dragmode="lasso", hovermode="closest", clickmode="event+select",
+                  margin={"l": 8, "r": 8, "t": 40, "b": 40})
     layout["legend"] = {**layout["legend"], "itemsizing": "constant"}
     return {"data": data, "layout": layout}
 
