@@ -50,6 +50,9 @@ def test_a_settings_link_opens_those_settings_and_its_python_lines_train(dash_du
     # The recipe box says the link's settings are not its recipe's.
     wait_text(duo, ids.RECIPE_HINT, "Custom settings: Architecture, Training images, Batch "
                                      "size, Epochs and", 20)
+    # The command keeps its lines whole (it wrapped in the middle of an option).
+    assert js(duo, f"return getComputedStyle(document.getElementById('{ids.SHARE_COMMAND}'))"
+                   ".whiteSpace;") == "pre"
     # The address keeps following the form.
     set_number(duo, f"#{ids.SEED}", 5)
     until(duo, lambda: "seed=5" in duo.driver.current_url, timeout=10)
