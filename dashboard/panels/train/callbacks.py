@@ -1,5 +1,7 @@
 """The Train panel's callbacks: data check, model builder, recipes, Train, Add to queue, Cancel."""
 
+import re
+
 from dash import Input, Output, State, ctx, no_update
 
 from dashboard.panels.train.layout import size_marks
@@ -22,6 +24,7 @@ from mnist_keras.datasets.names import BUNDLED
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.layer_specs import LAYER_SETTINGS, validate_spec
 from mnist_keras.recipes import RECIPES, recipe_config
+from mnist_keras.runs import run_in
 from mnist_keras.settings import RANGES
 
 
@@ -45,6 +48,10 @@ def describe_data(dataset, data_dir):
         return str(error), False, None, None
     return (f"{dataset}: {summary.describe()}.", True, summary.train_images,
             summary.test_images)
+
+
+# "Started NAME." or "Started NAME from the queue.", as this panel says them.
+STARTED = re.compile(r"Started (\S+?)(?:\.| from the queue\.)\Z")
 
 
 def register(app, jobs, runs_dir):
@@ -177,10 +184,11 @@ def register(app, jobs, runs_dir):
                     cancelling=Output(ids.CANCELLING, "data", allow_duplicate=True)),
         inputs=dict(_tick=Input(ids.POLL, "n_intervals"),
                     _clear=Input(ids.CLEAR_QUEUE, "n_clicks"),
-                    cancelling=State(ids.CANCELLING, "data")),
+                    cancelling=State(ids.CANCELLING, "data"),
+                    message=State(ids.JOB_MESSAGE, "children")),
         prevent_initial_call=True,
     )
-    def follow_queue(_tick, _clear, cancelling):
+    def follow_queue(_tick, _clear, cancelling, message):
         unchanged = dict(queue=no_update, message=no_update, options=no_update,
                          selected=no_update, cancelling=no_update)
         if ctx.triggered_id == ids.CLEAR_QUEUE:
@@ -201,8 +209,23 @@ def register(app, jobs, runs_dir):
             return {**unchanged, "queue": queue_text(jobs.queue),
                     "message": f"Started {started} from the queue.",
                     "options": run_options(jobs.index), "selected": started}
+        finished = _finished_since_started(message)
+        if finished:
+            # "Started X." stayed up long after X had ended (under a pruning job's run).
+            return {**unchanged, "message": finished}
         queue = queue_text(jobs.queue)
         return {**unchanged, "queue": queue} if jobs.queue else unchanged
+
+    def _finished_since_started(message):
+        """What replaces a "Started NAME..." message once NAME has ended, or None."""
+        match = STARTED.match(message) if isinstance(message, str) else None
+        if not match or jobs.is_running(match.group(1)):
+            return None
+        try:
+            status = run_in(runs_dir, match.group(1)).status.value
+        except (MnistKerasError, OSError):
+            return None
+        return None if status == "running" else f"{match.group(1)} has ended: {status}."
 
     @app.callback(Output(ids.JOB_MESSAGE, "children", allow_duplicate=True),
                   Output(ids.CANCELLING, "data"),

@@ -1,0 +1,33 @@
+"""Messages that describe a moment do not outlive it."""
+
+import shutil
+
+from dashboard.app import create_app
+from tests.dashboard.test_callback_fuzz import _body
+
+
+def test_started_gives_way_to_how_the_run_ended(tmp_path, small_cnn_run):
+    # Regression: "Started X." stayed in the Train panel long after X had ended
+    # (under a pruning job started later from the Runs panel).
+    runs_dir = tmp_path / "runs"
+    shutil.copytree(small_cnn_run, runs_dir / "small-cnn")
+    app = create_app(runs_dir, pretrained=False)
+    client = app.server.test_client()
+    client.get("/")
+    key = next(k for k in app.callback_map if "queue-view.children" in k
+               and "cancelling.data" in k)
+    callback = app.callback_map[key]
+
+    def poll(message):
+        answer = client.post("/_dash-update-component", headers={
+            "Content-Type": "application/json"}, data=_body(key, callback, [1, None, None,
+                                                                         message]))
+        return answer.json["response"]["job-message"]["children"] \
+            if answer.status_code == 200 and "job-message" in answer.json["response"] else None
+
+    assert poll("Started small-cnn.") == "small-cnn has ended: completed."
+    assert poll("Started small-cnn from the queue.") == "small-cnn has ended: completed."
+    # Anything else stays as it is: another message, a run that is gone.
+    assert poll("Queue cleared.") is None
+    assert poll("Started no-such-run.") is None
+    app.jobs.shutdown()
