@@ -78,6 +78,9 @@ def test_sweeps_panel_shows_studies_starts_a_sweep_and_opens_its_trials(page):
            timeout=90)
     duo.wait_for_contains_text(f"#{ids.SWEEP_PROGRESS}", "from-panel: 2 of 2 finished",
                                timeout=150)
+    # The start message gives way to the end (it stayed "Started ..." after the sweep).
+    duo.wait_for_contains_text(f"#{ids.SWEEP_MESSAGE}", "has ended; its trials are in the "
+                                                        "table below.", timeout=30)
     study = optuna.load_study(study_name="from-panel", storage=storage_url(None, runs_dir))
     trials = study.trials
     assert [t.state for t in trials] == [optuna.trial.TrialState.COMPLETE] * 2

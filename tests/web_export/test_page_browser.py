@@ -537,3 +537,9 @@ def test_why_this_answer_shows_where_the_evidence_is(browser, serve, pretrained_
     assert correlation > 0.9
     browser.find_element("id", "clear").click()
     assert not browser.find_element("id", "why-box").is_displayed()
+    # Drawn readable: a few extreme pixels no longer wash out the rest of the evidence
+    # (the strongest 5% shows at full strength; the library's overlay does the same).
+    shown = browser.execute_script("return Array.from(mnistPage.readableHeat("
+                                   "Float32Array.from(arguments[0])));",
+                                   [0.0] * 700 + [0.01] * 80 + [1.0] * 4)
+    assert shown[:700] == [0.0] * 700 and min(shown[700:]) == pytest.approx(1.0)

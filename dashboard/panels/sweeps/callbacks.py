@@ -5,6 +5,8 @@ database read, slower than the runs folder's index); the figures are rebuilt
 only when a trial finishes.
 """
 
+import re
+
 from dash import Input, Output, State, ctx, dcc, no_update
 
 from dashboard.panels.sweeps.figures import (
@@ -70,6 +72,22 @@ def sweep_config(settings):
         raise expected("a named model to sweep (a custom layer table is trained one run at a "
                        "time)", model="custom")
     return config
+
+
+# The start message, as `start_sweep` words it.
+SWEEP_STARTED = re.compile(r"Started (.+?): \d+ trials, ")
+
+
+def ended_message(message, running):
+    """What replaces the "Started ..." message once that sweep has ended; else no change.
+
+    >>> ended_message("Started s (study s): 4 trials, 1 worker(s). The first ...", None)
+    's (study s) has ended; its trials are in the table below.'
+    """
+    match = SWEEP_STARTED.match(message) if isinstance(message, str) else None
+    if not match or running is not None:
+        return no_update
+    return f"{match.group(1)} has ended; its trials are in the table below."
 
 
 def register(app, jobs, runs_dir):
@@ -139,20 +157,22 @@ def register(app, jobs, runs_dir):
                     progress=Output(ids.SWEEP_PROGRESS, "children"),
                     key=Output(ids.SWEEP_KEY, "data"),
                     start_disabled=Output(ids.SWEEP_START, "disabled"),
-                    stop_disabled=Output(ids.SWEEP_STOP, "disabled")),
+                    stop_disabled=Output(ids.SWEEP_STOP, "disabled"),
+                    message=Output(ids.SWEEP_MESSAGE, "children", allow_duplicate=True)),
         inputs=dict(_tick=Input(ids.SWEEP_POLL, "n_intervals"),
                     storage=Input(ids.SWEEP_STORAGE, "value"),
-                    study=Input(ids.SWEEP_STUDY, "value"), key=State(ids.SWEEP_KEY, "data")),
+                    study=Input(ids.SWEEP_STUDY, "value"), key=State(ids.SWEEP_KEY, "data"),
+                    message=State(ids.SWEEP_MESSAGE, "children")),
         prevent_initial_call="initial_duplicate",
     )
-    def follow_study(_tick, storage, study, key):
+    def follow_study(_tick, storage, study, key, message):
         running = jobs.sweep()
         # Ticks belong to one study's rows: another study or storage clears them.
         switched = ctx.triggered_id in (ids.SWEEP_STUDY, ids.SWEEP_STORAGE)
         outputs = dict(studies=no_update, study=no_update, rows=no_update, columns=no_update,
                        ticked=[] if switched else no_update, progress=no_update,
                        key=no_update, start_disabled=running is not None,
-                       stop_disabled=running is None)
+                       stop_disabled=running is None, message=ended_message(message, running))
         try:
             names = browser.studies(storage)
         except MnistKerasError as error:

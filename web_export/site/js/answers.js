@@ -67,3 +67,13 @@ export async function occlusionMap(predictBatch, model, input, label) {
   }
   return sum.map((value) => value / (largest + 1e-12));
 }
+
+// Gradient maps are sparse with a few extreme pixels: scaled by their largest
+// value they read as faint tints. The strongest 5% of the evidence shows at full
+// strength, fading along the square root (as the library's overlay does).
+export function readableHeat(map) {
+  const evidence = Array.from(map).filter((v) => v > 0).sort((a, b) => a - b);
+  if (!evidence.length) return map.map(() => 0);
+  const top = Math.max(evidence[Math.floor(0.95 * (evidence.length - 1))], 1e-12);
+  return map.map((v) => Math.sqrt(Math.min(1, Math.max(0, v) / top)));
+}

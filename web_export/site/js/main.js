@@ -3,7 +3,7 @@
 // preprocessing, the runtime (TF.js or onnxruntime-web) and the samples'
 // storage live in their own modules.
 
-import { hesitation, predictOne } from "./answers.js";
+import { hesitation, predictOne, readableHeat } from "./answers.js";
 import { EmptyDrawingError, preprocess } from "./preprocess.js";
 import { SAMPLES_FILE, SampleStore, samplesFile } from "./samples.js";
 
@@ -52,7 +52,7 @@ function showInput(input) {
 
 // The saliency map in red over the model's input, dimmed: where the evidence is.
 async function showWhy(input, label) {
-  const map = await state.runtime.saliency(state.model, input, label);
+  const map = readableHeat(await state.runtime.saliency(state.model, input, label));
   const view = $("why").getContext("2d");
   const image = view.createImageData(28, 28);
   for (let i = 0; i < 784; i++) {
@@ -459,6 +459,7 @@ window.mnistPage = {
   preprocess: (data, width, height) => preprocess(data, width, height, state.recipe),
   predictBatch: (...args) => state.runtime.predictBatch(...args),
   saliency: (input, label) => state.runtime.saliency(state.model, input, label),
+  readableHeat,
   get runtime() { return state.runtimeName; },
   get model() { return state.model; }, get backend() { return state.backend; },
 };
