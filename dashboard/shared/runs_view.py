@@ -9,6 +9,7 @@ import functools
 from dashboard.shared.formatting import duration
 from dashboard.shared.limits import MAX_PREDICT_RUNS
 from mnist_keras.datasets import DatasetSummary, dataset_summary, read_dataset
+from mnist_keras.errors import MnistKerasError
 
 
 def run_label(summary):
@@ -89,6 +90,23 @@ def ticked(rows, selected_rows):
     """Names of the ticked rows."""
     rows = rows or []
     return [rows[i]["name"] for i in selected_rows or [] if 0 <= i < len(rows)]
+
+
+def one_ticked(rows, selected_rows, action):
+    """The one ticked run's name, or a sentence saying what to tick.
+
+    >>> one_ticked([{"name": "a"}, {"name": "b"}], [1], "prune")
+    'b'
+    >>> one_ticked([{"name": "a"}], [], "prune")
+    Traceback (most recent call last):
+    ...
+    mnist_keras.errors.MnistKerasError: Tick one run in the table to prune it: none is ticked.
+    """
+    names = ticked(rows, selected_rows)
+    if len(names) != 1:
+        state = "none is ticked" if not names else f"{len(names)} are ticked"
+        raise MnistKerasError(f"Tick one run in the table to {action} it: {state}.")
+    return names[0]
 
 
 def chosen_runs(selected, limit=MAX_PREDICT_RUNS):

@@ -31,3 +31,19 @@ def test_started_gives_way_to_how_the_run_ended(tmp_path, small_cnn_run):
     assert poll("Queue cleared.") is None
     assert poll("Started no-such-run.") is None
     app.jobs.shutdown()
+
+
+def test_pressing_an_action_with_nothing_ticked_reads_as_a_sentence(tmp_path):
+    # Regression: "Expected one ticked run to prune. Received: 0".
+    app = create_app(tmp_path / "runs", pretrained=False)
+    client = app.server.test_client()
+    client.get("/")
+    key = next(k for k in app.callback_map if k.startswith("..runs-message.children")
+               and "run-select.value" in k)
+    callback = app.callback_map[key]
+    values = [1, [{"name": "a"}, {"name": "b"}], [], 0.8, None]
+    answer = client.post("/_dash-update-component", headers={
+        "Content-Type": "application/json"}, data=_body(key, callback, values))
+    assert answer.json["response"]["runs-message"]["children"] == (
+        "Not started: Tick one run in the table to prune it: none is ticked.")
+    app.jobs.shutdown()

@@ -10,18 +10,11 @@ from dashboard.panels.runs import actions
 from dashboard.panels.runs.report import run_report
 from dashboard.shared import ids
 from dashboard.shared.exported_sites import site_url
-from dashboard.shared.runs_view import raw_images, table_rows, ticked
+from dashboard.shared.runs_view import one_ticked, raw_images, table_rows
 from dashboard.shared.uploads import model_file
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import run_in
 from web_export import WEIGHT_NAMES, read_choice
-
-
-def _one(rows, selected_rows, action):
-    names = ticked(rows, selected_rows)
-    if len(names) != 1:
-        raise MnistKerasError(f"Expected one ticked run to {action}. Received: {len(names)}")
-    return names[0]
 
 
 def report_html(runs_dir, name):
@@ -90,7 +83,7 @@ def register(app, jobs, runs_dir):
     )
     def ask_before_deleting(_, rows, selected_rows):
         try:
-            name = _one(rows, selected_rows, "delete")
+            name = one_ticked(rows, selected_rows, "delete")
         except MnistKerasError as error:
             return False, no_update, str(error)
         return True, f"Delete run {name} and all its files? This cannot be undone.", ""
@@ -108,11 +101,11 @@ def register(app, jobs, runs_dir):
     def change_run(_confirmed, _renamed, rows, selected_rows, new_name):
         try:
             if ctx.triggered_id == ids.CONFIRM_DELETE:
-                name = _one(rows, selected_rows, "delete")
+                name = one_ticked(rows, selected_rows, "delete")
                 actions.delete_run(runs_dir, name)
                 message = f"Deleted {name}."
             else:
-                name = _one(rows, selected_rows, "rename")
+                name = one_ticked(rows, selected_rows, "rename")
                 new_name = actions.rename_run(runs_dir, name, new_name)
                 message = f"Renamed {name} to {new_name}."
         except (MnistKerasError, OSError) as error:
@@ -129,10 +122,10 @@ def register(app, jobs, runs_dir):
     def download(_, __, rows, selected_rows):
         try:
             if ctx.triggered_id == ids.REPORT:
-                name = _one(rows, selected_rows, "report on")
+                name = one_ticked(rows, selected_rows, "report on")
                 return (dcc.send_string(report_html(runs_dir, name), f"{name}-report.html"),
                         f"Report of {name} downloaded.")
-            name = _one(rows, selected_rows, "download")
+            name = one_ticked(rows, selected_rows, "download")
             return dcc.send_file(model_file(runs_dir, name),
                                  filename=f"{name}.keras"), f"{name}.keras downloaded."
         except MnistKerasError as error:
@@ -150,7 +143,7 @@ def register(app, jobs, runs_dir):
     )
     def export_site(_, rows, selected_rows, choice):
         try:
-            name = _one(rows, selected_rows, "export")
+            name = one_ticked(rows, selected_rows, "export")
             format_name, quantize, page = read_choice(choice)
             if format_name != "tfjs":
                 return _exported_format(name, actions.export_run_format(

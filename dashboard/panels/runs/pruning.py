@@ -3,7 +3,7 @@
 from dash import Input, Output, State, no_update
 
 from dashboard.shared import ids, loaded_models
-from dashboard.shared.runs_view import ticked
+from dashboard.shared.runs_view import one_ticked, ticked
 from dashboard.shared.training_form import DEFAULTS
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import RunFormatError, run_in
@@ -65,14 +65,11 @@ def register(app, jobs, runs_dir):
         prevent_initial_call=True,
     )
     def start_pruning(_, rows, selected_rows, sparsity, epochs):
-        names = ticked(rows, selected_rows)
         try:
-            if len(names) != 1:
-                raise MnistKerasError(f"Expected one ticked run to prune. Received: "
-                                      f"{len(names)}")
+            parent = one_ticked(rows, selected_rows, "prune")
             # Empty epochs: the library's choice, scaled to the parent's data.
-            config = pruning_config(runs_dir, names[0], sparsity, epochs)
-            name = jobs.start(config, name_stem=f"{names[0]}-pruned{round(100 * sparsity)}")
+            config = pruning_config(runs_dir, parent, sparsity, epochs)
+            name = jobs.start(config, name_stem=f"{parent}-pruned{round(100 * sparsity)}")
         except MnistKerasError as error:
             return f"Not started: {error}", no_update
-        return f"Started {name}: pruning {names[0]} to {round(100 * sparsity)}%.", name
+        return f"Started {name}: pruning {parent} to {round(100 * sparsity)}%.", name
