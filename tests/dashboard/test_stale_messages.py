@@ -1,6 +1,7 @@
 """Messages that describe a moment do not outlive it."""
 
 import shutil
+import time
 
 from dashboard.app import create_app
 from tests.dashboard.test_callback_fuzz import _body
@@ -25,11 +26,18 @@ def test_started_gives_way_to_how_the_run_ended(tmp_path, small_cnn_run):
         return answer.json["response"]["job-message"]["children"] \
             if answer.status_code == 200 and "job-message" in answer.json["response"] else None
 
+    from mnist_keras.runs import Run
+
+    Run(runs_dir / "small-cnn").set_status("completed", finished=time.time() - 60)
     assert poll("Started small-cnn.") == "small-cnn has ended: completed."
     assert poll("Started small-cnn from the queue.") == "small-cnn has ended: completed."
     # Anything else stays as it is: another message, a run that is gone.
     assert poll("Queue cleared.") is None
     assert poll("Started no-such-run.") is None
+    # A run that has only just ended keeps its message a moment: a poll sent before
+    # the queue's next "Started ..." reached the page must not overwrite that one.
+    Run(runs_dir / "small-cnn").set_status("completed", finished=time.time())
+    assert poll("Started small-cnn.") is None
     app.jobs.shutdown()
 
 

@@ -1,6 +1,7 @@
 """The Train panel's callbacks: data check, model builder, recipes, Train, Add to queue, Cancel."""
 
 import re
+import time
 
 from dash import Input, Output, State, ctx, no_update
 
@@ -50,6 +51,8 @@ def describe_data(dataset, data_dir):
             summary.test_images)
 
 
+# A run's end is told this long after it (see `_finished_since_started`).
+SETTLE_SECONDS = 5
 # "Started NAME." or "Started NAME from the queue.", as this panel says them.
 STARTED = re.compile(r"Started (\S+?)(?:\.| from the queue\.)\Z")
 
@@ -222,10 +225,16 @@ def register(app, jobs, runs_dir):
         if not match or jobs.is_running(match.group(1)):
             return None
         try:
-            status = run_in(runs_dir, match.group(1)).status.value
+            state = run_in(runs_dir, match.group(1)).state()
         except (MnistKerasError, OSError):
             return None
-        return None if status == "running" else f"{match.group(1)} has ended: {status}."
+        # Just ended: the queue may be starting the next job this very poll, and a
+        # poll sent before its "Started ... from the queue" reached the page carries
+        # the old message; replacing it would hide the new one.
+        if state.status.value == "running" or (
+                state.finished and time.time() - state.finished < SETTLE_SECONDS):
+            return None
+        return f"{match.group(1)} has ended: {state.status.value}."
 
     @app.callback(Output(ids.JOB_MESSAGE, "children", allow_duplicate=True),
                   Output(ids.CANCELLING, "data"),
