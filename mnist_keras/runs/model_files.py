@@ -108,12 +108,14 @@ def check_digit_classifier(model, num_classes=10):
         if not np.isfinite(np.asarray(variable)).all():
             raise expected("a model whose weights are all finite numbers",
                            weights=f"{variable.path}: NaN or infinite values")
-    _check_probabilities(model, np)
+    _check_probabilities(model)
 
 
 # Two probe images, blank paper and a bar of ink: a classifier's answers to
 # them are probabilities, whatever it was trained on.
-def _check_probabilities(model, np):
+def _check_probabilities(model):
+    import numpy as np
+
     probe = np.zeros((2, 28, 28, 1), np.float32)
     probe[1, 4:24, 12:16] = 1.0
     try:
