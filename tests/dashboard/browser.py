@@ -207,3 +207,41 @@ def use_theme(duo, theme):
     duo.driver.execute_script(
         "document.documentElement.setAttribute('data-bs-theme', arguments[0]);", theme)
     time.sleep(0.5)  # Bootstrap's buttons fade to their new colours in 0.15 s
+
+
+# Every text a Plotly figure drew (titles, tick labels, axis titles,
+# annotations, legend), with its box on the page.
+_FIGURE_TEXTS = """
+const plot = document.querySelector(`#${arguments[0]} .js-plotly-plot`);
+if (!plot) return null;
+const frame = plot.getBoundingClientRect();
+const texts = [...plot.querySelectorAll('.main-svg text, .main-svg .annotation-text')]
+  .filter((t) => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+  .map((t) => { const r = t.getBoundingClientRect();
+                return {text: t.textContent.trim(), left: r.left - frame.left,
+                        right: r.right - frame.left, top: r.top - frame.top,
+                        bottom: r.bottom - frame.top}; });
+return {width: frame.width, height: frame.height, texts: texts};
+"""
+
+
+def figure_text_problems(duo, graph_id, slack=1):
+    """What would make a figure's words unreadable: texts cut by its edges, texts on texts.
+
+    Returns:
+        A list of sentences (empty when every label stands clear), e.g.
+        `"'label_smoothing' overlaps '0.018'"`.
+    """
+    found = duo.driver.execute_script(_FIGURE_TEXTS, graph_id)
+    if found is None:
+        return [f"{graph_id} has no figure"]
+    problems = [f"{text['text']!r} is cut by the figure's edge" for text in found["texts"]
+                if text["left"] < -slack or text["right"] > found["width"] + slack]
+    texts = found["texts"]
+    for index, one in enumerate(texts):
+        for other in texts[index + 1:]:
+            if (one["left"] + slack < other["right"] and other["left"] + slack < one["right"]
+                    and one["top"] + slack < other["bottom"]
+                    and other["top"] + slack < one["bottom"]):
+                problems.append(f"{one['text']!r} overlaps {other['text']!r}")
+    return problems

@@ -17,7 +17,15 @@ from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import list_runs
 from mnist_keras.sweeps import run_sweep, storage_url
-from tests.dashboard.browser import choose, configure, js, set_number, start_dashboard, until
+from tests.dashboard.browser import (
+    choose,
+    configure,
+    figure_text_problems,
+    js,
+    set_number,
+    start_dashboard,
+    until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -135,3 +143,51 @@ def test_sweeps_panel_shows_studies_starts_a_sweep_and_opens_its_trials(page):
     choose(duo, ids.SWEEP_STUDY, "from-terminal")
     duo.wait_for_contains_text(f"#{ids.SWEEP_PROGRESS}", "from-terminal: 2 of 2 finished",
                                timeout=10)
+
+
+def _recorded_study(runs_dir, trials=12):
+    """A study of the default space's eight settings, recorded without training."""
+    distributions = {
+        "learning_rate": optuna.distributions.FloatDistribution(1e-4, 1e-2, log=True),
+        "batch_size": optuna.distributions.CategoricalDistribution([32, 64, 128, 256]),
+        "dropout": optuna.distributions.FloatDistribution(0.0, 0.5),
+        "label_smoothing": optuna.distributions.FloatDistribution(0.0, 0.2),
+        "optimizer": optuna.distributions.CategoricalDistribution(["adam", "sgd", "rmsprop"]),
+        "rotation": optuna.distributions.FloatDistribution(0.0, 15.0),
+        "shear": optuna.distributions.FloatDistribution(0.0, 0.4),
+        "elastic": optuna.distributions.FloatDistribution(0.0, 2.0)}
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    study = optuna.create_study(study_name="recorded", direction="maximize",
+                                storage=storage_url(None, runs_dir))
+    for number in range(trials):
+        # Spread over each range, so every axis gets its longest numbers (1.2e-4, 0.0202).
+        share = (number * 7 % trials) / (trials - 1)
+        params = {name: (spec.choices[number % len(spec.choices)]
+                         if hasattr(spec, "choices") else
+                         spec.low * (spec.high / spec.low) ** share if spec.log else
+                         spec.low + (spec.high - spec.low) * share)
+                  for name, spec in distributions.items()}
+        study.add_trial(optuna.trial.create_trial(
+            params=params, distributions=distributions, value=0.95 + 0.004 * number))
+
+
+@pytest.mark.parametrize("width", [1400, 400])
+def test_sweep_figures_keep_every_label_readable(dash_duo, tmp_path, width):
+    # Regression: labels ran over each other (parallel-coordinate numbers, the
+    # importance axis title over the setting names) and titles were cut on phones.
+    runs_dir = tmp_path / "runs"
+    _recorded_study(runs_dir)
+    app = start_dashboard(dash_duo, runs_dir, width=width)
+    try:
+        for graph in (ids.SWEEP_PARALLEL, ids.SWEEP_IMPORTANCE, ids.SWEEP_HISTORY):
+            until(dash_duo, lambda graph=graph: (_figure(dash_duo, graph) or {}).get("types"),
+                  timeout=30)
+        for graph in (ids.SWEEP_PARALLEL, ids.SWEEP_IMPORTANCE, ids.SWEEP_HISTORY):
+            assert figure_text_problems(dash_duo, graph) == [], graph
+        parallel = _figure(dash_duo, ids.SWEEP_PARALLEL)
+        assert parallel["modes"].count("lines") == 12
+        # On a phone the figure keeps its room and scrolls sideways inside the
+        # panel; the page itself never gets wider than the screen.
+        assert js(dash_duo, "return document.documentElement.scrollWidth") <= max(width, 500)
+    finally:
+        app.jobs.shutdown()

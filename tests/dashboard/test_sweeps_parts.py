@@ -12,10 +12,12 @@ from dashboard.panels.sweeps.callbacks import (
     table_columns,
 )
 from dashboard.panels.sweeps.figures import (
+    PARALLEL_AXIS_WIDTH,
     finished_key,
     history_figure,
     importance_figure,
     parallel_coordinates_figure,
+    parallel_min_width,
 )
 from dashboard.panels.sweeps.layout import TRIAL_COLUMNS
 from dashboard.panels.sweeps.views import RUNS_FOLDER, SweepBrowser, rows_to_space, space_rows
@@ -93,6 +95,13 @@ def test_optunas_figures_from_a_copy_of_the_trials():
     parallel = parallel_coordinates_figure(trials)
     assert [t["mode"] for t in parallel["data"]].count("lines") == 3
     assert parallel["layout"]["xaxis"]["ticktext"][0] == "val_accuracy"
+    # Orange for the worst trial, blue for the best, no separate colour bar;
+    # 1e-3 on the log axis reads "1.0e-3"-style short, never "0.000100".
+    colours = {t["customdata"][0][1]: t["line"]["color"] for t in parallel["data"]}
+    assert colours["0.9"] == "rgb(217, 119, 6)" and colours["0.95"] == "rgb(37, 99, 235)"
+    assert all(len(a["text"]) <= 6 for a in parallel["layout"]["annotations"])
+    assert parallel_min_width(parallel) == 3 * PARALLEL_AXIS_WIDTH
+    assert parallel["layout"]["title"]["text"] == "Settings of each completed trial"
     importance = importance_figure(trials)
     assert importance["data"][0]["type"] == "bar"
     assert set(importance["data"][0]["y"]) == {"learning_rate", "optimizer"}

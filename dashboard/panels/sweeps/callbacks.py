@@ -14,6 +14,7 @@ from dashboard.panels.sweeps.figures import (
     history_figure,
     importance_figure,
     parallel_coordinates_figure,
+    parallel_min_width,
 )
 from dashboard.panels.sweeps.layout import TRIAL_COLUMNS
 from dashboard.panels.sweeps.views import rows_to_space
@@ -200,6 +201,7 @@ def register(app, jobs, runs_dir):
 
     @app.callback(
         output=dict(parallel=Output(ids.SWEEP_PARALLEL, "figure"),
+                    parallel_style=Output(ids.SWEEP_PARALLEL, "style"),
                     importance=Output(ids.SWEEP_IMPORTANCE, "figure"),
                     history=Output(ids.SWEEP_HISTORY, "figure")),
         inputs=dict(key=Input(ids.SWEEP_KEY, "data"), storage=State(ids.SWEEP_STORAGE, "value"),
@@ -207,13 +209,17 @@ def register(app, jobs, runs_dir):
         prevent_initial_call=True,
     )
     def draw_figures(key, storage, study):
+        unchanged = dict(parallel=no_update, parallel_style=no_update, importance=no_update,
+                         history=no_update)
         if not key or not study:
-            return dict(parallel=no_update, importance=no_update, history=no_update)
+            return unchanged
         try:
             trials = browser.study(storage, study).get_trials()
         except MnistKerasError:
-            return dict(parallel=no_update, importance=no_update, history=no_update)
-        return dict(parallel=parallel_coordinates_figure(trials),
+            return unchanged
+        parallel = parallel_coordinates_figure(trials)
+        return dict(parallel=parallel,
+                    parallel_style={"minWidth": f"{parallel_min_width(parallel)}px"},
                     importance=importance_figure(trials),
                     history=history_figure(trials))
 

@@ -125,9 +125,13 @@ def sweeps_panel():
                 {"if": {"filter_query": "{state} = pruned"}, "color": "#92400e"},
                 {"if": {"filter_query": "{state} = failed"}, "color": "#b91c1c"}]),
         html.Div(id=ids.SWEEP_OPEN_MESSAGE, className="job-message", role="status"),
-        dcc.Graph(id=ids.SWEEP_PARALLEL, config=graph_config, figure=empty_figure(waiting)),
-        html.Div("Each line is a completed trial: follow the lines that end high on the right "
-                 "to see which values of each setting go with good accuracy.", className="hint"),
+        # Scrolls sideways where the window is narrower than its axes need.
+        html.Div(className="wide-figure", children=dcc.Graph(
+            id=ids.SWEEP_PARALLEL, config=graph_config, figure=empty_figure(waiting))),
+        html.Div("Each line is a completed trial, from orange (the lowest accuracy) to blue "
+                 "(the highest): follow the blue lines to see which values of each setting go "
+                 "with good accuracy. On a narrow screen the figure scrolls sideways.",
+                 className="hint"),
         dcc.Graph(id=ids.SWEEP_IMPORTANCE, config=graph_config,
                   figure=empty_figure(waiting)),
         html.Div("How much of the differences in accuracy each setting explains (fANOVA): "
