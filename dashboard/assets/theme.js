@@ -37,6 +37,21 @@
         window.history.replaceState(window.history.state, "", url);
         return window.location.origin + window.location.pathname + query;
       },
+      // A training started with the Train button brings its progress into view
+      // where the page has two columns (the Train panel stays beside it); on a
+      // phone the progress already follows the Train panel. A job the queue
+      // starts ("... from the queue") never moves the page under someone drawing.
+      followTraining: function (message) {
+        const started = typeof message === "string" && /^Started \S+\.$/.test(message);
+        const progress = document.getElementById("section-progress");
+        if (started && progress && window.innerWidth > 900) {
+          const box = progress.getBoundingClientRect();
+          if (box.top < 0 || box.top > window.innerHeight * 0.5) {
+            progress.scrollIntoView({ behavior: "smooth", block: "start" });
+          }
+        }
+        return window.dash_clientside.no_update;
+      },
       // A click on a block of the network diagram scrolls to that layer's feature maps,
       // or to the weights when the layer has none to show.
       scrollToLayer: function (layer) {

@@ -23,8 +23,11 @@ from dashboard.panels import (
     train,
 )
 
-# In the page's order: the Train panel on the left, the others beside it.
-PANELS = (train, progress, results, runs, sweeps, draw, handwriting, projector, inside, lessons,
+# In the page's order: the Train panel on the left, the others beside it. Drawing
+# comes first: it is what a first-time user looks for, and the first-launch model
+# answers before anything is trained (it sat 7,800 px down the page); starting a
+# training scrolls its progress into view.
+PANELS = (train, draw, progress, results, runs, sweeps, handwriting, projector, inside, lessons,
           data, doubt)
 
 

@@ -167,6 +167,16 @@ def test_two_runs_predict_side_by_side_and_test_on_mnist(drawing_page, small_cnn
         "xpath", "//*[@role='option'][contains(normalize-space(), 'small-cnn ·')]")
     option.click()
     ActionChains(duo.driver).send_keys(Keys.ESCAPE).perform()
+    # Regression: the chosen names ran together, cut alike, with Dash's ", "
+    # on a line of its own. Each is on its own line now, nothing between.
+    chosen = js(duo, f"""return [...document.querySelectorAll(
+        '#{ids.PREDICT_RUNS} .dash-dropdown-value-item')].map(item => {{
+          const box = item.getBoundingClientRect();
+          return [item.textContent, box.top, box.bottom,
+                  getComputedStyle(item, '::before').content];}});""")
+    assert [text.split(" · ")[0] for text, *_ in chosen] == ["small-cnn-copy", "small-cnn"]
+    assert chosen[1][1] >= chosen[0][2] - 1
+    assert {content for *_, content in chosen} == {"none"}
     draw_one(duo)
     until(duo, lambda: len(predicted(duo)) == 2, timeout=15)
     assert predicted(duo) == ["1", "1"]
@@ -209,6 +219,10 @@ def test_a_block_of_the_network_diagram_shows_that_layers_weights(drawing_page):
 def test_a_first_launch_draws_with_the_pretrained_model(dash_duo, tmp_path):
     # No run trained yet: the shipped model is there, read-only, ready to draw.
     app = start_dashboard(dash_duo, tmp_path / "runs", pretrained=True)
+    # Drawing is where a first-time user looks: the first panel beside the
+    # settings, right under the top bar (it was 7,800 px down the page).
+    assert js(dash_duo, "return document.getElementById('section-draw')"
+                        ".getBoundingClientRect().top;") < 150
     show_canvas(dash_duo)
     until(dash_duo, lambda: "pretrained" in dash_duo.find_element(f"#{ids.PREDICT_RUNS}").text,
           timeout=10)

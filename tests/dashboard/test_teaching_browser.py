@@ -112,7 +112,15 @@ def test_a_phone_screen_never_scrolls_sideways_and_shows_the_canvas_first(dash_d
         document.getElementById('section-train').getBoundingClientRect().top];""")
     scroll_width, inner_width, draw_top, train_top = sizes
     assert inner_width == width and scroll_width <= inner_width
-    assert draw_top < train_top and draw_top < 120  # right under the top bar
+    # Every panel's link shows in the top bar (it scrolled sideways, 3 of 12
+    # in sight), and the drawing comes right under it.
+    links = js(duo, """return [...document.querySelectorAll('.section-links a')].map(a => {
+        const box = a.getBoundingClientRect(); return [box.left, box.right, box.height];});""")
+    assert len(links) == 12
+    assert all(left >= 0 and right <= width and height > 0 for left, right, height in links)
+    header = js(duo, "return document.querySelector('.app-header')"
+                     ".getBoundingClientRect().bottom;")
+    assert draw_top < train_top and draw_top < header + 20
 
 
 def test_the_dark_theme_follows_the_system_and_the_switch(dash_duo, app):
@@ -143,7 +151,12 @@ def test_the_queued_job_shows_its_progress(dash_duo, app, runs_dir):
     until(duo, lambda: _value(duo, f"#{ids.EPOCHS}") == "1", timeout=20)
     duo.find_element(f"#{ids.QUEUE}").click()
     wait_text(duo, ids.QUEUE_VIEW, "Queued next: mlp (1 epoch", 10)
+    js(duo, "window.scrollTo(0, 0);")
     duo.find_element(f"#{ids.TRAIN}").click()
+    # The Train button brings the new training's progress into view (the
+    # drawing panel comes first on the page).
+    until(duo, lambda: 0 <= js(duo, "return document.getElementById('section-progress')"
+                                    ".getBoundingClientRect().top;") < 100, timeout=20)
     wait_text(duo, ids.JOB_MESSAGE, "from the queue", 120)
     started = re.search(r"Started (\S+) from the queue", duo.find_element(
         f"#{ids.JOB_MESSAGE}").text).group(1)

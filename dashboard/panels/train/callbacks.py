@@ -3,7 +3,7 @@
 import re
 import time
 
-from dash import Input, Output, State, ctx, no_update
+from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 
 from dashboard.panels.train.layout import size_marks
 from dashboard.shared import ids
@@ -145,6 +145,10 @@ def register(app, jobs, runs_dir):
         except MnistKerasError:
             return ""
         return "" if learning_rate is None else f"{learning_rate:.2g}"
+
+    app.clientside_callback(ClientsideFunction("page", "followTraining"),
+                            Output(ids.THEME_APPLIED, "data", allow_duplicate=True),
+                            Input(ids.JOB_MESSAGE, "children"), prevent_initial_call=True)
 
     @app.callback(
         output=dict(message=Output(ids.JOB_MESSAGE, "children"),
