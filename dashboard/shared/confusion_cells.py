@@ -17,6 +17,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard.shared import ids, loaded_models
 from dashboard.shared.components import hint
+from dashboard.shared.formatting import said
 from dashboard.shared.images import digit_data_uri, saliency_uri
 from dashboard.shared.runs_view import raw_images
 from mnist_keras.errors import MnistKerasError
@@ -72,7 +73,7 @@ def cell_digits(view, metrics, config, true, predicted):
     try:
         _, _, test_images, _ = raw_images(config.data_dir if config else None, metrics.dataset)
     except MnistKerasError as error:
-        return html.Div(f"Test images unavailable: {error}", className="hint")
+        return html.Div(f"Test images unavailable: {said(error)}", className="hint")
     tiles = [html.Figure(className="tile mistake cell-digit", n_clicks=0,
                          title="click to see what this answer rested on",
                          id={"type": ids.CELL_DIGIT, "view": view, "index": m.index},
@@ -188,7 +189,7 @@ def register_view(app, runs_dir, view, click_input, run_input):
         try:
             _, config, metrics = read_run(runs_dir, name)
         except MnistKerasError as error:
-            return dict(pairs=[], digits=html.Div(str(error), className="hint"), saliency=[])
+            return dict(pairs=[], digits=html.Div(said(error), className="hint"), saliency=[])
         if metrics is None:
             return dict(pairs=[], digits=html.Div("No results yet.", className="hint"),
                         saliency=[])
@@ -198,7 +199,7 @@ def register_view(app, runs_dir, view, click_input, run_input):
                 digits = cell_digits(view, metrics, config, int(selection["true"]),
                                      int(selection["predicted"]))
             except (MnistKerasError, KeyError, TypeError, ValueError, IndexError) as error:
-                digits = html.Div(str(error), className="hint")
+                digits = html.Div(said(error), className="hint")
         return dict(pairs=pair_buttons(view, metrics), digits=digits, saliency=[])
 
     @app.callback(
@@ -225,7 +226,7 @@ def register_view(app, runs_dir, view, click_input, run_input):
             return dict(saliency=digit_saliency(runs_dir, selection["run"], int(index), method),
                         shown=int(index))
         except (MnistKerasError, TypeError, ValueError, KeyError) as error:
-            return dict(saliency=html.Div(str(error), className="hint"), shown=None)
+            return dict(saliency=html.Div(said(error), className="hint"), shown=None)
 
 
 def cell_section(view):

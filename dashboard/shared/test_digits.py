@@ -4,6 +4,7 @@ import numpy as np
 from dash import html
 
 from dashboard.shared import loaded_models
+from dashboard.shared.formatting import said
 from dashboard.shared.images import digit_data_uri
 from dashboard.shared.limits import MAX_PREDICT_RUNS, TEST_COUNT_DEFAULT, TEST_COUNT_MAX
 from dashboard.shared.runs_view import chosen_runs, raw_dataset
@@ -40,7 +41,7 @@ def mnist_test_results(runs_dir, selected, count, seed, limit=MAX_PREDICT_RUNS):
                 predicted = np.asarray(loaded.model.predict_on_batch(
                     scale_pixels(test_images[picks]))).argmax(axis=1)
         except MnistKerasError as error:
-            sections.append(html.Div(f"{name}: {error}"))
+            sections.append(html.Div(f"{name}: {said(error)}"))
             continue
         right = int((predicted == test_labels[picks]).sum())
         tiles = [html.Figure(className=f"tile {'correct' if p == t else 'wrong'}", children=[

@@ -174,7 +174,7 @@ def test_invalid_layer_spec_shows_message_instead_of_training(dashboard, runs_di
     train = duo.find_element(f"#{ids.TRAIN}")
     # The table's cell editor may still cover the button: click it directly.
     duo.driver.execute_script("arguments[0].click()", train)
-    wait_text(duo, ids.JOB_MESSAGE, "Not started: Expected layer 1 (Conv2D) kernel_size", 10)
+    wait_text(duo, ids.JOB_MESSAGE, "Not started: Needs layer 1 (Conv2D) kernel_size", 10)
     assert not runs_dir.exists() or run_folders(runs_dir) == []
 
 

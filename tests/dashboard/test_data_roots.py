@@ -35,14 +35,14 @@ def test_outside_the_data_roots_every_path_gets_the_same_line(lab, monkeypatch):
                                                    lab / "elsewhere" / "missing", "/etc",
                                                    "/no/such/place")):
         assert not ok and message == (
-            f"Expected a data folder inside {os.path.realpath(lab / 'empty')} or "
+            f"Needs a data folder inside {os.path.realpath(lab / 'empty')} or "
             f"{os.path.realpath(lab / 'lab')} (the folders this dashboard reads; start it with "
-            f"--data-root DIR to add one). Received: data_dir={str(path)!r}")
+            f"--data-root DIR to add one); got data_dir={str(path)!r}.")
     assert "secret-folder" not in str(answers)
     # A link inside a root to a folder outside it leads outside.
     (lab / "lab" / "link").symlink_to(lab / "elsewhere")
     ((message, ok, _, _),) = _answers(app, lab / "lab" / "link")
-    assert not ok and message.startswith("Expected a data folder inside")
+    assert not ok and message.startswith("Needs a data folder inside")
     # Training from the form is refused the same way.
     with app.server.app_context(), pytest.raises(MnistKerasError, match="data folder inside"):
         build_config(dataset="images", data_dir=str(lab / "elsewhere"))
@@ -54,4 +54,4 @@ def test_inside_the_data_roots_the_box_describes_the_folder(lab, monkeypatch):
     (digits, _, _, _), (empty, _, _, _), (other, _, _, _) = _answers(
         app, lab / "digits", lab / "empty", lab / "elsewhere")
     assert digits.startswith("images: ") and "classes=0" in empty
-    assert "Expected between 2 and 100 class folders" in other and "classes=1" in other
+    assert "Needs between 2 and 100 class folders" in other and "classes=1" in other

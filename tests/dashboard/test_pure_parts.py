@@ -8,6 +8,7 @@ import pytest
 from dashboard.panels.progress import figures
 from dashboard.panels.progress.callbacks import progress
 from dashboard.shared.figures import confusion_matrix_figure, empty_figure
+from dashboard.shared.formatting import said
 from dashboard.shared.images import digit_data_uri
 from dashboard.shared.training_form import CUSTOM_MODEL, build_config, rows_to_spec, spec_to_rows
 from mnist_keras.errors import MnistKerasError
@@ -223,3 +224,16 @@ def test_the_accuracy_axis_never_runs_past_one():
     figure = figures.epoch_figure([{"epoch": 1, "loss": 0.4, "accuracy": 0.9}])
     assert figure["layout"]["yaxis2"]["autorangeoptions"] == {"minallowed": 0, "maxallowed": 1}
     assert figures.batch_figure([_batch(1)])["layout"]["yaxis2"]["range"] == [0, 1]
+
+
+@pytest.mark.parametrize("message", [
+    "Expected a batch size in [1, 512]. Received: batch_size=0",
+    "Expected a .keras file (a zip archive written by Keras 3). Received: model='a.keras'",
+    "Expected one run. Received: 2 runs.\nSecond line",
+])
+def test_the_page_says_library_errors_as_sentences(message):
+    # Regression: messages on the page read like library errors
+    # ("Expected one ticked run to prune. Received: 0").
+    text = said(MnistKerasError(message))
+    assert text.startswith("Needs ") and "Expected" not in text and "Received" not in text
+    assert text.endswith(".") and not text.endswith("..")

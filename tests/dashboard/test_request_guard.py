@@ -147,5 +147,5 @@ def test_a_forged_run_name_never_reaches_outside_the_runs_folder(tmp_path):
                              headers={"Content-Type": "application/json"})
         text = answer.get_data(as_text=True)
         assert answer.status_code == 200 and "NOT-A-RUN" not in text
-        assert "Expected a run name" in text
+        assert "Needs a run name" in text
     app.jobs.shutdown()

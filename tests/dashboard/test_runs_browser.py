@@ -140,21 +140,21 @@ def test_upload_a_valid_and_an_invalid_model(page, tmp_path, small_cnn_run):
     not_a_model = tmp_path / "notes.keras"
     not_a_model.write_text("not a zip archive")
     duo.find_element(f"#{ids.UPLOAD} input[type='file']").send_keys(str(not_a_model))
-    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Not added: Expected a .keras file (a zip "
-                               "archive written by Keras 3). Received: model='notes.keras'",
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Not added: Needs a .keras file (a zip "
+                               "archive written by Keras 3); got model='notes.keras'.",
                                timeout=30)
     inputs = keras.Input((32, 32, 3))
     wrong = keras.Model(inputs, keras.layers.Dense(10)(keras.layers.Flatten()(inputs)))
     wrong.save(tmp_path / "wrong.keras")
     duo.find_element(f"#{ids.UPLOAD} input[type='file']").send_keys(str(tmp_path / "wrong.keras"))
-    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Not added: Expected a model from "
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Not added: Needs a model from "
                                "28x28x1 images to 10 classes", timeout=30)
     # Scores without a softmax: it loads, but its answers are not confidences.
     inputs = keras.Input((28, 28, 1))
     keras.Model(inputs, keras.layers.Dense(10)(keras.layers.Flatten()(inputs))).save(
         tmp_path / "scores.keras")
     duo.find_element(f"#{ids.UPLOAD} input[type='file']").send_keys(str(tmp_path / "scores.keras"))
-    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Not added: Expected a model whose "
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Not added: Needs a model whose "
                                "outputs are probabilities (a softmax at its end", timeout=30)
     assert len([n for n in os.listdir(runs_dir) if n.startswith("uploaded-")]) == 1
 
@@ -184,7 +184,7 @@ def test_rename_refuses_a_bad_name_and_renames(page):
     _tick(duo, 1)
     duo.find_element(f"#{ids.RENAME_TO}").send_keys("../escape")
     duo.find_element(f"#{ids.RENAME}").click()
-    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Expected a new name", timeout=10)
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Needs a new name", timeout=10)
     # The refused attempt kept the tick and the run.
     assert (runs_dir / "tiny-mlp").is_dir()
     field = duo.find_element(f"#{ids.RENAME_TO}")

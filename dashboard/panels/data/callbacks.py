@@ -4,6 +4,7 @@ import numpy as np
 from dash import Input, Output, html
 
 from dashboard.shared import ids
+from dashboard.shared.formatting import said
 from dashboard.shared.images import digit_data_uri
 from dashboard.shared.runs_view import raw_dataset
 from dashboard.shared.training_form import data_folder
@@ -38,5 +39,5 @@ def register(app, jobs, runs_dir):
         try:
             tiles = preview_tiles(seed=n_clicks, dataset=dataset, data_dir=folder)
         except MnistKerasError as error:
-            return html.Div(f"No preview: {error}", className="hint")
+            return html.Div(f"No preview: {said(error)}", className="hint")
         return html.Div(tiles, className="tiles")

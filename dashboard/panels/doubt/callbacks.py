@@ -17,6 +17,7 @@ from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 from dashboard.panels.doubt.jobs import COMPUTING, DONE, FAILED, DoubtJobs
 from dashboard.panels.doubt.layout import MAX_SHOWN
 from dashboard.shared import ids
+from dashboard.shared.formatting import said
 from dashboard.shared.images import digit_data_uri
 from dashboard.shared.runs_view import raw_dataset, run_options
 from mnist_keras.datasets.label_review import (
@@ -170,7 +171,7 @@ def register(app, jobs, runs_dir):
                     message = (f"Ranking {name}'s training images in the background: "
                                f"{folds} small models, one per fold.")
                 except MnistKerasError as error:
-                    message = f"Not started: {error}"
+                    message = f"Not started: {said(error)}"
         idle = dict(bar={"width": "0%"}, poll=True, key=no_update, message=message)
         if not name:
             return dict(idle, status="")
@@ -187,7 +188,7 @@ def register(app, jobs, runs_dir):
         try:
             review = doubt_jobs.review(name)
         except MnistKerasError as error:
-            return dict(idle, status=str(error))
+            return dict(idle, status=said(error))
         return dict(idle, bar={"width": "100%" if review else "0%"},
                     status=status.message if status.state == DONE else status_text(review))
 
@@ -209,7 +210,7 @@ def register(app, jobs, runs_dir):
             train_images = raw_dataset(config.data_dir, config.dataset)[0]
             return review_tiles(review, train_images, shown), summary_text(review)
         except MnistKerasError as error:
-            return [], str(error)
+            return [], said(error)
 
     @app.callback(
         Output(ids.DOUBT_SUMMARY, "children", allow_duplicate=True),
@@ -238,7 +239,7 @@ def register(app, jobs, runs_dir):
                                        label if decision == RELABEL else None)
                 review.save(run_in(runs_dir, name).file(REVIEW_FILE))
         except MnistKerasError as error:
-            return f"Not saved: {error}"
+            return f"Not saved: {said(error)}"
         return summary_text(review)
 
     @app.callback(
@@ -265,7 +266,7 @@ def register(app, jobs, runs_dir):
             stem = os.path.splitext(os.path.basename(config.model))[0]
             new_name = jobs.start(config, name_stem=f"{stem}-reviewed")
         except MnistKerasError as error:
-            return f"Not started: {error}"
+            return f"Not started: {said(error)}"
         return (f"Training {new_name}: {name}'s settings without the excluded images and with "
                 "the relabelled ones. Follow it under Training progress; compare the two in "
                 "the Runs panel.")

@@ -11,6 +11,7 @@ from dash import Input, Output, State, ctx, html, no_update
 
 from dashboard.panels.draw import canvas
 from dashboard.shared import ids
+from dashboard.shared.formatting import said
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.personal import DEFAULT_NAME, PersonalDataset, personal_datasets
 
@@ -119,7 +120,7 @@ def register(app, jobs, runs_dir):
         try:
             message, counts = save_answer(runs_dir, name, label, strokes)
         except MnistKerasError as error:
-            return dict(message=f"Not kept: {error}", **unchanged)
+            return dict(message=f"Not kept: {said(error)}", **unchanged)
         version = (version or 0) + 1
         return dict(message=message, key=(key or 0) + 1,
                     asked=next_digit(counts, after=label) if writing else no_update,

@@ -14,6 +14,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dashboard.panels.draw import canvas
 from dashboard.panels.draw.figures import LEVEL_COLORS, probability_figure
 from dashboard.shared import ids, loaded_models
+from dashboard.shared.formatting import said
 from dashboard.shared.images import digit_data_uri
 from dashboard.shared.runs_view import chosen_runs, run_options
 from dashboard.shared.test_digits import mnist_test_results
@@ -77,7 +78,7 @@ def predict_strokes(runs_dir, strokes, selected, index=None):
             with loaded.lock:
                 (prediction,) = predict_inputs(loaded.model, [image])
         except MnistKerasError as error:
-            cards.append(html.Div(f"{name}: {error}", className="prediction-card error"))
+            cards.append(html.Div(f"{name}: {said(error)}", className="prediction-card error"))
             continue
         names = _class_names(index, name) if index else None
         cards.append(prediction_card(name, prediction, names))

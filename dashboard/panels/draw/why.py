@@ -4,6 +4,7 @@ import numpy as np
 from dash import Input, Output, html
 
 from dashboard.shared import ids, loaded_models
+from dashboard.shared.formatting import said
 from dashboard.shared.images import drawing_input, input_uri, saliency_uri
 from dashboard.shared.runs_view import chosen_runs
 from mnist_keras.errors import MnistKerasError
@@ -26,7 +27,7 @@ def saliency_figure(model, image, method, names=None):
         if method == "gradcam":
             return html.Div("Grad-CAM needs a conv layer and this model has none: choose "
                             "integrated gradients or SmoothGrad.", className="why-note")
-        return html.Div(str(error), className="why-note")
+        return html.Div(said(error), className="why-note")
     predicted = int(np.argmax(model.predict_on_batch(image.reshape(1, 28, 28, 1))))
     caption = f"{method}: what made it {_label(names, predicted)}"
     if not np.max(heat) > 0:
@@ -74,7 +75,7 @@ def why_cards(runs_dir, image, selected, saliency_method, attack_method, index=N
         try:
             loaded = loaded_models.load(runs_dir, name)
         except MnistKerasError as error:
-            cards.append(html.Div(f"{name}: {error}", className="why-card error"))
+            cards.append(html.Div(f"{name}: {said(error)}", className="why-card error"))
             continue
         summary = index.get(name) if index else None
         names = summary.class_names if summary else None
@@ -98,4 +99,4 @@ def register(app, jobs, runs_dir):
         try:
             return why_cards(runs_dir, image, selected, method, attack, jobs.index)
         except MnistKerasError as error:
-            return html.Div(str(error), className="why-note")
+            return html.Div(said(error), className="why-note")

@@ -9,6 +9,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dashboard.panels.handwriting.figures import counts_figure
 from dashboard.shared import ids
 from dashboard.shared.figures import empty_figure
+from dashboard.shared.formatting import said
 from dashboard.shared.images import digit_data_uri
 from dashboard.shared.runs_view import run_options
 from dashboard.shared.uploads import decode_upload, model_file
@@ -92,7 +93,7 @@ def register(app, jobs, runs_dir):
         try:
             dataset = PersonalDataset.create(runs_dir, (name or "").strip())
         except MnistKerasError as error:
-            return f"Not created: {error}", no_update, no_update
+            return f"Not created: {said(error)}", no_update, no_update
         return f"Created {dataset.name}: pick it under Save to on the Draw panel.", \
             (key or 0) + 1, ""
 
@@ -149,7 +150,7 @@ def register(app, jobs, runs_dir):
                 return "Deleted.", (key or 0) + 1, None
             sample = dataset.relabel(selected["id"], label)
         except MnistKerasError as error:
-            return f"Not changed: {error}", no_update, no_update
+            return f"Not changed: {said(error)}", no_update, no_update
         return f"Relabelled as {sample.label}.", (key or 0) + 1, no_update
 
     @app.callback(
@@ -172,7 +173,7 @@ def register(app, jobs, runs_dir):
                 dataset, added, skipped = import_samples(path, runs_dir, name=name)
         except MnistKerasError as error:
             shown = os.path.basename(filename) if isinstance(filename, str) else "the file"
-            return f"Not imported ({shown[:80]}): {error}", no_update
+            return f"Not imported ({shown[:80]}): {said(error)}", no_update
         return (f"Imported {added} samples into {dataset.name}"
                 + (f" ({skipped} skipped: not digits)." if skipped else ".")), (key or 0) + 1
 
@@ -186,7 +187,7 @@ def register(app, jobs, runs_dir):
         try:
             dataset = _dataset(runs_dir, name)
         except MnistKerasError as error:
-            return no_update, f"Nothing to download: {error}"
+            return no_update, f"Nothing to download: {said(error)}"
         return dcc.send_string(json.dumps(dataset.samples_file()),
                                f"{dataset.name}.mnist-keras-samples.json"), no_update
 
@@ -223,7 +224,7 @@ def register(app, jobs, runs_dir):
             started = jobs.start_personalize(model_file(runs_dir, base), dataset.images_dir,
                                              dataset_name=dataset.name)
         except MnistKerasError as error:
-            return dict(message=f"Not started: {error}", **unchanged)
+            return dict(message=f"Not started: {said(error)}", **unchanged)
         # The Progress and Results panels follow the new run.
         return dict(message=f"Teaching {base} your hand: {started} (follow it under "
                             "Progress; its results show before and after).",

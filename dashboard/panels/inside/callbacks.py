@@ -7,6 +7,7 @@ from dashboard.panels.inside.diagram import diagram
 from dashboard.panels.inside.figures import activation_flow_figure, heatmap_grid_figure
 from dashboard.shared import ids, loaded_models
 from dashboard.shared.figures import empty_figure
+from dashboard.shared.formatting import said
 from dashboard.shared.runs_view import chosen_runs
 from mnist_keras.errors import MnistKerasError
 
@@ -154,7 +155,7 @@ def register(app, jobs, runs_dir):
         try:
             loaded = loaded_models.load(runs_dir, name)
         except MnistKerasError as error:
-            return html.Div(str(error), className="hint")
+            return html.Div(said(error), className="hint")
         return diagram(layer_summary(loaded.model), focused=focused)
 
     @app.callback(
@@ -183,7 +184,7 @@ def register(app, jobs, runs_dir):
         try:
             return weight_figure(loaded_models.load(runs_dir, name), layer_name)
         except MnistKerasError as error:
-            return empty_figure(str(error))
+            return empty_figure(said(error))
 
     @app.callback(
         Output(ids.ACTIVATION_FLOW, "figure"), Output(ids.FEATURE_MAPS, "children"),
@@ -198,7 +199,7 @@ def register(app, jobs, runs_dir):
         try:
             loaded = loaded_models.load(runs_dir, name)
         except MnistKerasError as error:
-            return empty_figure(str(error)), []
+            return empty_figure(said(error)), []
         image = np.asarray(image, np.float32)
         extractor = loaded.activation_extractor
         with loaded.lock:

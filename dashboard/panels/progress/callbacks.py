@@ -19,6 +19,7 @@ from dashboard.panels.progress.figures import (
     epoch_time_figure,
 )
 from dashboard.shared import ids
+from dashboard.shared.formatting import said
 from dashboard.shared.runs_view import run_options
 from dashboard.shared.training_form import BUSY_CONTROLS, augment_options
 from mnist_keras.errors import MnistKerasError
@@ -49,7 +50,7 @@ def progress(records_so_far, status):
     if state is RunStatus.RUNNING and not start:
         return 0, "starting: loading TensorFlow and the data…"
     if not start:
-        error = f": {status.error}" if state is RunStatus.FAILED else ""
+        error = f": {said(status.error).rstrip('.')}" if state is RunStatus.FAILED else ""
         return 0, f"{state}{error}."
     epochs, steps = start.get("epochs") or 1, start.get("steps_per_epoch") or 1
     total = epochs * steps
@@ -112,7 +113,7 @@ def register(app, jobs, runs_dir):
         try:
             run = run_in(runs_dir, selected)
         except MnistKerasError as error:
-            return {**outputs, "text": str(error)}
+            return {**outputs, "text": said(error)}
         fresh = state.get("run") != selected
         offset = 0 if fresh else state.get("offset", 0)
         records, offset = read_jsonl(run.file("events.jsonl"), offset)

@@ -13,6 +13,7 @@ from dashboard.panels.projector.figures import STAR_TRACE, projector_figure
 from dashboard.panels.projector.jobs import COMPUTING, READY, WAITING, Projector
 from dashboard.shared import ids, loaded_models
 from dashboard.shared.figures import empty_figure
+from dashboard.shared.formatting import said
 from dashboard.shared.images import digit_data_uri, drawing_input
 from dashboard.shared.runs_view import raw_images, run_options
 from mnist_keras.errors import MnistKerasError
@@ -116,7 +117,7 @@ def register(app, jobs, runs_dir):
         try:
             status = projector.status(name, method)
         except MnistKerasError as error:
-            return dict(figure=empty_figure(str(error)), status="", poll=True, star="")
+            return dict(figure=empty_figure(said(error)), status="", poll=True, star="")
         if status.state in (COMPUTING, WAITING):
             polling = ctx.triggered_id == ids.PROJECTOR_POLL
             figure = no_update if polling else empty_figure(
@@ -130,7 +131,7 @@ def register(app, jobs, runs_dir):
         try:
             star, message = star_position(runs_dir, projector, name, method, image)
         except MnistKerasError as error:
-            star, message = None, str(error)
+            star, message = None, said(error)
         seconds = status.projection.seconds
         return dict(figure=projector_figure(status.projection, names, star),
                     status="", poll=True,
@@ -153,7 +154,7 @@ def register(app, jobs, runs_dir):
         try:
             star, message = star_position(runs_dir, projector, name, method, image)
         except MnistKerasError as error:
-            return dict(figure=no_update, star=str(error), poll=no_update)
+            return dict(figure=no_update, star=said(error), poll=no_update)
         if projector.status(name, method, start=False).state != READY:
             # Not ready (or UMAP fitting again to place drawings): poll; the map comes
             # back with the star.
@@ -193,4 +194,4 @@ def register(app, jobs, runs_dir):
         try:
             return selection_tiles(selected, data_dir, dataset)
         except MnistKerasError as error:
-            return html.Div(str(error), className="hint")
+            return html.Div(said(error), className="hint")

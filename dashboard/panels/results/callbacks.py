@@ -6,7 +6,7 @@ from dash import Input, Output, html
 from dashboard.shared import ids
 from dashboard.shared.confusion_cells import register_view, run_calibration
 from dashboard.shared.figures import confusion_matrix_figure, empty_figure, reliability_figure
-from dashboard.shared.formatting import plural
+from dashboard.shared.formatting import plural, said
 from dashboard.shared.images import digit_data_uri
 from dashboard.shared.runs_view import raw_images
 from mnist_keras.errors import MnistKerasError
@@ -72,7 +72,7 @@ def mistakes_gallery(metrics, config, limit=MAX_MISTAKES):
         _, _, test_images, _ = raw_images(config.data_dir if config else None,
                                           metrics.dataset)
     except MnistKerasError as error:
-        return html.Div(f"Test images unavailable: {error}")
+        return html.Div(f"Test images unavailable: {said(error)}")
     names = metrics.class_names
     tiles = []
     for mistake in sorted(mistakes, key=lambda m: -m.confidence)[:limit]:
@@ -129,7 +129,7 @@ def register(app, jobs, runs_dir):
             config, metrics, trial = run.config(), run.metrics(), run.trial()
             taught = run.personalization()
         except MnistKerasError as error:
-            return dict(summary=[], matrix=empty_figure(str(error)), per_class=[],
+            return dict(summary=[], matrix=empty_figure(said(error)), per_class=[],
                         mistakes=[])
         state = run.state()
         if not metrics:
@@ -150,7 +150,7 @@ def run_lines(runs_dir, name):
     try:
         config = run_in(runs_dir, name).config()
     except MnistKerasError as error:  # a RunFormatError too
-        return str(error), ""
+        return said(error), ""
     if config is None:
         return "The run is still starting.", ""
     if config.training is None:
@@ -167,7 +167,7 @@ def calibration_figure(runs_dir, name):
     try:
         report, computed = run_calibration(runs_dir, name)
     except MnistKerasError as error:
-        return empty_figure(str(error))
+        return empty_figure(said(error))
     if report is None:
         return empty_figure("Calibration appears when the run is evaluated.")
     # Regression: an underconfident model was called "not overconfident".

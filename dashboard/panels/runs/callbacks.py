@@ -10,6 +10,7 @@ from dashboard.panels.runs import actions
 from dashboard.panels.runs.report import run_report
 from dashboard.shared import ids
 from dashboard.shared.exported_sites import site_url
+from dashboard.shared.formatting import said
 from dashboard.shared.runs_view import one_ticked, raw_images, table_rows
 from dashboard.shared.uploads import model_file
 from mnist_keras.errors import MnistKerasError
@@ -85,7 +86,7 @@ def register(app, jobs, runs_dir):
         try:
             name = one_ticked(rows, selected_rows, "delete")
         except MnistKerasError as error:
-            return False, no_update, str(error)
+            return False, no_update, said(error)
         return True, f"Delete run {name} and all its files? This cannot be undone.", ""
 
     @app.callback(
@@ -109,7 +110,7 @@ def register(app, jobs, runs_dir):
                 new_name = actions.rename_run(runs_dir, name, new_name)
                 message = f"Renamed {name} to {new_name}."
         except (MnistKerasError, OSError) as error:
-            return dict(message=str(error), selected_rows=no_update, rows=no_update)
+            return dict(message=said(error), selected_rows=no_update, rows=no_update)
         return dict(message=message, selected_rows=[], rows=table_rows(jobs.index))
 
     @app.callback(
@@ -129,7 +130,7 @@ def register(app, jobs, runs_dir):
             return dcc.send_file(model_file(runs_dir, name),
                                  filename=f"{name}.keras"), f"{name}.keras downloaded."
         except MnistKerasError as error:
-            return no_update, str(error)
+            return no_update, said(error)
 
     @app.callback(
         Output(ids.RUNS_MESSAGE, "children", allow_duplicate=True),
@@ -150,7 +151,7 @@ def register(app, jobs, runs_dir):
                     runs_dir, name, format_name, quantize, page), page)
             result = actions.export_run_site(runs_dir, name, quantize)
         except MnistKerasError as error:
-            return str(error)
+            return said(error)
         return [f"Exported {name} to {result.out_dir} ({result.weight_bytes:,} bytes of "
                 f"{WEIGHT_NAMES[quantize]} weights). ",
                 html.A("Open the exported page", href=site_url(name), target="_blank",
@@ -171,5 +172,5 @@ def register(app, jobs, runs_dir):
         try:
             name = actions.import_uploaded_model(runs_dir, contents, filename)
         except MnistKerasError as error:
-            return f"Not added: {error}", None
+            return f"Not added: {said(error)}", None
         return f"Added {filename} as run {name}.", None

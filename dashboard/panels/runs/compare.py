@@ -8,6 +8,7 @@ from dashboard.panels.runs.figures import comparison_figure
 from dashboard.shared import ids
 from dashboard.shared.confusion_cells import read_run, register_view, run_calibration
 from dashboard.shared.figures import confusion_matrix_figure, empty_figure, reliability_figure
+from dashboard.shared.formatting import said
 from dashboard.shared.limits import MAX_COMPARED
 from dashboard.shared.runs_view import ticked
 from dashboard.shared.test_digits import mnist_test_results
@@ -130,7 +131,7 @@ def register(app, jobs, runs_dir):
         try:
             results, images = ensemble_rows(runs_dir, ticked(rows, selected_rows), bool(tta))
         except MnistKerasError as error:
-            return html.Div(str(error), className="job-message")
+            return html.Div(said(error), className="job-message")
         header = html.Tr([html.Th("model"), html.Th("test accuracy"), html.Th("mistakes")])
         body = [html.Tr([html.Td(row["model"]), html.Td(f"{100 * row['accuracy']:.2f}%"),
                          html.Td(f"{row['mistakes']:,}")],
@@ -181,7 +182,7 @@ def register(app, jobs, runs_dir):
         try:
             _, _, metrics = read_run(runs_dir, name)
         except MnistKerasError as error:
-            return empty_figure(str(error))
+            return empty_figure(said(error))
         if metrics is None:
             return empty_figure("No results yet.")
         return confusion_matrix_figure(

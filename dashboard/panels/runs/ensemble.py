@@ -12,6 +12,7 @@ import os
 import numpy as np
 
 from dashboard.shared import loaded_models
+from dashboard.shared.formatting import said
 from dashboard.shared.runs_view import raw_images
 from mnist_keras.datasets import scale_pixels
 from mnist_keras.errors import MnistKerasError
@@ -76,4 +77,4 @@ def _cached_probabilities(path, mtime, dataset, data_dir, tta, loaded):
             return predict_probabilities(loaded.model, images, tta=tta)
         except ValueError as error:  # a model whose input does not fit the images
             raise MnistKerasError(f"{os.path.basename(os.path.dirname(path))} cannot predict "
-                                  f"these images: {error}") from None
+                                  f"these images: {said(error)}") from None

@@ -3,6 +3,7 @@
 from dash import Input, Output, State, no_update
 
 from dashboard.shared import ids, loaded_models
+from dashboard.shared.formatting import said
 from dashboard.shared.runs_view import one_ticked, ticked
 from dashboard.shared.training_form import DEFAULTS
 from mnist_keras.errors import MnistKerasError
@@ -71,5 +72,5 @@ def register(app, jobs, runs_dir):
             config = pruning_config(runs_dir, parent, sparsity, epochs)
             name = jobs.start(config, name_stem=f"{parent}-pruned{round(100 * sparsity)}")
         except MnistKerasError as error:
-            return f"Not started: {error}", no_update
+            return f"Not started: {said(error)}", no_update
         return f"Started {name}: pruning {parent} to {round(100 * sparsity)}%.", name

@@ -19,6 +19,7 @@ from dashboard.panels.sweeps.figures import (
 from dashboard.panels.sweeps.layout import TRIAL_COLUMNS
 from dashboard.panels.sweeps.views import rows_to_space
 from dashboard.shared import ids
+from dashboard.shared.formatting import said
 from dashboard.shared.runs_view import run_options, table_rows
 from dashboard.shared.training_form import FORM_STATES, build_config
 from mnist_keras.errors import MnistKerasError, expected
@@ -112,7 +113,7 @@ def register(app, jobs, runs_dir):
         try:
             space = rows_to_space(rows)
         except MnistKerasError as error:
-            return str(error), "spec-message error"
+            return said(error), "spec-message error"
         return f"Valid: the sweep varies {', '.join(space.names())}.", "spec-message ok"
 
     @app.callback(
@@ -136,7 +137,7 @@ def register(app, jobs, runs_dir):
                                      storage=url, pruner=pruner)
             studies = sorted(set(browser.studies(storage)) | {name})
         except MnistKerasError as error:
-            return dict(message=f"Not started: {error}", study=no_update, studies=no_update)
+            return dict(message=f"Not started: {said(error)}", study=no_update, studies=no_update)
         return dict(message=f"Started {label}: {trials} trials, {workers} worker(s). The first "
                             "trial appears once its worker has loaded TensorFlow.",
                     study=name, studies=[{"label": s, "value": s} for s in studies])
@@ -177,7 +178,7 @@ def register(app, jobs, runs_dir):
         try:
             names = browser.studies(storage)
         except MnistKerasError as error:
-            return {**outputs, "progress": str(error)}
+            return {**outputs, "progress": said(error)}
         if study and study not in names:
             names = sorted({*names, study})  # just started: its workers create it
         outputs["studies"] = [{"label": name, "value": name} for name in names]
@@ -232,7 +233,7 @@ def register(app, jobs, runs_dir):
         try:
             trials = browser.study(storage, study).get_trials(deepcopy=False)
         except MnistKerasError as error:
-            return no_update, str(error)
+            return no_update, said(error)
         return (dcc.send_string(trials_csv(trial_rows(trials)), f"{study}-trials.csv"),
                 f"{len(trials)} trials of {study} downloaded as CSV.")
 

@@ -17,6 +17,7 @@ own room instead of overlapping.
 import re
 
 from dashboard.shared.figures import base_layout, empty_figure
+from dashboard.shared.formatting import said
 
 HEIGHT = 380
 # Horizontal room each parallel-coordinates axis needs for its numbers and its
@@ -126,7 +127,7 @@ def importance_figure(trials, direction="maximize"):
     try:
         figure = plot_param_importances(_study(trials, direction))
     except (ValueError, RuntimeError, ZeroDivisionError) as error:
-        return empty_figure(f"No importance yet: {str(error)[:120]}")
+        return empty_figure(f"No importance yet: {said(error)[:120]}")
     # The setting names are the bars' labels; an axis title beside them only
     # ran over the longest (it said "Hyperparameter").
     return _fitted(figure, "Which settings matter",

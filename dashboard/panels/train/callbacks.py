@@ -7,7 +7,7 @@ from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 
 from dashboard.panels.train.layout import size_marks
 from dashboard.shared import ids
-from dashboard.shared.formatting import plural
+from dashboard.shared.formatting import plural, said
 from dashboard.shared.runs_view import data_summary, run_options
 from dashboard.shared.training_form import (
     CUSTOM_MODEL,
@@ -46,7 +46,7 @@ def describe_data(dataset, data_dir):
             return "Type the folder that holds the data.", False, None, None
         summary = data_summary(dataset, folder)
     except MnistKerasError as error:
-        return str(error), False, None, None
+        return said(error), False, None, None
     return (f"{dataset}: {summary.describe()}.", True, summary.train_images,
             summary.test_images)
 
@@ -99,7 +99,7 @@ def register(app, jobs, runs_dir):
         try:
             spec = validate_spec(rows_to_spec(rows))
         except MnistKerasError as error:
-            return str(error), "spec-message error"
+            return said(error), "spec-message error"
         return f"Valid: {len(spec)} layers, then the softmax output.", "spec-message ok"
 
     @app.callback(
@@ -162,7 +162,8 @@ def register(app, jobs, runs_dir):
             config, spec = build_config(**settings)
             name = jobs.start(config, spec=spec)
         except MnistKerasError as error:
-            return dict(message=f"Not started: {error}", options=no_update, selected=no_update)
+            return dict(message=f"Not started: {said(error)}", options=no_update,
+                        selected=no_update)
         # The picker only keeps a value that is among its options: send both.
         return dict(message=f"Started {name}.", options=run_options(jobs.index),
                     selected=name)
@@ -177,7 +178,7 @@ def register(app, jobs, runs_dir):
         try:
             config, spec = build_config(**settings)
         except MnistKerasError as error:
-            return dict(message=f"Not queued: {error}", queue=no_update)
+            return dict(message=f"Not queued: {said(error)}", queue=no_update)
         count = jobs.enqueue(config, spec)
         return dict(message=f"Queued {'custom' if spec else config.model}: it trains after "
                             f"the next job you start ({count} waiting).",
@@ -210,7 +211,7 @@ def register(app, jobs, runs_dir):
             started = jobs.advance_queue()
         except MnistKerasError as error:
             return {**unchanged, "queue": queue_text(jobs.queue),
-                    "message": f"Queued job not started: {error}"}
+                    "message": f"Queued job not started: {said(error)}"}
         if started:
             # The progress panel follows the job the queue started.
             return {**unchanged, "queue": queue_text(jobs.queue),

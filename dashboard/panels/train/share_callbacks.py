@@ -10,6 +10,7 @@ from dash import ClientsideFunction, Input, Output, State, no_update
 from dashboard.panels.train.layout import lesson_card
 from dashboard.panels.train.share import query_for, read_query
 from dashboard.shared import ids
+from dashboard.shared.formatting import said
 from dashboard.shared.lessons import lesson
 from dashboard.shared.training_form import (
     CONTROLS,
@@ -49,7 +50,7 @@ def register(app, jobs, runs_dir):
         try:
             config, spec, lesson_key = read_query(search)
         except MnistKerasError as error:
-            return {**unchanged, "message": f"The address's settings were not used: {error}"}
+            return {**unchanged, "message": f"The address's settings were not used: {said(error)}"}
         if config is None:
             return unchanged
         values = form_values(config)
@@ -74,7 +75,7 @@ def register(app, jobs, runs_dir):
             config, spec = build_config(**settings)
         except MnistKerasError as error:
             return dict(query=no_update, python=no_update, command=no_update,
-                        message=f"These settings cannot train yet: {error}")
+                        message=f"These settings cannot train yet: {said(error)}")
         return dict(query=query_for(config, spec, lesson_key),
                     python=python_snippet(config, spec=spec),
                     command=command_line(config, spec=spec), message=no_update)
