@@ -16,9 +16,11 @@ one folder cannot both start one. A sweep started from the Sweeps panel
 live, nothing else starts.
 """
 
+import contextlib
 import dataclasses
 import multiprocessing
 import os
+import shutil
 import threading
 import time
 
@@ -140,26 +142,27 @@ class JobManager:
             MnistKerasError: if a job is already running, or the config names
                 a file that is missing.
         """
-        with self._lock, self._folder_lock:
+        with self._lock, self._locked_folder():
             self._refuse_if_busy()
             if not spec:
                 config.check_sources()  # a missing parent or spec: refused, no folder
             stem = name_stem or ("custom" if spec else
                                  os.path.splitext(os.path.basename(config.model))[0])
-            run = Run.create_new(self.runs_dir, stem)
-            if spec:
-                run.write_json("spec.json", spec)
-                config = dataclasses.replace(config, model=run.file("spec.json"))
-            # Marked running before the child starts (importing TensorFlow takes
-            # seconds), so the page shows the job at once and a second request
-            # sees it even before the child has a pid.
-            run.set_status(RunStatus.RUNNING, phase="starting", started=time.time(), pid=None)
-            process = self._context.Process(
-                target=_train_in_child, args=(config.to_dict(), run.path),
-                name=f"train-{run.name}", daemon=True)
-            self._processes[run.name] = process
-            process.start()
-            run.set_status(RunStatus.RUNNING, pid=process.pid)
+            with self._new_run(stem) as run:
+                if spec:
+                    run.write_json("spec.json", spec)
+                    config = dataclasses.replace(config, model=run.file("spec.json"))
+                # Marked running before the child starts (importing TensorFlow takes
+                # seconds), so the page shows the job at once and a second request
+                # sees it even before the child has a pid.
+                run.set_status(RunStatus.RUNNING, phase="starting", started=time.time(),
+                               pid=None)
+                process = self._context.Process(
+                    target=_train_in_child, args=(config.to_dict(), run.path),
+                    name=f"train-{run.name}", daemon=True)
+                self._processes[run.name] = process
+                process.start()
+                run.set_status(RunStatus.RUNNING, pid=process.pid)
             # Whatever is queued follows this job.
             self._queue_armed = True
             return run.name
@@ -180,19 +183,67 @@ class JobManager:
         Raises:
             MnistKerasError: if a job is already running.
         """
-        with self._lock, self._folder_lock:
+        with self._lock, self._locked_folder():
             self._refuse_if_busy()
-            run = Run.create_new(self.runs_dir, f"{dataset_name or 'personal'}-taught")
-            run.set_status(RunStatus.RUNNING, phase="starting", started=time.time(), pid=None)
-            arguments = dict(base=os.fspath(base), data=os.fspath(data),
-                             dataset_name=dataset_name)
-            process = self._context.Process(target=_personalize_in_child,
-                                            args=(arguments, run.path),
-                                            name=f"teach-{run.name}", daemon=True)
-            self._processes[run.name] = process
-            process.start()
-            run.set_status(RunStatus.RUNNING, pid=process.pid)
+            with self._new_run(f"{dataset_name or 'personal'}-taught") as run:
+                run.set_status(RunStatus.RUNNING, phase="starting", started=time.time(),
+                               pid=None)
+                arguments = dict(base=os.fspath(base), data=os.fspath(data),
+                                 dataset_name=dataset_name)
+                process = self._context.Process(target=_personalize_in_child,
+                                                args=(arguments, run.path),
+                                                name=f"teach-{run.name}", daemon=True)
+                self._processes[run.name] = process
+                process.start()
+                run.set_status(RunStatus.RUNNING, pid=process.pid)
             return run.name
+
+    @contextlib.contextmanager
+    def _locked_folder(self):
+        """The runs folder's job lock (one job at a time across dashboards on the folder)."""
+        try:
+            self._folder_lock.acquire()
+        except OSError as error:  # the lock file cannot be made: nothing else can
+            raise self._no_room(error) from None
+        try:
+            yield
+        finally:
+            self._folder_lock.release()
+
+    @contextlib.contextmanager
+    def _new_run(self, stem):
+        """A new run folder for a job. A disk that refuses it (full, read-only) leaves
+        no empty or half-written run behind, and the page says why in one line."""
+        run = None
+        try:
+            run = Run.create_new(self.runs_dir, stem)
+            yield run
+        except OSError as error:
+            if run is not None:
+                self._processes.pop(run.name, None)
+                shutil.rmtree(run.path, ignore_errors=True)
+            raise self._no_room(error) from None
+
+    def _check_room(self):
+        """Refuses a job whose children would write into a folder that takes nothing
+        (a sweep's storage and log): a 4 kB file must fit."""
+        probe = os.path.join(self.runs_dir, f".write-probe-{os.getpid()}")
+        try:
+            with open(probe, "wb") as file:
+                file.write(bytes(4096))
+                file.flush()
+                os.fsync(file.fileno())
+        except OSError as error:
+            raise self._no_room(error) from None
+        finally:
+            with contextlib.suppress(OSError):
+                os.remove(probe)
+
+    def _no_room(self, error):
+        return MnistKerasError(
+            f"The runs folder {self.runs_dir} cannot take a new run "
+            f"({error.strerror or error}): free some space, or start the dashboard "
+            "with a writable --runs-dir.")
 
     def _refuse_if_busy(self):
         running = self.running() or (self._live_sweep() and self._live_sweep().label)
@@ -239,7 +290,7 @@ class JobManager:
         """
         from mnist_keras.sweeps import check_sweep, sweep_stop_file
 
-        with self._lock, self._folder_lock:
+        with self._lock, self._locked_folder():
             self._refuse_if_busy()
             cores = os.cpu_count() or 1
             if not isinstance(workers, int) or isinstance(workers, bool) \
@@ -247,6 +298,7 @@ class JobManager:
                 raise expected(f"workers as an integer in [1, {cores}] (one per CPU core at "
                                "most)", workers=workers)
             config, space = check_sweep(study, trials, config, space, pruner=pruner)
+            self._check_room()
             stop_file = sweep_stop_file(self.runs_dir, study)
             if os.path.exists(stop_file):
                 os.remove(stop_file)

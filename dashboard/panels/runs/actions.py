@@ -42,6 +42,10 @@ def import_uploaded_model(runs_dir, contents, filename):
     filename = os.path.basename(filename if isinstance(filename, str) else "model.keras")
     if not filename.endswith(".keras"):
         raise expected("a Keras 3 model file ending in .keras", file=filename[:100])
+    # A file system takes names of at most 255 bytes (a 300-character name
+    # failed to be written at all): the name is kept for what it says, cut short.
+    stem = filename[:-len(".keras")].encode()[:100].decode("utf-8", "ignore")
+    filename = f"{stem}.keras"
     data = decode_upload(contents)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, filename)
