@@ -7,9 +7,12 @@ from dashboard.panels.draw import canvas
 from dashboard.shared import ids
 from dashboard.shared.components import button, field, hint, number, panel, registry_dropdown
 from dashboard.shared.limits import MAX_PREDICT_RUNS, TEST_COUNT_DEFAULT, TEST_COUNT_MAX
-from mnist_keras.drawing_pad import PAUSE_MS
+from mnist_keras.drawing_pad import PAD_SIZE, PAUSE_MS, PEN_WIDTH
 from mnist_keras.personal import DEFAULT_NAME
 from mnist_keras.registries import ATTACK_METHODS, SALIENCY_METHODS
+
+# Squares on each side of the keyboard pad (keyboard.js has the same number).
+KEY_PAD_SIZE = 14
 
 
 def drawing_panel():
@@ -38,8 +41,10 @@ def drawing_panel():
                     button("Clear", ids.CLEAR),
                     button("Predict", ids.PREDICT, kind="primary"),
                 ]),
-                html.Div("Draw with the mouse or a finger; the prediction follows "
-                         f"{PAUSE_MS / 1000:g} s after the last stroke.", className="hint"),
+                html.Div("Draw with the mouse, a finger or the keyboard (below); the "
+                         f"prediction follows {PAUSE_MS / 1000:g} s after the last stroke.",
+                         className="hint"),
+                keyboard_pad(),
                 html.Div(className="model-input", children=[
                     html.Div("What the model sees (28×28)", className="field-label"),
                     html.Img(id=ids.MODEL_INPUT_IMAGE, alt="the model's 28x28 input"),
@@ -65,6 +70,29 @@ def drawing_panel():
                  "when it is wrong (\"5, is 3\"); green frames are right, red ones wrong.",
                  className="hint"),
         html.Div(id=ids.TEST_RESULTS),
+    ])
+
+
+def keyboard_pad():
+    """A 14x14 grid drawn with keys, for anyone who cannot use a pointer (`keyboard.js`).
+
+    Its squares become pen strokes given to the canvas as the canvas gives its
+    own, so everything a drawing does, a keyboard drawing does.
+    """
+    return html.Details(className="key-pad-box", children=[
+        html.Summary("Draw with the keyboard"),
+        html.Div(
+            id=ids.KEY_PAD, className="key-pad", tabIndex="0", role="application",
+            children=[html.Div(className="key-cell") for _ in range(KEY_PAD_SIZE ** 2)],
+            **{"aria-label": "Keyboard drawing grid, 14 by 14 squares",
+               "aria-describedby": ids.KEY_PAD_HELP, "data-canvas": ids.CANVAS,
+               "data-canvas-box": ids.CANVAS_BOX, "data-status": ids.KEY_PAD_STATUS,
+               "data-pad-size": str(PAD_SIZE), "data-pen-width": str(PEN_WIDTH)}),
+        html.Div(id=ids.KEY_PAD_STATUS, className="hint", role="status",
+                 **{"aria-live": "polite"}),
+        html.Div(id=ids.KEY_PAD_HELP, className="hint", children=(
+            "Tab to the grid, then: arrow keys move, Space inks or clears a square, "
+            "Shift with an arrow inks as it moves, Delete clears, Enter predicts at once.")),
     ])
 
 
