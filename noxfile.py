@@ -109,6 +109,9 @@ def bench(session: nox.Session) -> None:
 @nox.session
 def dashboard(session: nox.Session) -> None:
     """Open the dashboard on http://127.0.0.1:8050 (args go to `mnist-keras dashboard`)."""
+    # pip is quiet under nox: say what the wait is for before it starts.
+    session.log("Installing mnist-keras with TensorFlow, Keras and Dash into this session's "
+                "environment: about two minutes the first time, seconds after that.")
     session.install("-e", APP)
     session.run("mnist-keras", "dashboard", *session.posargs)
 
