@@ -14,7 +14,7 @@ from mnist_keras.errors import MnistKerasError
 from mnist_keras.pretrained import pretrained_path
 from tests import disks
 from tests.conftest import run_folders
-from tests.dashboard.browser import configure, start_dashboard, stop_dashboard, wait_text
+from tests.dashboard.browser import start_dashboard, stop_dashboard, wait_text
 
 REFUSAL = "cannot take a new run"
 CONFIG = TrainingConfig(model="mlp", train_size=1_000, test_size=1_000, epochs=1,
@@ -76,7 +76,7 @@ def test_train_into_a_read_only_runs_folder_says_why_on_the_page(dash_duo, tmp_p
     runs_dir = tmp_path / "runs"
     app = start_dashboard(dash_duo, runs_dir)
     try:
-        configure(dash_duo)
+        # Refused before anything trains: the form's own settings will do.
         with disks.read_only(runs_dir):
             dash_duo.find_element(f"#{ids.TRAIN}").click()
             wait_text(dash_duo, ids.JOB_MESSAGE, f"Not started: The runs folder {runs_dir} "
