@@ -26,6 +26,7 @@ __version__ = "0.1.0"
 _EVERYDAY = {
     "config": ["TrainingConfig"],
     "training": ["train"],
+    "reproduction": ["reproduce_run"],
     "recipes": ["recipe_config"],
     "datasets": ["load_dataset"],
     "models": ["build_model"],

@@ -73,6 +73,8 @@ class MetricsRecorder(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch + 1
+        # A resumed training starts at a later epoch: its steps count on from there.
+        self._step = max(self._step, epoch * (self.params.get("steps") or 0))
         self._epoch_start = self._batch_start = time.perf_counter()
         self._previous = {"loss": 0.0, "accuracy": 0.0}
         self._batches_done = 0

@@ -91,6 +91,9 @@ class TrainingConfig:
             norm is at most this (0.01-100), or None (no clipping). Steadies
             training at high learning rates.
         seed: seeds data subsets, initialisation, shuffling and dropout.
+        deterministic: deterministic ops (TensorFlow's op determinism): the
+            same settings on the same machine and software give the same
+            weights bit for bit, at some cost in speed. Defaults to False.
         parent_model: a `.keras` file to start from instead of building
             `model` (then only a label): fine-tuning and pruning a trained
             model. `dropout` and `conv_channels` do not apply to it. With a
@@ -160,6 +163,7 @@ class TrainingConfig:
     weight_decay: float = 1e-4
     gradient_clip_norm: Optional[float] = None
     seed: int = 0
+    deterministic: bool = False
     parent_model: Optional[str] = None
     parent_run: Optional[str] = None
     sparsity: Optional[float] = None

@@ -319,10 +319,9 @@ def out_of_fold_probabilities(images, labels, num_classes, settings=None, progre
         model.compile(optimizer=keras.optimizers.Adam(schedule),
                       loss=keras.losses.SparseCategoricalCrossentropy(),
                       steps_per_execution=steps_per_execution_for(model, settings.batch_size))
-        inputs, fit_arguments = training_data(images[learned], labels[learned],
-                                              settings.batch_size, settings.seed + fold,
-                                              num_classes, sparse=True)
-        callbacks = []
+        inputs, fit_arguments, callbacks = training_data(
+            images[learned], labels[learned], settings.batch_size, settings.seed + fold,
+            num_classes, sparse=True)
         if progress is not None:
             def report(epoch, logs=None, fold=fold):
                 progress((fold * settings.epochs + epoch + 1) / total_epochs,

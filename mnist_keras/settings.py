@@ -185,6 +185,9 @@ _TABLE = (
             optional=True, log=True, surfaces=_EVERYWHERE),
     _number("seed", int, "data", "seeds subsets, initialisation, shuffling and dropout",
             0, 2**31 - 1),
+    Setting("deterministic", bool, "device", "deterministic ops: the same settings give the "
+            "same weights bit for bit on the same machine and software (slower)",
+            surfaces=_SHOWN),
     Setting("parent_model", str, "pruning", "a .keras file to start from",
             optional=True, path=".keras"),
     Setting("parent_run", str, "record", "the parent's run name", optional=True),

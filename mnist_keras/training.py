@@ -5,6 +5,7 @@
 
 import dataclasses
 import os
+import shutil
 import time
 import traceback
 from typing import Optional
@@ -18,7 +19,9 @@ from mnist_keras.config import TrainingConfig
 from mnist_keras.datasets import load_dataset
 from mnist_keras.datasets.folders import image_folder_files
 from mnist_keras.datasets.label_review import apply_label_review, read_label_review
+from mnist_keras.determinism import deterministic_ops
 from mnist_keras.distribution import placement
+from mnist_keras.environment import current_environment
 from mnist_keras.errors import expected
 from mnist_keras.evaluation import evaluate, run_metrics
 from mnist_keras.models import build_model
@@ -31,6 +34,7 @@ from mnist_keras.pruning import (
     strip,
 )
 from mnist_keras.registries import OPTIMIZERS, SCHEDULES
+from mnist_keras.resuming import backup_callback, kept_records, rewrite_events, state_folder
 from mnist_keras.runs import (
     BestEpoch,
     Run,
@@ -207,6 +211,27 @@ def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
     ```
     """
     config = config or TrainingConfig()
+    with deterministic_ops(config.deterministic):
+        return _train(config, run_dir, callbacks, data, verbose)
+
+
+def continue_training(config, run, epochs_done, callbacks=(), verbose=False):
+    """Trains a run's remaining epochs from its kept state (`mnist_keras.resuming`).
+
+    Args:
+        config: the run's `TrainingConfig`.
+        run: the `Run`, with a state kept after epoch `epochs_done`.
+        epochs_done: the last finished epoch.
+        callbacks, verbose: as for `train`.
+
+    Returns:
+        A `TrainingResult` of the whole run.
+    """
+    with deterministic_ops(config.deterministic):
+        return _train(config, run.path, callbacks, None, verbose, resumed_after=epochs_done)
+
+
+def _train(config, run_dir, callbacks, data, verbose, resumed_after=0):
     job_run = _job_folder(run_dir)
     run, sinks = None, [MemorySink()]
     try:
@@ -222,14 +247,25 @@ def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
                           test=(len(data.x_test), EVALUATION_BATCH_SIZE))
         with where.scope:
             model = _initial_model(config, data)
-            if run_dir is not None:
+            if run_dir is not None and resumed_after:
+                # The records of the epochs kept; the half-done epoch's are dropped.
+                run = Run(run_dir)
+                kept = kept_records(run, resumed_after)
+                rewrite_events(run, kept)
+                for record in kept:
+                    sinks[0].write(record)
+                run.set_status(RunStatus.RUNNING, phase="training")
+                sinks.append(JsonlSink(run.file("events.jsonl")))
+            elif run_dir is not None:
                 run = Run.create(run_dir)
                 run.write_config(RunConfig.for_training(config))
+                run.write_environment(current_environment(config.seed, config.deterministic,
+                                                          data))
                 run.set_status(RunStatus.RUNNING, phase="training")
                 sinks.append(JsonlSink(run.file("events.jsonl")))
             replicas = where.replicas if config.distribute != "none" else None
             return _fit_and_save(config, model, data, run, sinks, callbacks, verbose,
-                                 replicas)
+                                 replicas, resumed_after)
     except BaseException as error:
         failed = run or job_run
         if failed:
@@ -309,7 +345,8 @@ def _stop_reason(config, callbacks, fit_callbacks, epochs_done, cancelled):
     return None
 
 
-def _fit_and_save(config, model, data, run, sinks, callbacks, verbose, replicas=None):
+def _fit_and_save(config, model, data, run, sinks, callbacks, verbose, replicas=None,
+                  resumed_after=0):
     fit_model = model
     if config.augment:
         augmentation = build_augmentation(
@@ -318,6 +355,9 @@ def _fit_and_save(config, model, data, run, sinks, callbacks, verbose, replicas=
             blur=config.blur, contrast=config.contrast, binarize=config.binarize,
             seed=config.seed)
         fit_model = keras.Sequential([augmentation, model], name=f"{model.name}_augmented")
+        # Built before fit, without drawing a random number: the kept state is
+        # restored into built layers.
+        fit_model.build((None, *data.x_train.shape[1:]))
     steps_per_epoch = int(np.ceil(len(data.x_train) / config.batch_size))
     # max(1, ...): a pruning run may have no epochs and then never uses it.
     schedule = make_schedule(config.schedule, config.learning_rate, steps_per_epoch,
@@ -339,7 +379,10 @@ def _fit_and_save(config, model, data, run, sinks, callbacks, verbose, replicas=
     )
     has_validation = len(data.x_val) > 0
     monitor = "val_loss" if has_validation else "loss"
-    fit_callbacks = [MetricsRecorder(sinks)]
+    # A run's state is kept at every epoch's end (and restored when resuming)
+    # before anything else sees the epoch.
+    fit_callbacks = [backup_callback(run)] if run else []
+    fit_callbacks.append(MetricsRecorder(sinks))
     if config.early_stopping_patience:
         fit_callbacks.append(keras.callbacks.EarlyStopping(
             monitor=monitor, patience=config.early_stopping_patience,
@@ -359,21 +402,25 @@ def _fit_and_save(config, model, data, run, sinks, callbacks, verbose, replicas=
 
     started = time.perf_counter()
     if config.epochs:
-        inputs, fit_arguments = training_data(data.x_train, data.y_train, config.batch_size,
-                                              config.seed, data.num_classes, sparse)
+        inputs, fit_arguments, pipeline_callbacks = training_data(
+            data.x_train, data.y_train, config.batch_size, config.seed, data.num_classes,
+            sparse)
         validation = (data.x_val, targets(data.y_val, data.num_classes, sparse))
         fit_model.fit(
             inputs, **fit_arguments,
             epochs=config.epochs,
             validation_data=validation if has_validation else None,
-            callbacks=fit_callbacks,
+            callbacks=pipeline_callbacks + fit_callbacks,
             verbose=verbose,
         )
     if pruning:
         # A cancelled or zero-epoch run still ends at the target sparsity.
         pruning.finish()
         model = strip(model)
-    train_seconds = time.perf_counter() - started
+    # A resumed run's time includes the epochs it kept.
+    train_seconds = time.perf_counter() - started + sum(
+        record.get("epoch_seconds", 0.0) for record in sinks[0].records("epoch")
+        if record["epoch"] <= resumed_after)
     cancelled = any(isinstance(c, StopSignal) and c.requested for c in callbacks)
     status = RunStatus.CANCELLED if cancelled else RunStatus.COMPLETED
 
@@ -398,5 +445,7 @@ def _fit_and_save(config, model, data, run, sinks, callbacks, verbose, replicas=
         replicas=replicas)
     if run:
         run.save_results(model, metrics, history, status)
+        if status is RunStatus.COMPLETED:
+            shutil.rmtree(state_folder(run), ignore_errors=True)
     return TrainingResult(model=model, status=status, history=history, metrics=metrics,
                           run_dir=run.path if run else None)

@@ -88,6 +88,10 @@ TRAINING = {
                           "size is above this, they are scaled down to it. 1-5 steadies "
                           "training at high learning rates or with SGD; it rarely changes "
                           "what Adam learns. Empty: off.",
+    "deterministic": "Makes every operation give the same result each time (TensorFlow's "
+                     "op determinism), so the same settings on the same machine and "
+                     "software train exactly the same weights: a run you can reproduce "
+                     "and resume to the bit. It costs some speed.",
 }
 
 SETTINGS = {

@@ -57,6 +57,27 @@ def _train_in_child(config_dict, run_dir):
     train(TrainingConfig.from_dict(config_dict), run_dir=run_dir, callbacks=[stop])
 
 
+def _resume_in_child(run_dir):
+    """Entry point of a resumed job: train a run's remaining epochs from its kept state."""
+    log = os.open(os.path.join(run_dir, "train.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                  0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from mnist_keras.callbacks import StopSignal
+    from mnist_keras.reproduction import resume_training
+
+    run = Run(run_dir)
+    stop = StopSignal(stop_file=os.path.join(run_dir, STOP_FILE))
+    try:
+        resume_training(run_dir, callbacks=[stop])
+    except BaseException as error:
+        # A refusal before training took the run over is recorded here.
+        if run.status is RunStatus.RUNNING:
+            run.set_status(RunStatus.FAILED, error=str(error) or type(error).__name__)
+        raise
+
+
 def _personalize_in_child(arguments, run_dir):
     """Entry point of a teaching child: `personalize` into `run_dir`, recording a refusal.
 
@@ -164,6 +185,40 @@ class JobManager:
                 process.start()
                 run.set_status(RunStatus.RUNNING, pid=process.pid)
             # Whatever is queued follows this job.
+            self._queue_armed = True
+            return run.name
+
+    def start_resume(self, name):
+        """Continues run `name` (killed, crashed or cancelled) from its last finished epoch.
+
+        Returns:
+            The run's name.
+
+        Raises:
+            MnistKerasError: if a job is running, or the run cannot resume
+                (`mnist_keras.resuming.resumable_run` says why).
+        """
+        from mnist_keras.resuming import resumable_run
+        from mnist_keras.runs import run_in
+
+        with self._lock, self._locked_folder():
+            self._refuse_if_busy()
+            run = run_in(self.runs_dir, name)
+            resumable_run(run.path)
+            try:
+                # A cancelled run's stop request must not stop it again at once.
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(run.file(STOP_FILE))
+                run.set_status(RunStatus.RUNNING, phase="starting", started=time.time(),
+                               pid=None)
+                process = self._context.Process(target=_resume_in_child, args=(run.path,),
+                                                name=f"resume-{run.name}", daemon=True)
+                self._processes[run.name] = process
+                process.start()
+                run.set_status(RunStatus.RUNNING, pid=process.pid)
+            except OSError as error:
+                self._processes.pop(run.name, None)
+                raise self._no_room(error) from None
             self._queue_armed = True
             return run.name
 

@@ -51,6 +51,7 @@ class Control:
             setting's bounds.
         from_recipe: whether a recipe fills it (the data source is the
             person's own choice: recipes leave it alone).
+        option: a switch's label beside its box.
     """
     id: str
     setting: str
@@ -59,6 +60,7 @@ class Control:
     widget: str = "number"
     placeholder: Optional[str] = None
     from_recipe: bool = True
+    option: str = "on"
 
     @property
     def log(self):
@@ -86,7 +88,8 @@ CONTROLS = (
     Control(ids.OPTIMIZER, "optimizer", "Optimizer", widget="dropdown"),
     Control(ids.SCHEDULE, "schedule", "Schedule", widget="dropdown"),
     Control(ids.DROPOUT, "dropout", "Dropout", 0.05, placeholder="model's own"),
-    Control(ids.AUGMENT, "augment", "Augmentation", widget="checklist"),
+    Control(ids.AUGMENT, "augment", "Augmentation", widget="checklist",
+            option="on (its settings are under More settings)"),
     Control(ids.VALIDATION_SPLIT, "validation_split", "Validation split", 0.05),
     Control(ids.LABEL_SMOOTHING, "label_smoothing", "Label smoothing", 0.05),
     Control(ids.EARLY_STOPPING, "early_stopping_patience", "Early stopping patience", 1,
@@ -94,6 +97,8 @@ CONTROLS = (
     Control(ids.REDUCE_LR, "reduce_lr_patience", "Halve LR after", 1, placeholder="off"),
     Control(ids.GRADIENT_CLIP, "gradient_clip_norm", "Clip gradients at", 0.1,
             placeholder="off"),
+    Control(ids.DETERMINISTIC, "deterministic", "Reproducible", widget="checklist",
+            option="deterministic ops: same weights every time (slower)"),
     Control(ids.ROTATION, "rotation", "Rotation (°)", 1),
     Control(ids.ZOOM, "zoom", "Zoom", 0.05),
     Control(ids.TRANSLATION, "translation", "Shift", 0.05),
@@ -116,8 +121,8 @@ BY_SETTING = {control.setting: control for control in CONTROLS}
 FORM_STATES = {"rows": State(ids.LAYER_TABLE, "data"),
                **{control.setting: State(control.id, "value") for control in CONTROLS}}
 
-# Disabled while a job runs (the augmentation checklist has no `disabled`
-# prop: its option is disabled instead, see `augment_options`).
+# Disabled while a job runs (a checklist has no `disabled` prop: its option
+# is disabled instead, see `checklist_options`).
 BUSY_CONTROLS = (*(control.id for control in CONTROLS if control.widget != "checklist"),
                  ids.RECIPE, ids.ADD_LAYER, ids.TRAIN, ids.PRUNE_START, ids.QUEUE)
 
@@ -255,10 +260,13 @@ def spec_to_rows(spec):
     return [{column: layer.get(column) for column in LAYER_COLUMNS} for layer in spec]
 
 
-def augment_options(disabled=False):
-    """The augmentation checklist's one option (disabled while a job runs)."""
-    return [{"label": " on (its settings are under More settings)", "value": "on",
-             "disabled": disabled}]
+def checklist_options(control_id, disabled=False):
+    """A switch's one option, `"on"`, with its label (disabled while a job runs)."""
+    return [{"label": f" {CONTROL[control_id].option}", "value": "on", "disabled": disabled}]
+
+
+# The switches: a checklist has no `disabled` prop, so its option is disabled instead.
+CHECKLISTS = tuple(control.id for control in CONTROLS if control.widget == "checklist")
 
 
 # The form opens on the quick recipe (the reference playground's 5,500 images

@@ -6,9 +6,10 @@
     mnist-keras explain runs/first/model.keras seven.png --method gradcam --out heat.png
     mnist-keras import model.keras --runs-dir runs --name from-colab
     mnist-keras doubt runs/first --top 20
+    mnist-keras reproduce runs/first
 
-The library's own commands (train, evaluate, predict, prune, sweep, explain, import, doubt,
-pretrained, personalize, data) live here; the
+The library's own commands (train, evaluate, predict, prune, reproduce, sweep, explain,
+import, doubt, pretrained, personalize, data) live here; the
 dashboard and the exporter add theirs (`dashboard`, `export`) through the
 `mnist_keras.commands` entry points, so the library never imports them.
 Building the parser imports no Keras: `--help` answers at once, and Keras is
@@ -35,6 +36,7 @@ from mnist_keras.cli import (  # noqa: E402
     predict,
     pretrained,
     prune,
+    reproduce,
     sweep,
     train,
 )
@@ -45,7 +47,7 @@ from mnist_keras.cli.parsing import (  # noqa: E402
     require_extra,
 )
 
-COMMANDS = (train, evaluate, predict, prune, sweep, explain, importing, pretrained,
+COMMANDS = (train, evaluate, predict, prune, reproduce, sweep, explain, importing, pretrained,
             personalize, data, doubt)
 PLUGIN_GROUP = "mnist_keras.commands"
 

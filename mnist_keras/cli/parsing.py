@@ -47,7 +47,8 @@ def check_files_first(args):
     A command names its file arguments with `set_defaults(model_files=(...),
     image_files=(...))`. Each model must be `pretrained`, a run folder or an
     existing file (a `.keras` one's archive directory is read, nothing is
-    loaded); each image an existing file. The loaders check the rest.
+    loaded); each image an existing file. The loaders check the rest. A
+    command may add a check of its own: `set_defaults(check_first=function)`.
 
     Raises:
         MnistKerasError: naming the first argument that is not there.
@@ -65,6 +66,10 @@ def check_files_first(args):
     for image in _values(args, getattr(args, "image_files", ())):
         if not os.path.isfile(image):
             raise expected("an existing image file", image=image)
+    # A command's own checks of its arguments (`set_defaults(check_first=...)`).
+    check = getattr(args, "check_first", None)
+    if check is not None:
+        check(args)
 
 
 def import_keras_quietly():

@@ -5,6 +5,7 @@ import dataclasses
 
 from mnist_keras.cli.parsing import print_json, summary
 from mnist_keras.config import TrainingConfig
+from mnist_keras.errors import expected
 from mnist_keras.recipes import RECIPES, recipe_config
 from mnist_keras.settings import CLI, GROUPS, SETTINGS, names_on
 
@@ -88,18 +89,40 @@ def config_from_args(args, **overrides):
 
 def register(subparsers):
     parser = subparsers.add_parser("train", help="train a model and write its run folder")
-    parser.add_argument("--run-dir", required=True, help="new folder for the run")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--run-dir", help="new folder for the run")
+    where.add_argument("--resume", metavar="RUN",
+                       help="continue a killed, crashed or cancelled run from its last "
+                            "finished epoch, with its own settings")
     add_training_options(parser)
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
-    parser.set_defaults(handler=run, needs_keras=True)
+    parser.set_defaults(handler=run, needs_keras=True, check_first=_check_resume)
+
+
+def _check_resume(args):
+    # Before Keras loads: the run must be resumable, and its settings are its own.
+    if not args.resume:
+        return
+    from mnist_keras.resuming import resumable_run
+
+    given = sorted(name for name in SETTINGS_WITH_OPTIONS if getattr(args, name) is not None)
+    if given or args.recipe != "default":
+        raise expected("no settings beside --resume (the run continues with its own)",
+                       given=[option_name(name) for name in given] or ["--recipe"])
+    resumable_run(args.resume)
 
 
 def run(args):
     from mnist_keras.callbacks import ProgressBar
     from mnist_keras.training import train
 
-    config = config_from_args(args)
-    result = train(config, run_dir=args.run_dir, callbacks=[ProgressBar()])
+    if args.resume:
+        from mnist_keras.reproduction import resume_training
+
+        result = resume_training(args.resume, callbacks=[ProgressBar()])
+    else:
+        result = train(config_from_args(args), run_dir=args.run_dir,
+                       callbacks=[ProgressBar()])
     metrics = result.metrics
     if args.json:
         payload = metrics.to_dict()

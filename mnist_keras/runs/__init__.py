@@ -12,6 +12,9 @@ RUN_DIR/projection-{method}.json
                        Projection: a test-set sample mapped in 2-D (the projector's cache)
 RUN_DIR/model.keras    the trained model (Keras 3 native format)
 RUN_DIR/trial.json     TrialLink: the sweep study and trial the run belongs to (sweeps only)
+RUN_DIR/environment.json
+                       RunEnvironment: versions, backend and devices, CPU and its
+                       instruction sets, source commit, data checksum, seed, determinism
 RUN_DIR/personalization.json
                        Personalization: the person's samples a taught run learned from, and
                        the base and taught model on their held-out samples and on MNIST
@@ -31,6 +34,7 @@ from mnist_keras.runs.contract import (
     RunStatus,
     TrialLink,
 )
+from mnist_keras.runs.environment_file import RunEnvironment
 from mnist_keras.runs.index import RunIndex, RunSummary, summarize
 from mnist_keras.runs.metrics_file import (
     BestEpoch,
@@ -58,6 +62,7 @@ __all__ = [
     "MAX_MODEL_PARAMETERS",
     "MAX_UNPACKED_BYTES",
     "Personalization",
+    "RunEnvironment",
     "Scores",
     "RUN_NAME_PATTERN",
     "SCHEMA_VERSION",

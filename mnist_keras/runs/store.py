@@ -22,6 +22,7 @@ from mnist_keras.runs.contract import (
     RunStatus,
     TrialLink,
 )
+from mnist_keras.runs.environment_file import RunEnvironment
 from mnist_keras.runs.metrics_file import RunMetrics
 from mnist_keras.runs.personalization_file import Personalization
 from mnist_keras.runs.versioning import RunFormatError
@@ -188,6 +189,18 @@ class Run:
             RunFormatError: for a damaged file or one from a newer release.
         """
         return self._read("personalization.json", Personalization)
+
+    def environment(self):
+        """The `RunEnvironment` the run was trained in, or None (runs from before it was kept).
+
+        Raises:
+            RunFormatError: for a damaged file or one from a newer release.
+        """
+        return self._read("environment.json", RunEnvironment)
+
+    def write_environment(self, environment):
+        """Writes the `RunEnvironment` (when training starts)."""
+        self.write_json("environment.json", environment.to_dict())
 
     def write_personalization(self, record):
         """Writes the `Personalization` record."""

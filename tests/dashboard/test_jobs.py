@@ -63,6 +63,30 @@ def test_cancel_keeps_what_was_trained(tmp_path, quick_config):
     assert (tmp_path / name / "model.keras").exists()
 
 
+def test_a_cancelled_job_resumes_from_its_last_epoch(tmp_path, quick_config):
+    from mnist_keras.resuming import epochs_kept
+
+    jobs = JobManager(tmp_path)
+    name = jobs.start(dataclasses.replace(quick_config, epochs=30))
+    run = Run(tmp_path / name)
+    assert _wait_for(lambda: epochs_kept(run) >= 2)
+    jobs.cancel(name)
+    assert _wait_for(lambda: jobs.running() is None)
+    kept = epochs_kept(run)
+    assert run.status == "cancelled" and kept >= 2
+    with pytest.raises(MnistKerasError, match="an existing run"):
+        jobs.start_resume("no-such-run")
+    assert jobs.start_resume(name) == name
+    assert jobs.running() == name
+    with pytest.raises(MnistKerasError, match="one job at a time"):
+        jobs.start_resume(name)
+    assert _wait_for(lambda: jobs.running() is None, timeout=240)
+    assert run.status == "completed"
+    epochs = [record["epoch"] for record in run.history().epochs]
+    assert epochs == list(range(1, 31)) and not (tmp_path / name / "resume").exists()
+    jobs.shutdown()
+
+
 def test_custom_spec_is_saved_in_the_run(tmp_path, quick_config):
     jobs = JobManager(tmp_path)
     spec = [{"type": "Flatten"}, {"type": "Dense", "units": 16}]

@@ -47,7 +47,8 @@ def test_pressing_an_action_with_nothing_ticked_reads_as_a_sentence(tmp_path):
     client = app.server.test_client()
     client.get("/")
     key = next(k for k in app.callback_map if k.startswith("..runs-message.children")
-               and "run-select.value" in k)
+               and "run-select.value" in k
+               and any(i["id"] == "prune-start" for i in app.callback_map[k]["inputs"]))
     callback = app.callback_map[key]
     values = [1, [{"name": "a"}, {"name": "b"}], [], 0.8, None]
     answer = client.post("/_dash-update-component", headers={

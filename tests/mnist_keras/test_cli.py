@@ -80,7 +80,7 @@ def test_evaluate_averages_an_ensemble_with_tta(tmp_path, synthetic_data_dir, ca
      "error: Expected batch_size as an integer in [1, 512]. Received: batch_size=0"),
     (["train", "--run-dir", "x", "--optimizer", "lion"], "Expected optimizer in"),
     (["train", "--run-dir", "x", "--epochs", "ten"], "invalid int value: 'ten'"),
-    (["train"], "the following arguments are required: --run-dir"),
+    (["train"], "one of the arguments --run-dir --resume is required"),
     (["evaluate", "missing.keras"], "Expected an existing .keras model file"),
     (["fly"], "invalid choice: 'fly'"),
     (["train", "--run-dir", "x", "--model", "missing.json"], "existing layer-spec file"),
@@ -202,7 +202,8 @@ def test_help_answers_without_importing_keras():
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                timeout=120)
     assert completed.stdout.strip().endswith("IMPORTED []"), completed.stdout[-300:]
-    commands = ("{train,evaluate,predict,prune,sweep,explain,import,pretrained,personalize,data,"
+    commands = ("{train,evaluate,predict,prune,reproduce,sweep,explain,import,pretrained,"
+                "personalize,data,"
                 "doubt,dashboard,export}")
     assert commands in completed.stdout
     assert "--quantize {none,float16,uint8,int8}" in completed.stdout
@@ -264,15 +265,16 @@ def test_wrong_paths_are_reported_before_tensorflow_loads(tmp_path):
             "for argv in (['predict', missing, 'x.png'], ['evaluate', missing],\n"
             "             ['explain', notes, 'x.png', '--out', 'h.png'],\n"
             "             ['prune', missing, '--sparsity', '0.5', '--run-dir', 'r'],\n"
-            "             ['export', missing, '--out', 's'], ['import', notes]):\n"
+            "             ['export', missing, '--out', 's'], ['import', notes],\n"
+            "             ['reproduce', missing]):\n"
             "    print('STATUS', main(argv))\n"
             "print('IMPORTED', 'keras' in sys.modules, 'tensorflow' in sys.modules)")
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                timeout=120, cwd=tmp_path)
-    assert completed.stdout.count("STATUS 2") == 6, completed.stdout + completed.stderr
+    assert completed.stdout.count("STATUS 2") == 7, completed.stdout + completed.stderr
     assert "IMPORTED False False" in completed.stdout
     errors = completed.stderr.strip().splitlines()
-    assert len(errors) == 6 and all(": error: Expected " in line for line in errors)
+    assert len(errors) == 7 and all(": error: Expected " in line for line in errors)
     assert "a .keras file (a zip archive" in errors[2]
 
 

@@ -44,7 +44,7 @@ def _train_parser():
 def test_the_command_line_has_an_option_for_every_cli_setting_and_no_other():
     destinations = {action.dest for action in _train_parser()._actions}
     assert set(names_on(CLI)) <= destinations
-    not_settings = {"help", "run_dir", "recipe", "json"}
+    not_settings = {"help", "run_dir", "resume", "recipe", "json"}
     assert destinations - not_settings == set(names_on(CLI))
     assert tuple(names_on(CLI)) == SETTINGS_WITH_OPTIONS
 

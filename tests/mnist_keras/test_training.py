@@ -74,8 +74,9 @@ def test_train_writes_the_run_folder_and_learns(tmp_path, synthetic_data_dir):
     result = train(_config(synthetic_data_dir, epochs=2), run_dir=run_dir)
     assert result.status == "completed" and result.run_dir == str(run_dir)
     files = sorted(os.listdir(run_dir))
-    assert files == ["config.json", "events.jsonl", "history.json", "metrics.json",
-                     "model.keras", "status.json"]
+    # No resumable state once completed: a finished run keeps its size.
+    assert files == ["config.json", "environment.json", "events.jsonl", "history.json",
+                     "metrics.json", "model.keras", "status.json"]
     config = json.loads((run_dir / "config.json").read_text())
     assert config["epochs"] == 2 and config["model"] == "mlp"
     metrics = json.loads((run_dir / "metrics.json").read_text())

@@ -21,7 +21,7 @@ from dashboard.panels.progress.figures import (
 from dashboard.shared import ids
 from dashboard.shared.formatting import said
 from dashboard.shared.runs_view import run_options
-from dashboard.shared.training_form import BUSY_CONTROLS, augment_options
+from dashboard.shared.training_form import BUSY_CONTROLS, CHECKLISTS, checklist_options
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.runs import RunStatus, run_in
 from mnist_keras.sinks import read_jsonl, subsample
@@ -152,7 +152,7 @@ def register(app, jobs, runs_dir):
     @app.callback(
         output=dict(
             disabled=[Output(control, "disabled") for control in BUSY_CONTROLS],
-            augment_options=Output(ids.AUGMENT, "options"),
+            switch_options=[Output(control, "options") for control in CHECKLISTS],
             cancel_disabled=Output(ids.CANCEL, "disabled"),
             options=Output(ids.RUN_SELECT, "options"),
             selected=Output(ids.RUN_SELECT, "value", allow_duplicate=True),
@@ -166,7 +166,8 @@ def register(app, jobs, runs_dir):
         key = f"{running}|{jobs.index.version}"
         if key == runs_key and selected:
             return dict(disabled=[no_update] * len(BUSY_CONTROLS),
-                        augment_options=no_update, cancel_disabled=no_update,
+                        switch_options=[no_update] * len(CHECKLISTS),
+                        cancel_disabled=no_update,
                         options=no_update, selected=no_update, runs_key=no_update)
         options = run_options(jobs.index)
         busy = running is not None
@@ -175,5 +176,6 @@ def register(app, jobs, runs_dir):
         if not selected and options:
             new_selection = running or options[0]["value"]
         return dict(disabled=[busy] * len(BUSY_CONTROLS),
-                    augment_options=augment_options(busy), cancel_disabled=not busy,
+                    switch_options=[checklist_options(control, busy) for control in CHECKLISTS],
+                    cancel_disabled=not busy,
                     options=options, selected=new_selection, runs_key=key)

@@ -63,7 +63,8 @@ def register(app, jobs, runs_dir):
                  for column in ("name", "parent")} for row in rows]
         return rows, tips
 
-    one_run_actions = (ids.RENAME, ids.DELETE, ids.DOWNLOAD, ids.REPORT, ids.EXPORT_SITE)
+    one_run_actions = (ids.RENAME, ids.DELETE, ids.DOWNLOAD, ids.REPORT, ids.RESUME,
+                       ids.EXPORT_SITE)
 
     @app.callback([Output(action, "disabled") for action in one_run_actions]
                   + [Output(action, "title") for action in one_run_actions],
@@ -74,6 +75,21 @@ def register(app, jobs, runs_dir):
         why = "" if count == 1 else ("Tick a run in the table first" if count == 0
                                      else "Tick only one run")
         return [count != 1] * len(one_run_actions) + [why] * len(one_run_actions)
+
+    @app.callback(
+        Output(ids.RUNS_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.RUN_SELECT, "value", allow_duplicate=True),
+        Input(ids.RESUME, "n_clicks"),
+        State(ids.RUNS_TABLE, "data"), State(ids.RUNS_TABLE, "selected_rows"),
+        prevent_initial_call=True,
+    )
+    def resume(_, rows, selected_rows):
+        try:
+            name = jobs.start_resume(one_ticked(rows, selected_rows, "resume"))
+        except MnistKerasError as error:
+            return f"Not resumed: {said(error)}", no_update
+        # Training progress follows the resumed run.
+        return f"Resumed {name} from its last finished epoch.", name
 
     @app.callback(
         Output(ids.CONFIRM_DELETE, "displayed"), Output(ids.CONFIRM_DELETE, "message"),

@@ -33,6 +33,9 @@ def runs_panel():
             button("Delete", ids.DELETE, kind="danger", small=True),
             button("Download .keras", ids.DOWNLOAD, small=True),
             button("Report (HTML)", ids.REPORT, small=True),
+            button("Resume", ids.RESUME, small=True,
+                   title="Continue a killed, crashed or cancelled run from its last "
+                         "finished epoch"),
         ]),
         html.Div(className="field-row actions", children=[
             field("Export as", dcc.Dropdown(

@@ -28,7 +28,7 @@ from dashboard.shared.training_form import (
     DEFAULT_RECIPE,
     DEFAULTS,
     LAYER_COLUMNS,
-    augment_options,
+    checklist_options,
     spec_to_rows,
 )
 from mnist_keras.layer_specs import LAYER_SETTINGS, PRESETS
@@ -94,7 +94,7 @@ def control_widget(control_id):
             options.append({"label": "custom (layer builder)", "value": CUSTOM_MODEL})
         return dcc.Dropdown(id=control.id, value=value, clearable=False, options=options)
     if control.widget == "checklist":
-        return dcc.Checklist(id=control.id, value=value, options=augment_options())
+        return dcc.Checklist(id=control.id, value=value, options=checklist_options(control.id))
     if control.widget == "text":
         return dcc.Input(id=control.id, type="text", value=value, debounce=True,
                          placeholder="/path/to/folder", className="wide-input")
@@ -204,6 +204,7 @@ def advanced_settings():
         ]),
         html.Div(className="field-row", children=[
             setting_field(ids.GRADIENT_CLIP, "largest gradient norm per step"),
+            setting_field(ids.DETERMINISTIC),
         ]),
         hint("Augmentation, when ticked: largest rotation, zoom, shift, shear and "
              "stretch; elastic distortion in pixels; chances of thinner or thicker "
