@@ -87,6 +87,7 @@ def bench(session: nox.Session) -> None:
     session.install("-e", APP)
     session.run("python", "benchmarks/run_index.py")
     session.run("python", "benchmarks/recording_overhead.py")
+    session.run("python", "benchmarks/run_records.py")
     session.run("python", "benchmarks/dashboard_callbacks.py")
     session.run("python", "benchmarks/request_limits.py")
     session.run("python", "benchmarks/predict_latency.py")
