@@ -37,70 +37,62 @@ JOBS_LOCK_FILE = ".jobs.lock"
 STARTING_GRACE_SECONDS = 30
 
 
-def _train_in_child(config_dict, run_dir):
-    """Entry point of the child process: train and write the run folder.
-
-    The child's own output (TensorFlow's C++ logs, a native crash report) goes
-    to the run's train.log, where it helps explain a failure, rather than into
-    the dashboard's terminal.
-    """
+def _output_to_log(run_dir):
+    # A child's own output (TensorFlow's C++ logs, a native crash report) goes to
+    # the run's train.log, where it helps explain a failure, rather than into the
+    # dashboard's terminal.
     log = os.open(os.path.join(run_dir, "train.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND,
                   0o644)
     os.dup2(log, 1)
     os.dup2(log, 2)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _stop_signal(run_dir):
     from mnist_keras.callbacks import StopSignal
+
+    return StopSignal(stop_file=os.path.join(run_dir, STOP_FILE))
+
+
+@contextlib.contextmanager
+def _refusal_recorded(run_dir):
+    # A refusal before `train` takes the run over (checks of the base, the
+    # samples, the kept state) is recorded here, where the page reads it.
+    run = Run(run_dir)
+    try:
+        yield
+    except BaseException as error:
+        if run.status is RunStatus.RUNNING:
+            run.set_status(RunStatus.FAILED, error=str(error) or type(error).__name__)
+        raise
+
+
+def _train_in_child(config_dict, run_dir):
+    """Entry point of the child process: train and write the run folder."""
+    _output_to_log(run_dir)
     from mnist_keras.config import TrainingConfig
     from mnist_keras.training import train
 
-    stop = StopSignal(stop_file=os.path.join(run_dir, STOP_FILE))
-    train(TrainingConfig.from_dict(config_dict), run_dir=run_dir, callbacks=[stop])
+    train(TrainingConfig.from_dict(config_dict), run_dir=run_dir,
+          callbacks=[_stop_signal(run_dir)])
 
 
 def _resume_in_child(run_dir):
     """Entry point of a resumed job: train a run's remaining epochs from its kept state."""
-    log = os.open(os.path.join(run_dir, "train.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND,
-                  0o644)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from mnist_keras.callbacks import StopSignal
+    _output_to_log(run_dir)
     from mnist_keras.reproduction import resume_training
 
-    run = Run(run_dir)
-    stop = StopSignal(stop_file=os.path.join(run_dir, STOP_FILE))
-    try:
-        resume_training(run_dir, callbacks=[stop])
-    except BaseException as error:
-        # A refusal before training took the run over is recorded here.
-        if run.status is RunStatus.RUNNING:
-            run.set_status(RunStatus.FAILED, error=str(error) or type(error).__name__)
-        raise
+    with _refusal_recorded(run_dir):
+        resume_training(run_dir, callbacks=[_stop_signal(run_dir)])
 
 
 def _personalize_in_child(arguments, run_dir):
-    """Entry point of a teaching child: `personalize` into `run_dir`, recording a refusal.
-
-    `personalize` checks the base and the samples before it trains; a refusal
-    there happens before `train` takes the folder over, so it is recorded
-    here, where the page reads it.
-    """
-    log = os.open(os.path.join(run_dir, "train.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND,
-                  0o644)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from mnist_keras.callbacks import StopSignal
+    """Entry point of a teaching child: `personalize` into `run_dir`."""
+    _output_to_log(run_dir)
     from mnist_keras.personalize import personalize
 
-    run = Run(run_dir)
-    stop = StopSignal(stop_file=os.path.join(run_dir, STOP_FILE))
-    try:
-        personalize(run_dir=run_dir, callbacks=[stop], **arguments)
-    except BaseException as error:
-        if run.status is RunStatus.RUNNING:
-            run.set_status(RunStatus.FAILED, error=str(error) or type(error).__name__)
-        raise
+    with _refusal_recorded(run_dir):
+        personalize(run_dir=run_dir, callbacks=[_stop_signal(run_dir)], **arguments)
 
 
 def _process_alive(pid):
