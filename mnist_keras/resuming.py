@@ -9,8 +9,9 @@ epoch) is dropped. A completed run's state is removed, so a finished run keeps
 its size.
 
 With `deterministic` on, a resumed run ends with the same weights as the same
-run uninterrupted: the epochs' shuffling is replayed up to the one it resumes
-at, and the random draws of augmentation and dropout are part of the kept state.
+run uninterrupted: each epoch's order depends on the seed and the epoch alone
+(`mnist_keras.pipeline`), and the random layers' seed states (augmentation,
+dropout) are kept with the weights.
 """
 
 import json
@@ -126,6 +127,9 @@ def resumable_run(run_dir):
     if config is None or config.training is None:
         raise expected("a run trained from settings (an uploaded model has none)",
                        run=os.fspath(run_dir))
+    if config.training.sparsity is not None:
+        raise expected("a training run (a pruning run keeps no state: prune again)",
+                       run=os.fspath(run_dir), sparsity=config.training.sparsity)
     state = run.state()
     if state.status is RunStatus.COMPLETED:
         raise expected("a run that stopped before its end (a completed run has nothing "

@@ -380,8 +380,9 @@ def _fit_and_save(config, model, data, run, sinks, callbacks, verbose, replicas=
     has_validation = len(data.x_val) > 0
     monitor = "val_loss" if has_validation else "loss"
     # A run's state is kept at every epoch's end (and restored when resuming)
-    # before anything else sees the epoch.
-    fit_callbacks = [backup_callback(run)] if run else []
+    # before anything else sees the epoch. Not a pruning run's: its masks are
+    # not part of the state (it is pruned again instead).
+    fit_callbacks = [backup_callback(run)] if run and config.sparsity is None else []
     fit_callbacks.append(MetricsRecorder(sinks))
     if config.early_stopping_patience:
         fit_callbacks.append(keras.callbacks.EarlyStopping(

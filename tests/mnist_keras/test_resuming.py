@@ -94,6 +94,15 @@ def test_resume_refuses_what_cannot_continue(uninterrupted, tmp_path, synthetic_
     Run(early).set_status(RunStatus.RUNNING, pid=os.getppid())
     with pytest.raises(MnistKerasError, match="not training now"):
         resumable_run(early)
+    # A pruning run keeps no state (its masks are not part of it).
+    pruned = tmp_path / "pruned"
+    pruned.mkdir()
+    settings = json.loads((uninterrupted / "config.json").read_text())
+    settings.update(sparsity=0.5, parent_model=str(uninterrupted / "model.keras"))
+    (pruned / "config.json").write_text(json.dumps(settings))
+    Run(pruned).set_status(RunStatus.FAILED, error="killed")
+    with pytest.raises(MnistKerasError, match="a pruning run keeps no state"):
+        resumable_run(pruned)
     # The command: one line, before Keras, and no settings beside --resume.
     assert main(["train", "--resume", str(uninterrupted)]) == 2
     assert "a completed run has nothing left" in capsys.readouterr().err
