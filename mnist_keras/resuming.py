@@ -1,4 +1,7 @@
-"""Resumable runs: a training's state kept at every epoch's end, and `resume_training`.
+"""Resumable runs: a training's state kept at every epoch's end, and what may resume.
+
+(`resume_training`, which trains the rest, is in `mnist_keras.reproduction`:
+it needs `training`, which needs this module.)
 
 While a run trains, Keras' `BackupAndRestore` keeps the model's and the
 optimizer's state in `RUN/resume/` at the end of every epoch (two copies, so
