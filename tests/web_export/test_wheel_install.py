@@ -61,8 +61,8 @@ def test_a_plain_install_has_the_library_and_names_missing_extras(installed):
     assert {"mnist-keras", "keras", "tensorflow"} <= packages
     assert not packages & {"dash", "dash-canvas", "plotly", "tensorflowjs", "jax", "flax"}
     help_text = _run([f"{bin_dir}/mnist-keras", "--help"], cwd=folder).stdout
-    assert ("{train,evaluate,predict,prune,sweep,explain,import,pretrained,personalize,data,"
-            "doubt,dashboard,export}") in help_text
+    assert ("{train,evaluate,predict,prune,reproduce,sweep,explain,import,pretrained,"
+            "personalize,data,doubt,dashboard,export}") in help_text
     # The shipped model comes with the wheel.
     shipped = _run([f"{bin_dir}/mnist-keras", "pretrained", "--path"], cwd=folder).stdout
     assert shipped.strip().startswith(str(folder / "venv")) and shipped.strip().endswith(
