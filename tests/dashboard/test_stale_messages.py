@@ -1,5 +1,6 @@
 """Messages that describe a moment do not outlive it."""
 
+import os
 import shutil
 import time
 
@@ -38,6 +39,14 @@ def test_started_gives_way_to_how_the_run_ended(tmp_path, small_cnn_run):
     # the queue's next "Started ..." reached the page must not overwrite that one.
     Run(runs_dir / "small-cnn").set_status("completed", finished=time.time())
     assert poll("Started small-cnn.") is None
+    # Nor while the job started after it is new (the queue may start it seconds after
+    # the first run's end, when its process has exited): regression, a CI flake.
+    Run(runs_dir / "small-cnn").set_status("completed", finished=time.time() - 60)
+    (runs_dir / "next").mkdir()
+    Run(runs_dir / "next").set_status("running", started=time.time(), pid=os.getpid())
+    assert poll("Started small-cnn.") is None
+    Run(runs_dir / "next").set_status("running", started=time.time() - 60, pid=os.getpid())
+    assert poll("Started small-cnn.") == "small-cnn has ended: completed."
     app.jobs.shutdown()
 
 

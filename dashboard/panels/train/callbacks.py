@@ -239,7 +239,21 @@ def register(app, jobs, runs_dir):
         if state.status.value == "running" or (
                 state.finished and time.time() - state.finished < SETTLE_SECONDS):
             return None
+        # Nor while the job the queue started after it is new: a process can take
+        # seconds to exit after its run finished, so the queue may start the next
+        # one well after NAME's end (a flake in CI).
+        if _started_just_now(jobs.running()):
+            return None
         return f"{match.group(1)} has ended: {state.status.value}."
+
+    def _started_just_now(name):
+        if name is None:
+            return False
+        try:
+            started = run_in(runs_dir, name).state().started
+        except (MnistKerasError, OSError):
+            return False
+        return started is not None and time.time() - started < SETTLE_SECONDS
 
     @app.callback(Output(ids.JOB_MESSAGE, "children", allow_duplicate=True),
                   Output(ids.CANCELLING, "data"),
