@@ -26,12 +26,20 @@ def _chart_texts(duo):
 def test_every_chart_reads_as_a_table(dash_duo, small_cnn_runs_dir):
     app = start_dashboard(dash_duo, small_cnn_runs_dir)
     try:
-        until(dash_duo, lambda: any(chart["graph"] == ids.CONFUSION_GRAPH and chart["rows"]
-                                    for chart in _chart_texts(dash_duo)), timeout=30)
-        # Each chart is described a moment after Plotly draws it.
-        until(dash_duo, lambda: all(chart["text"] for chart in _chart_texts(dash_duo)),
-              timeout=10)
-        charts = {chart["graph"]: chart for chart in _chart_texts(dash_duo)}
+        # Each chart is described a moment after Plotly draws it (again when a
+        # panel redraws it): one snapshot in which every chart is described.
+        snapshot = {}
+
+        def all_described():
+            charts = _chart_texts(dash_duo)
+            if any(c["graph"] == ids.CONFUSION_GRAPH and c["rows"] for c in charts) and all(
+                    c["text"] and c["role"] == "figure" for c in charts):
+                snapshot["charts"] = charts
+                return True
+            return False
+
+        until(dash_duo, all_described, timeout=30)
+        charts = {chart["graph"]: chart for chart in snapshot["charts"]}
         assert len(charts) >= 10
         for chart in charts.values():
             # Each is a named figure with a hidden text a screen reader reads:
