@@ -111,6 +111,18 @@ def small_cnn_run(tmp_path_factory):
     return run_dir
 
 
+def pytest_collection_modifyitems(config, items):
+    # The longest tests first (wheel installs, then the browser), the short ones
+    # last: two workers then end together, instead of one finishing a wheel
+    # install or a training in the browser that started last while the other waits.
+    def weight(item):
+        if item.get_closest_marker("packaging"):
+            return 0
+        return 1 if item.get_closest_marker("browser") else 2
+
+    items.sort(key=weight)
+
+
 def pytest_configure(config):
     # Under pytest-xdist each worker process serves its Dash apps on ports of
     # its own (dash[testing] counts up from one fixed port in every process).

@@ -38,10 +38,26 @@ def dashboard(dash_duo, runs_dir):
     app.jobs.shutdown()
 
 
-def test_a_recipe_fills_the_form_and_stays_editable(dashboard):
+def test_the_page_renders_its_controls_and_a_recipe_fills_the_form(dashboard):
     from mnist_keras.recipes import RECIPES, recipe_config
 
     duo = dashboard
+    assert duo.driver.title == "mnist-keras"
+    wait_text(duo, ids.DEVICE, "TensorFlow", 10)
+    assert duo.find_element(f"#{ids.TRAIN_SIZE} input").get_attribute("value") == "5500"
+    assert duo.find_element(f"#{ids.TEST_SIZE} input").get_attribute("value") == "1000"
+    assert duo.find_element(f"#{ids.BATCH_SIZE}").get_attribute("value") == "128"
+    assert duo.find_element(f"#{ids.EPOCHS}").get_attribute("value") == "10"
+    wait_text(duo, ids.LEARNING_RATE_LABEL, "0.003", 10)
+    duo.wait_for_element(f"#{ids.PREVIEW} img", timeout=10)
+    first = [img.get_attribute("src") for img in duo.find_elements(f"#{ids.PREVIEW} img")]
+    assert len(first) == 40
+    duo.find_element(f"#{ids.RESHUFFLE}").click()
+    until(duo, lambda: duo.find_elements(f"#{ids.PREVIEW} img")[0].get_attribute("src")
+                 != first[0], timeout=10)
+    assert duo.find_element(f"#{ids.CANCEL}").get_attribute("disabled")
+    assert duo.get_logs() == [] or all(entry["level"] != "SEVERE" for entry in duo.get_logs())
+    # A recipe fills the form, which stays editable.
     duo.select_dcc_dropdown(f"#{ids.RECIPE}", value="fast")
     fast = recipe_config("fast")
     until(duo, lambda: duo.find_element(f"#{ids.EPOCHS}").get_attribute("value")
@@ -69,25 +85,6 @@ def test_a_recipe_fills_the_form_and_stays_editable(dashboard):
               10)
     set_number(duo, f"#{ids.EPOCHS}", robust.epochs)
     wait_text(duo, ids.RECIPE_HINT, RECIPES.describe("robust"), 10)
-
-
-def test_page_renders_controls_device_and_dataset_preview(dashboard):
-    duo = dashboard
-    assert duo.driver.title == "mnist-keras"
-    wait_text(duo, ids.DEVICE, "TensorFlow", 10)
-    assert duo.find_element(f"#{ids.TRAIN_SIZE} input").get_attribute("value") == "5500"
-    assert duo.find_element(f"#{ids.TEST_SIZE} input").get_attribute("value") == "1000"
-    assert duo.find_element(f"#{ids.BATCH_SIZE}").get_attribute("value") == "128"
-    assert duo.find_element(f"#{ids.EPOCHS}").get_attribute("value") == "10"
-    wait_text(duo, ids.LEARNING_RATE_LABEL, "0.003", 10)
-    duo.wait_for_element(f"#{ids.PREVIEW} img", timeout=10)
-    first = [img.get_attribute("src") for img in duo.find_elements(f"#{ids.PREVIEW} img")]
-    assert len(first) == 40
-    duo.find_element(f"#{ids.RESHUFFLE}").click()
-    until(duo, lambda: duo.find_elements(f"#{ids.PREVIEW} img")[0].get_attribute("src")
-                 != first[0], timeout=10)
-    assert duo.find_element(f"#{ids.CANCEL}").get_attribute("disabled")
-    assert duo.get_logs() == [] or all(entry["level"] != "SEVERE" for entry in duo.get_logs())
 
 
 def test_short_training_streams_points_and_ends_with_results(dashboard, runs_dir):
@@ -124,11 +121,18 @@ def test_short_training_streams_points_and_ends_with_results(dashboard, runs_dir
     assert json.loads((runs_dir / run / "status.json").read_text())["status"] == "completed"
 
 
-def test_cancel_stops_and_keeps_a_cancelled_run(dashboard, runs_dir):
+def test_a_reopened_tab_follows_the_running_job_and_cancel_keeps_the_run(dashboard,
+                                                                           runs_dir):
     duo = dashboard
     configure(duo, model="mlp", epochs=200)
     duo.find_element(f"#{ids.TRAIN}").click()
-    until(duo, lambda: points(duo, ids.BATCH_GRAPH) > 0, timeout=60)
+    until(duo, lambda: points(duo, ids.BATCH_GRAPH) > 40, timeout=60)
+    duo.driver.refresh()
+    duo.wait_for_element(f"#{ids.TRAIN}", timeout=20)
+    # The fresh page picks the running job and loads its whole history so far.
+    until(duo, lambda: points(duo, ids.BATCH_GRAPH) > 40, timeout=20)
+    assert duo.find_element(f"#{ids.TRAIN}").get_attribute("disabled")
+    assert "running" in duo.find_element(f"#{ids.RUN_SELECT}").text
     duo.find_element(f"#{ids.CANCEL}").click()
     # "Cancelling..." at once; on a loaded machine the poll may already have
     # replaced it with "Cancelled ..." by the time it is looked for.
@@ -141,21 +145,6 @@ def test_cancel_stops_and_keeps_a_cancelled_run(dashboard, runs_dir):
     wait_text(duo, ids.RUN_SUMMARY, "status: cancelled", 20)
     # Regression: "Cancelling..." stayed after the cancel was done.
     wait_text(duo, ids.JOB_MESSAGE, f"Cancelled {run}", 20)
-
-
-def test_reopened_tab_shows_running_job_with_its_history(dashboard, runs_dir):
-    duo = dashboard
-    configure(duo, model="mlp", epochs=200)
-    duo.find_element(f"#{ids.TRAIN}").click()
-    until(duo, lambda: points(duo, ids.BATCH_GRAPH) > 40, timeout=60)
-    duo.driver.refresh()
-    duo.wait_for_element(f"#{ids.TRAIN}", timeout=20)
-    # The fresh page picks the running job and loads its whole history so far.
-    until(duo, lambda: points(duo, ids.BATCH_GRAPH) > 40, timeout=20)
-    assert duo.find_element(f"#{ids.TRAIN}").get_attribute("disabled")
-    assert "running" in duo.find_element(f"#{ids.RUN_SELECT}").text
-    duo.find_element(f"#{ids.CANCEL}").click()
-    wait_text(duo, ids.PROGRESS_TEXT, "cancelled", 60)
 
 
 def test_invalid_layer_spec_shows_message_instead_of_training(dashboard, runs_dir):
