@@ -94,6 +94,14 @@ class TrainingConfig:
         deterministic: deterministic ops (TensorFlow's op determinism): the
             same settings on the same machine and software give the same
             weights bit for bit, at some cost in speed. Defaults to False.
+        tensorboard: write TensorBoard records in the run folder (per-epoch
+            scalars, learning rate, weight histograms, the HParams summary and
+            the projector's files; see `tensorboard_records`). Defaults to True.
+        mlflow: an MLflow tracking URI to log the run to (settings as params,
+            every epoch's metrics, the final metrics, the model and its report
+            as artifacts; see `mlflow_tracking`), or None. Needs the `mlflow`
+            extra. A URI with a password in it is refused: MLflow reads
+            credentials from its environment variables.
         parent_model: a `.keras` file to start from instead of building
             `model` (then only a label): fine-tuning and pruning a trained
             model. `dropout` and `conv_channels` do not apply to it. With a
@@ -164,6 +172,8 @@ class TrainingConfig:
     gradient_clip_norm: Optional[float] = None
     seed: int = 0
     deterministic: bool = False
+    tensorboard: bool = True
+    mlflow: Optional[str] = None
     parent_model: Optional[str] = None
     parent_run: Optional[str] = None
     sparsity: Optional[float] = None

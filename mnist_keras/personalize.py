@@ -159,7 +159,7 @@ def _accuracy(model, images, labels):
 
 def personalize(base, data, run_dir=None, epochs=None, held_out=0.2, replay=6_000,
                 person_share=0.3, learning_rate=3e-4, batch_size=64, seed=0, callbacks=(),
-                dataset_name=None):
+                dataset_name=None, mlflow=None):
     """Fine-tunes `base` on a person's digits, with MNIST replayed, and writes a run.
 
     Args:
@@ -181,6 +181,7 @@ def personalize(base, data, run_dir=None, epochs=None, held_out=0.2, replay=6_00
         callbacks: Keras callbacks for `train` (a `StopSignal`, a
             `ProgressBar`).
         dataset_name: the personal dataset's name, recorded with the run.
+        mlflow: an MLflow tracking URI to log the run to (see `TrainingConfig`).
 
     Returns:
         A `PersonalizationResult`.
@@ -237,7 +238,7 @@ def personalize(base, data, run_dir=None, epochs=None, held_out=0.2, replay=6_00
         model=label, parent_model=base_path, parent_run=parent.name if parent_config else None,
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
         schedule="constant", train_size=min(60_000, max(100, len(y_train))),
-        test_size=10_000, validation_split=0.0, seed=seed)
+        test_size=10_000, validation_split=0.0, seed=seed, mlflow=mlflow)
     before = Scores(held_out=_accuracy(model, samples.images[held_at], samples.labels[held_at]),
                     mnist=_accuracy(model, mnist.x_test, mnist.y_test))
     result = train(config, run_dir=run_dir, callbacks=callbacks, data=mixed)

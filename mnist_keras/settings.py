@@ -25,6 +25,7 @@ True
 
 import dataclasses
 import math
+import re
 from typing import Optional
 
 from mnist_keras.errors import expected
@@ -55,6 +56,7 @@ GROUPS = {
     "augmentation": "augmentation (with --augment)",
     "pruning": "pruning (a parent model)",
     "device": "devices",
+    "logging": "what a run writes besides its results",
     "record": "recorded, never set",
 }
 
@@ -74,8 +76,9 @@ class Setting:
         low, high: inclusive bounds of a number.
         optional: None is allowed (it means "off" or "the model's own").
         registry: the `Registry` whose names it takes.
-        path: a path is accepted too: `"folder"` for a folder, or the ending
-            of a file (`".json"` for a layer spec, `".keras"` for a model).
+        path: a path is accepted too: `"folder"` for a folder, the ending
+            of a file (`".json"` for a layer spec, `".keras"` for a model),
+            or `"uri"` for an address (without a password in it).
         log: a log scale suits it (sliders, sweep ranges).
         surfaces: where it is shown: a subset of `SURFACES`.
         per_machine: it names something of this machine (a folder, devices),
@@ -188,6 +191,13 @@ _TABLE = (
     Setting("deterministic", bool, "device", "deterministic ops: the same settings give the "
             "same weights bit for bit on the same machine and software (slower)",
             surfaces=_SHOWN),
+    Setting("tensorboard", bool, "logging", "write TensorBoard records in the run folder "
+            "(scalars, learning rate, histograms, HParams, projector)", surfaces=_SHOWN),
+    # A server of this machine's network: a share link or a sweep's definition
+    # leaves it out.
+    Setting("mlflow", str, "logging", "an MLflow tracking URI (http://127.0.0.1:5000, "
+            "file:./mlruns, sqlite:///mlflow.db) to log the run to (default: none)",
+            optional=True, path="uri", surfaces=(CLI, FORM), per_machine=True),
     Setting("parent_model", str, "pruning", "a .keras file to start from",
             optional=True, path=".keras"),
     Setting("parent_run", str, "record", "the parent's run name", optional=True),
@@ -270,6 +280,33 @@ def names_on(surface):
     return [entry.name for entry in _TABLE if surface in entry.surfaces]
 
 
+def scalar_settings(config):
+    """The settings of `config` (a `TrainingConfig`) as a tracker's parameters.
+
+    Trackers (TensorBoard's HParams, MLflow) take numbers, booleans and text:
+    a list becomes its text, and settings left unset or that name something of
+    this machine (a folder, a file, a server) are left out.
+
+    >>> values = scalar_settings(_Example(conv_channels=(8, 16), dropout=None))
+    >>> values["conv_channels"], "dropout" in values, "data_dir" in values
+    ('[8, 16]', False, False)
+    """
+    values = {}
+    for name, entry in SETTINGS.items():
+        value = getattr(config, name, None)
+        named_file = entry.path and not (entry.registry is not None and value in entry.registry)
+        if value is None or entry.per_machine or named_file:
+            continue
+        values[name] = str(list(value)) if isinstance(value, tuple) else value
+    return values
+
+
+class _Example:
+    # A stand-in config for the examples above (the real one imports this module).
+    def __init__(self, **values):
+        self.__dict__.update(values, data_dir="/somewhere")
+
+
 def names_in(group):
     """The settings of `group` (a key of `GROUPS`), in table order."""
     return [entry.name for entry in _TABLE if entry.group == group]
@@ -278,6 +315,21 @@ def names_in(group):
 def _is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool) and \
         math.isfinite(value)
+
+
+def _check_uri(what, value):
+    # A URI is stored with the run's settings: one that carries a password
+    # would leave it in config.json.
+    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value):
+        raise expected(f"{what} as a URI without spaces", **{what: value})
+    scheme, _, rest = value.partition("://")
+    authority = rest.split("/", 1)[0] if rest else ""
+    if ":" in authority.rpartition("@")[0] or re.search(
+            r"[?&](password|token|secret|key)[^=&]*=", value, re.IGNORECASE):
+        raise expected(f"{what} without a password or token in it (MLflow reads them from "
+                       "MLFLOW_TRACKING_USERNAME, MLFLOW_TRACKING_PASSWORD or "
+                       "MLFLOW_TRACKING_TOKEN)", **{what: f"{scheme}://..."})
+    return value
 
 
 def check_value(name, value, what=None):
@@ -321,6 +373,8 @@ def check_value(name, value, what=None):
         if not isinstance(value, str):
             raise expected(f"{what} as a folder path", **{what: value})
         return value
+    if entry.path == "uri":
+        return _check_uri(what, value)
     if entry.path and isinstance(value, str) and value.endswith(entry.path):
         return value
     if entry.registry is not None:

@@ -24,6 +24,7 @@ from mnist_keras.distribution import placement
 from mnist_keras.environment import current_environment
 from mnist_keras.errors import expected
 from mnist_keras.evaluation import evaluate, run_metrics
+from mnist_keras.mlflow_tracking import MlflowTracker
 from mnist_keras.models import build_model
 from mnist_keras.pipeline import steps_per_execution_for, targets, training_data
 from mnist_keras.pruning import (
@@ -46,6 +47,7 @@ from mnist_keras.runs import (
     load_model,
 )
 from mnist_keras.sinks import JsonlSink, MemorySink, subsample
+from mnist_keras.tensorboard_records import RunTensorBoard, write_run_summary
 
 # history.json keeps at most this many batch records (evenly subsampled); the
 # full stream stays in events.jsonl.
@@ -233,7 +235,7 @@ def continue_training(config, run, epochs_done, callbacks=(), verbose=False):
 
 def _train(config, run_dir, callbacks, data, verbose, resumed_after=0):
     job_run = _job_folder(run_dir)
-    run, sinks = None, [MemorySink()]
+    run, sinks, tracker = None, [MemorySink()], None
     try:
         config.check_sources()
         where = placement(config.distribute)
@@ -263,19 +265,28 @@ def _train(config, run_dir, callbacks, data, verbose, resumed_after=0):
                                                           data))
                 run.set_status(RunStatus.RUNNING, phase="training")
                 sinks.append(JsonlSink(run.file("events.jsonl")))
+            if run is not None and config.mlflow:
+                tracker = MlflowTracker.start(config.mlflow, run, config,
+                                              resumed=bool(resumed_after))
+                sinks.append(tracker)
             replicas = where.replicas if config.distribute != "none" else None
-            return _fit_and_save(config, model, data, run, sinks, callbacks, verbose,
-                                 replicas, resumed_after)
+            result = _fit_and_save(config, model, data, run, sinks, callbacks, verbose,
+                                   replicas, resumed_after)
+            if tracker:
+                tracker.finish(result.status, result.metrics)
+            return result
     except BaseException as error:
         failed = run or job_run
+        # A KeyboardInterrupt or a crash leaves a readable record behind.
+        if isinstance(error, KeyboardInterrupt):
+            message = "Interrupted (Ctrl+C) before training finished."
+        else:
+            message = str(error) or type(error).__name__
         if failed:
-            # A KeyboardInterrupt or a crash leaves a readable record behind.
-            if isinstance(error, KeyboardInterrupt):
-                message = "Interrupted (Ctrl+C) before training finished."
-            else:
-                message = str(error) or type(error).__name__
             failed.set_status(RunStatus.FAILED, error=message,
                               traceback=traceback.format_exc()[-4000:])
+        if tracker:
+            tracker.fail(message)
         raise
     finally:
         for extra in sinks[1:]:
@@ -384,6 +395,8 @@ def _fit_and_save(config, model, data, run, sinks, callbacks, verbose, replicas=
     # not part of the state (it is pruned again instead).
     fit_callbacks = [backup_callback(run)] if run and config.sparsity is None else []
     fit_callbacks.append(MetricsRecorder(sinks))
+    if run and config.tensorboard:
+        fit_callbacks.append(RunTensorBoard(run))
     if config.early_stopping_patience:
         fit_callbacks.append(keras.callbacks.EarlyStopping(
             monitor=monitor, patience=config.early_stopping_patience,
@@ -448,5 +461,7 @@ def _fit_and_save(config, model, data, run, sinks, callbacks, verbose, replicas=
         run.save_results(model, metrics, history, status)
         if status is RunStatus.COMPLETED:
             shutil.rmtree(state_folder(run), ignore_errors=True)
+        if config.tensorboard:
+            write_run_summary(run, config, metrics, model, data)
     return TrainingResult(model=model, status=status, history=history, metrics=metrics,
                           run_dir=run.path if run else None)

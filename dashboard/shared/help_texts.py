@@ -92,6 +92,15 @@ TRAINING = {
                      "op determinism), so the same settings on the same machine and "
                      "software train exactly the same weights: a run you can reproduce "
                      "and resume to the bit. It costs some speed.",
+    "tensorboard": "Writes each epoch's losses, accuracies, learning rate and weight "
+                   "histograms, the settings with the test metrics (HParams) and the "
+                   "first 1,000 test images' features (projector) into the run folder: "
+                   "`tensorboard --logdir` on the runs folder shows every run.",
+    "mlflow": "The address of an MLflow tracking server (e.g. http://127.0.0.1:5000, "
+              "started with `mlflow server`). Each run is logged there: its settings as "
+              "parameters, every epoch's metrics, the test metrics, the model and its "
+              "report. Empty: no logging. An unreachable server stops the logging, never "
+              "the training.",
 }
 
 SETTINGS = {
@@ -113,6 +122,11 @@ SETTINGS = {
                          "TensorFlow Serving. Each is checked against Keras on all 10,000 "
                          "test digits before it is written.",
     ids.TEST_COUNT: "How many random test digits to show, 1-100.",
+    ids.RUN_TAGS: "Words to find the ticked run by, separated by commas (up to 20, each up "
+                  "to 40 characters). Saved in the run folder (notes.json); the table's "
+                  "tags column filters by them.",
+    ids.RUN_NOTE: "What this run tried or showed, up to 2,000 characters. Saved in the run "
+                  "folder with its tags.",
     ids.PREDICT_RUNS: "The finished runs whose models predict your drawing, up to three "
                       "side by side: draw once and compare how each one answers.",
     ids.INSPECT_RUN: "The model whose insides are shown below: its layers, what each "

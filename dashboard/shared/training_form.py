@@ -46,7 +46,7 @@ class Control:
         step: the step of a number or slider.
         widget: `"number"`, `"slider"` (a log slider where the setting's
             scale is logarithmic), `"dropdown"`, `"checklist"` (a switch) or
-            `"text"` (a folder).
+            `"text"` (a folder, a server's address).
         placeholder: what an empty number means (`"off"`); defaults to the
             setting's bounds.
         from_recipe: whether a recipe fills it (the data source is the
@@ -99,6 +99,10 @@ CONTROLS = (
             placeholder="off"),
     Control(ids.DETERMINISTIC, "deterministic", "Reproducible", widget="checklist",
             option="deterministic ops: same weights every time (slower)"),
+    Control(ids.TENSORBOARD, "tensorboard", "TensorBoard", widget="checklist",
+            option="curves, histograms, HParams and projector in the run folder"),
+    Control(ids.MLFLOW, "mlflow", "MLflow server", widget="text", from_recipe=False,
+            placeholder="http://127.0.0.1:5000"),
     Control(ids.ROTATION, "rotation", "Rotation (°)", 1),
     Control(ids.ZOOM, "zoom", "Zoom", 0.05),
     Control(ids.TRANSLATION, "translation", "Shift", 0.05),
@@ -142,6 +146,8 @@ def from_form(control, value):
     """A control's value as the setting takes it (checked later by `TrainingConfig`)."""
     if control.widget == "checklist":
         return "on" in (value or [])
+    if control.widget == "text" and isinstance(value, str):
+        return value.strip() or None
     if control.log:
         return None if value is None else float(f"{10.0 ** _log_value(control, value):.2g}")
     return value
@@ -222,6 +228,13 @@ def build_config(rows=None, **values):
     if "dataset" in settings or "data_dir" in settings:
         settings["dataset"] = settings.get("dataset") or "mnist"
         settings["data_dir"] = data_folder(settings["dataset"], settings.get("data_dir"))
+    mlflow = settings.get("mlflow")
+    if isinstance(mlflow, str) and not mlflow.lower().startswith(("http://", "https://")):
+        # A file or database store would let the page write where it names: the
+        # page logs to servers only; `mnist-keras train --mlflow` takes any URI.
+        raise MnistKerasError("Expected mlflow as an http:// or https:// tracking server "
+                              "(file and database stores from the command line). Received: "
+                              f"mlflow={mlflow[:60]}")
     return TrainingConfig(**settings), spec
 
 

@@ -25,6 +25,8 @@ def register(subparsers):
     parser.add_argument("--replay", type=int, default=6_000,
                         help="MNIST training images mixed in (default 6000)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--mlflow", metavar="URI",
+                        help="an MLflow tracking URI to log the run to (needs the mlflow extra)")
     parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
     parser.set_defaults(handler=run, needs_keras=True, model_files=("base",))
 
@@ -43,7 +45,7 @@ def run(args):
         raise expected("epochs in [1, 200]", epochs=args.epochs)
     result = personalize(args.base, args.data, run_dir=args.run_dir, epochs=args.epochs,
                          held_out=args.held_out, replay=args.replay, seed=args.seed,
-                         callbacks=[ProgressBar()])
+                         callbacks=[ProgressBar()], mlflow=args.mlflow)
     record = result.record
     if args.json:
         print_json({"run_dir": result.run_dir, **summary(Run(result.run_dir).metrics()),

@@ -31,6 +31,8 @@ def register(subparsers):
     parser.add_argument("--dataset", help=", ".join(DATASETS) + help_inherited)
     parser.add_argument("--data-dir", help="IDX folder" + help_inherited)
     parser.add_argument("--seed", type=int, help="seed" + help_inherited)
+    parser.add_argument("--mlflow", metavar="URI",
+                        help="an MLflow tracking URI to log the run to (needs the mlflow extra)")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
     parser.set_defaults(handler=run, needs_keras=True, model_files=("model",))
 
@@ -46,7 +48,7 @@ def run(args):
         scope=args.scope, schedule=args.schedule, prune_output_layer=args.prune_output_layer,
         learning_rate=args.learning_rate, batch_size=args.batch_size,
         train_size=args.train_size, test_size=args.test_size, dataset=args.dataset,
-        data_dir=args.data_dir, seed=args.seed)
+        data_dir=args.data_dir, seed=args.seed, mlflow=args.mlflow)
     result = train(config, run_dir=args.run_dir, callbacks=[ProgressBar()])
     metrics, report = result.metrics, result.metrics.sparsity
     if args.json:

@@ -10,6 +10,7 @@ import dataclasses
 import os
 import warnings
 
+from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError, expected
 from mnist_keras.registries import PRUNERS, SAMPLERS
 from mnist_keras.runs import Run, RunStatus
@@ -18,8 +19,10 @@ from mnist_keras.settings import SETTINGS
 OBJECTIVE = "val_accuracy"
 # A trial whose worker died is run again this many times, then left failed.
 MAX_RETRIES = 1
-# Settings that say how a machine trains, not what: workers may differ there.
-_MACHINE_SETTINGS = tuple(name for name, entry in SETTINGS.items() if entry.per_machine)
+# Settings that say how a machine trains or what it writes besides the results,
+# not what it trains: workers may differ there.
+_MACHINE_SETTINGS = tuple(name for name, entry in SETTINGS.items()
+                          if entry.per_machine or entry.group == "logging")
 # What a study records of its sweep, in its user attributes.
 DEFINITION_ATTRIBUTE = "mnist_keras"
 TARGET_ATTRIBUTE = "mnist_keras_trials"
@@ -78,7 +81,10 @@ def adopt_definition(study, config, space):
         raise expected(f"the search space study {study.study_name!r} was created with "
                        "(give the same --space, or a new study name)",
                        space=wanted["space"], study_space=recorded.get("space"))
-    theirs, ours = recorded.get("settings", {}), wanted["settings"]
+    # A setting a study does not record did not exist when it was created: it
+    # trained with what is now that setting's default.
+    defaults = _definition(TrainingConfig(), space)["settings"]
+    theirs, ours = {**defaults, **recorded.get("settings", {})}, wanted["settings"]
     differing = sorted(key for key in set(theirs) | set(ours) if theirs.get(key) != ours.get(key))
     if differing:
         key = differing[0]

@@ -53,3 +53,18 @@ def test_values_travel_under_the_settings_own_names():
     values = form_values(config)
     again, spec = build_config(**{control.setting: values[control.id] for control in CONTROLS})
     assert again == config and spec is None
+
+
+def test_the_mlflow_box_takes_a_tracking_server_and_nothing_that_writes_files():
+    import pytest
+
+    from mnist_keras.errors import MnistKerasError
+
+    config, _ = build_config(mlflow=" http://127.0.0.1:5000 ", tensorboard=["on"])
+    assert config.mlflow == "http://127.0.0.1:5000" and config.tensorboard is True
+    config, _ = build_config(mlflow="", tensorboard=[])
+    assert config.mlflow is None and config.tensorboard is False
+    for store in ("file:/etc/mlruns", "sqlite:////tmp/x.db", "/tmp/mlruns"):
+        with pytest.raises(MnistKerasError, match="an http:// or https:// tracking server"):
+            build_config(mlflow=store)
+    assert layout.control_widget(ids.MLFLOW).placeholder == "http://127.0.0.1:5000"

@@ -107,12 +107,24 @@ def test_a_base_that_reads_no_digits_is_refused(tmp_path):
     assert not (tmp_path / "taught").exists()
 
 
-def test_the_personalize_command_prints_before_and_after(tmp_path, small_cnn_run, capsys):
+def test_the_personalize_command_prints_before_and_after(tmp_path, small_cnn_run, capsys,
+                                                          monkeypatch):
+    # A database store keeps MLflow's artifacts in ./mlruns of the working folder.
+    monkeypatch.chdir(tmp_path)
     folder = _writer_folder(tmp_path / "mine")
+    store = tmp_path / "mlruns.db"
     assert main(["personalize", str(small_cnn_run), "--data", str(folder), "--run-dir",
-                 str(tmp_path / "taught"), "--epochs", "1", "--replay", "500", "--json"]) == 0
+                 str(tmp_path / "taught"), "--epochs", "1", "--replay", "500", "--json",
+                 "--mlflow", f"sqlite:///{store}"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["personalization"]["before"]["held_out"] is not None
+    # Logged to MLflow (an SQLite store, no server): read back with its client.
+    from mlflow.tracking import MlflowClient
+
+    record = json.loads((tmp_path / "taught" / "mlflow.json").read_text())
+    logged = MlflowClient(tracking_uri=f"sqlite:///{store}").get_run(record["run_id"])
+    assert logged.info.status == "FINISHED" and logged.info.run_name == "taught"
+    assert logged.data.metrics["test_accuracy"] == pytest.approx(printed["test_accuracy"])
     assert main(["personalize", str(small_cnn_run), "--data", str(tmp_path / "none"),
                  "--run-dir", str(tmp_path / "again")]) == 2
     assert "Expected a folder of your digits" in capsys.readouterr().err

@@ -242,6 +242,20 @@ def test_a_study_refuses_other_settings_and_runs_nothing_once_full(pruned_sweep,
     assert len(list_runs(runs_dir)) == 3
 
 
+def test_a_study_from_before_a_setting_existed_takes_that_settings_default():
+    from mnist_keras.sweeps.study import DEFINITION_ATTRIBUTE, _definition, adopt_definition
+
+    space = SearchSpace({"learning_rate": {"low": 1e-3, "high": 1e-2}})
+    study = optuna.create_study()
+    older = _definition(TrainingConfig(epochs=2), space)
+    del older["settings"]["deterministic"]  # recorded by a release without it
+    assert "tensorboard" not in older["settings"]  # what a run writes: workers may differ
+    study.set_user_attr(DEFINITION_ATTRIBUTE, older)
+    adopt_definition(study, TrainingConfig(epochs=2, tensorboard=False), space)
+    with pytest.raises(MnistKerasError, match="deterministic=True, study_deterministic=False"):
+        adopt_definition(study, TrainingConfig(epochs=2, deterministic=True), space)
+
+
 def test_a_stop_file_cancels_the_trial_and_the_worker(tmp_path, synthetic_data_dir):
     stop = sweep_stop_file(tmp_path, "stopped")
 

@@ -76,7 +76,7 @@ def test_train_writes_the_run_folder_and_learns(tmp_path, synthetic_data_dir):
     files = sorted(os.listdir(run_dir))
     # No resumable state once completed: a finished run keeps its size.
     assert files == ["config.json", "environment.json", "events.jsonl", "history.json",
-                     "metrics.json", "model.keras", "status.json"]
+                     "metrics.json", "model.keras", "status.json", "tensorboard"]
     config = json.loads((run_dir / "config.json").read_text())
     assert config["epochs"] == 2 and config["model"] == "mlp"
     metrics = json.loads((run_dir / "metrics.json").read_text())

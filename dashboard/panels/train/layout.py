@@ -97,7 +97,8 @@ def control_widget(control_id):
         return dcc.Checklist(id=control.id, value=value, options=checklist_options(control.id))
     if control.widget == "text":
         return dcc.Input(id=control.id, type="text", value=value, debounce=True,
-                         placeholder="/path/to/folder", className="wide-input")
+                         placeholder=control.placeholder or "/path/to/folder",
+                         className="wide-input")
     if control.widget == "slider":
         low, high = control.bounds()
         if control.log:
@@ -206,6 +207,8 @@ def advanced_settings():
             setting_field(ids.GRADIENT_CLIP, "largest gradient norm per step"),
             setting_field(ids.DETERMINISTIC),
         ]),
+        setting_field(ids.TENSORBOARD),
+        setting_field(ids.MLFLOW, "logs each run's settings, epochs and files"),
         hint("Augmentation, when ticked: largest rotation, zoom, shift, shear and "
              "stretch; elastic distortion in pixels; chances of thinner or thicker "
              "strokes, blur, fainter ink and black-and-white strokes."),
