@@ -76,12 +76,15 @@ def table_rows(index):
             "id": run.name, "name": run.name, "model": run.model_label,
             "parameters": f"{run.num_params:,}" if run.num_params is not None else "",
             "non-zero": f"{run.nonzero_params:,}" if run.nonzero_params is not None else "",
-            "accuracy": (f"{100 * run.test_accuracy:.2f}%" if run.test_accuracy is not None
-                         else ""),
+            # A number (percent), so the table sorts and filters it as one (`> 98`).
+            "accuracy": (round(100 * run.test_accuracy, 2) if run.test_accuracy is not None
+                         else None),
             "duration": duration(run.train_seconds),
             # A sweep's pruned trial completed what it was let train: say so.
             "status": run.status.value + (" (pruned)" if run.stopped_early == "pruned" else ""),
             "parent": run.parent_run or "",
+            "tags": ", ".join(run.tags),
+            "note": run.note,
         })
     return rows
 

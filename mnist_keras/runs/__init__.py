@@ -30,12 +30,13 @@ from mnist_keras.runs.contract import (
     Projection,
     RunConfig,
     RunHistory,
+    RunNotes,
     RunState,
     RunStatus,
     TrialLink,
 )
 from mnist_keras.runs.environment_file import RunEnvironment
-from mnist_keras.runs.index import RunIndex, RunSummary, summarize
+from mnist_keras.runs.index import RunIndex, RunSummary, runs_csv, summarize
 from mnist_keras.runs.metrics_file import (
     BestEpoch,
     Calibration,
@@ -79,12 +80,14 @@ __all__ = [
     "RunHistory",
     "RunIndex",
     "RunMetrics",
+    "RunNotes",
     "RunState",
     "RunStatus",
     "RunSummary",
     "SparsityReport",
     "TrialLink",
     "check_digit_classifier",
+    "runs_csv",
     "check_model_archive",
     "list_runs",
     "load_model",

@@ -17,7 +17,7 @@ import threading
 import time
 from typing import Optional
 
-from mnist_keras.runs.contract import RunConfig, RunState
+from mnist_keras.runs.contract import RunConfig, RunNotes, RunState
 from mnist_keras.runs.store import Run
 from mnist_keras.runs.versioning import RunFormatError
 
@@ -37,6 +37,7 @@ class RunSummary:
         has_model: a finished run with a saved model.
         problem: why a file could not be read (damaged, or a newer format).
         stopped_early: `"early_stopping"` or `"pruned"` (by a sweep), from its metrics.
+        tags, note: what a person wrote about it (`RunNotes`).
     """
 
     name: str
@@ -53,6 +54,8 @@ class RunSummary:
     has_model: bool = False
     problem: Optional[str] = None
     stopped_early: Optional[str] = None
+    tags: tuple = ()
+    note: str = ""
 
     @property
     def status(self):
@@ -71,14 +74,16 @@ def summarize(run):
     """Reads one run folder into a `RunSummary` (the index calls this on a change)."""
     state, problem = run.state(), None
     config = metrics = None
+    notes = RunNotes()
     try:
         config = run.config()
         metrics = run.metrics()
+        notes = run.notes()
     except RunFormatError as error:
         problem = str(error)
-    values = {}
+    values = {"tags": notes.tags, "note": notes.note}
     if metrics is not None:
-        values = {"test_accuracy": metrics.test_accuracy, "num_params": metrics.num_params,
+        values |= {"test_accuracy": metrics.test_accuracy, "num_params": metrics.num_params,
                   "nonzero_params": metrics.nonzero_params,
                   "train_seconds": metrics.train_seconds, "epochs_done": metrics.epochs_done,
                   "class_names": metrics.class_names, "stopped_early": metrics.stopped_early}
@@ -167,3 +172,54 @@ class RunIndex:
         with self._lock:
             entry = self._entries.get(name)
         return entry[2] if entry else None
+
+
+# The columns of `runs_csv` before the settings: what the runs table shows.
+CSV_COLUMNS = ("name", "status", "model", "test_accuracy", "num_params", "nonzero_params",
+               "train_seconds", "epochs_done", "parent_run", "tags", "note", "started")
+
+
+def _cell(value):
+    # A spreadsheet runs a cell that starts with = + - @ as a formula: names
+    # and notes are people's text, so such a cell is written as text.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def runs_csv(summaries):
+    """Every run as one CSV row: its results, tags and note, then every setting.
+
+    Args:
+        summaries: `RunSummary` objects (`RunIndex.refresh()`).
+
+    Returns:
+        The CSV text, with a header row: `CSV_COLUMNS`, then one column per
+        training setting in the settings table's order (empty for an upload).
+        Tags are joined with `"; "`, `started` is ISO 8601 in UTC, and a text
+        cell starting with `=`, `+`, `-` or `@` is prefixed with `'` so a
+        spreadsheet shows it instead of running it.
+
+    >>> print(runs_csv([]).splitlines()[0][:48])
+    name,status,model,test_accuracy,num_params,nonze
+    """
+    import csv
+    import datetime
+    import io
+
+    from mnist_keras.settings import SETTINGS
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*CSV_COLUMNS, *SETTINGS])
+    for run in summaries:
+        started = (datetime.datetime.fromtimestamp(run.started, datetime.timezone.utc)
+                   .isoformat(timespec="seconds") if run.started else "")
+        settings = run.config.training.to_dict() if run.config and run.config.training else {}
+        row = [run.name, run.status.value, run.model_label, run.test_accuracy, run.num_params,
+               run.nonzero_params, run.train_seconds, run.epochs_done, run.parent_run,
+               "; ".join(run.tags), run.note, started]
+        row += [list(value) if isinstance(value := settings.get(name), tuple) else value
+                for name in SETTINGS]
+        writer.writerow(["" if value is None else _cell(value) for value in row])
+    return out.getvalue()

@@ -18,6 +18,7 @@ from mnist_keras.runs.contract import (
     Projection,
     RunConfig,
     RunHistory,
+    RunNotes,
     RunState,
     RunStatus,
     TrialLink,
@@ -181,6 +182,28 @@ class Run:
             RunFormatError: for a damaged file or one from a newer release.
         """
         return self._read("trial.json", TrialLink)
+
+    def notes(self):
+        """The run's `RunNotes` (tags and a note); empty ones when none were written.
+
+        Raises:
+            RunFormatError: for a damaged file or one from a newer release.
+        """
+        return self._read("notes.json", RunNotes) or RunNotes()
+
+    def write_notes(self, tags, note=""):
+        """Checks and writes the run's tags and note; returns the `RunNotes` written.
+
+        Args:
+            tags: a list of tags, or text with tags separated by commas.
+            note: free text.
+
+        Raises:
+            MnistKerasError: for tags or a note `RunNotes.of` refuses.
+        """
+        notes = RunNotes.of(tags, note)
+        self.write_json("notes.json", notes.to_dict())
+        return notes
 
     def personalization(self):
         """The `Personalization` of a run that taught a model someone's handwriting, or None.

@@ -41,7 +41,9 @@ def test_table_rows_describe_each_run(runs_dir):
     assert row["name"] == row["id"] == "small-cnn" and row["model"] == "simple"
     assert row["parameters"] == f"{metrics['num_params']:,}"
     assert row["non-zero"] == f"{metrics['nonzero_params']:,}"
-    assert row["accuracy"] == f"{100 * metrics['test_accuracy']:.2f}%"
+    # A number (percent), so the table sorts and filters it as one.
+    assert row["accuracy"] == round(100 * metrics["test_accuracy"], 2)
+    assert row["tags"] == "" and row["note"] == ""
     assert row["status"] == "completed" and row["duration"].endswith("s")
     assert ticked([row], [0]) == ["small-cnn"] and ticked([row], [5]) == []
 
@@ -252,3 +254,52 @@ def test_a_run_exports_for_other_runtimes_into_its_exports_folder(runs_dir):
     assert info["source"]["run"] == "small-cnn" and info["parity"]["argmax_agreement"] == 1.0
     assert "onnxruntime.InferenceSession" in info["use_with"]
     assert (folder / "README.md").read_text().startswith("---\n")
+
+
+def test_tags_and_a_note_are_kept_in_the_run_and_shown_in_its_row(runs_dir):
+    import csv
+    import io
+
+    from mnist_keras.runs import RunNotes, runs_csv
+
+    run = Run(runs_dir / "small-cnn")
+    assert run.notes() == RunNotes()
+    written = run.write_notes(" baseline, =cmd() ,Baseline, small", "first try\nsecond line")
+    assert written.tags == ("baseline", "=cmd()", "small")
+    assert json.loads((runs_dir / "small-cnn" / "notes.json").read_text()) == {
+        "schema_version": 1, "tags": ["baseline", "=cmd()", "small"],
+        "note": "first try\nsecond line"}
+    (row,) = table_rows(RunIndex(runs_dir))
+    assert row["tags"] == "baseline, =cmd(), small" and row["note"] == "first try\nsecond line"
+    # Every run as CSV: results, tags, note, settings; a formula-like cell as text.
+    (line,) = list(csv.DictReader(io.StringIO(runs_csv(RunIndex(runs_dir).refresh()))))
+    metrics = json.loads((runs_dir / "small-cnn" / "metrics.json").read_text())
+    assert line["name"] == "small-cnn" and line["status"] == "completed"
+    assert float(line["test_accuracy"]) == metrics["test_accuracy"]
+    assert line["tags"] == "baseline; =cmd(); small"
+    assert line["model"] == line["model"] == "simple" and line["epochs"] == "2"
+    assert runs_csv(RunIndex(runs_dir).refresh()).count("'=cmd()") == 0  # joined: not first
+    run.write_notes(["=HYPERLINK(1)"], "@import")
+    (line,) = list(csv.DictReader(io.StringIO(runs_csv(RunIndex(runs_dir).refresh()))))
+    assert line["tags"] == "'=HYPERLINK(1)" and line["note"] == "'@import"
+
+
+@pytest.mark.parametrize("tags, note, message", [
+    ("x" * 41, "", "tags of at most 40 characters"),
+    (",".join(f"t{i}" for i in range(21)), "", "at most 20 tags"),
+    (["a\nb"], "", "on one line"),
+    ("ok", "n" * 2001, "a note of at most 2,000 characters"),
+    ([3], "", "tags as text"),
+])
+def test_tags_and_notes_out_of_bounds_are_refused_and_nothing_is_written(
+        runs_dir, tags, note, message):
+    run = Run(runs_dir / "small-cnn")
+    with pytest.raises(MnistKerasError, match=message):
+        run.write_notes(tags, note)
+    assert not (runs_dir / "small-cnn" / "notes.json").exists()
+
+
+def test_a_damaged_notes_file_is_a_problem_of_the_run_not_a_crash(runs_dir):
+    (runs_dir / "small-cnn" / "notes.json").write_text('{"tags": "' + "x" * 50 + '"}')
+    (summary,) = RunIndex(runs_dir).refresh()
+    assert "notes.json" in summary.problem and summary.tags == ()

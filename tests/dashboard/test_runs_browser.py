@@ -196,6 +196,59 @@ def test_rename_refuses_a_bad_name_and_renames(page):
     assert (runs_dir / "mlp-baseline" / "model.keras").is_file()
 
 
+def test_tags_and_a_note_filter_the_table_and_every_run_downloads_as_csv(page, tmp_path):
+    import csv
+
+    duo, runs_dir = page
+    assert not duo.find_element(f"#{ids.SAVE_NOTES}").is_enabled()
+    _tick(duo, 1)
+    until(duo, lambda: duo.find_element(f"#{ids.SAVE_NOTES}").is_enabled(), timeout=10)
+    duo.find_element(f"#{ids.RUN_TAGS}").send_keys("baseline, dense")
+    duo.find_element(f"#{ids.RUN_NOTE}").send_keys("no convolutions at all")
+    duo.find_element(f"#{ids.SAVE_NOTES}").click()
+    duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Saved tiny-mlp: baseline, dense; "
+                               "with a note.", timeout=10)
+    until(duo, lambda: "baseline, dense" in _rows(duo)[1], timeout=10)
+    assert (runs_dir / "tiny-mlp" / "notes.json").is_file()
+    # Ticking the other run shows its own (empty) tags; ticking back shows these.
+    _tick(duo, 1)
+    _tick(duo, 0)
+    until(duo, lambda: duo.find_element(f"#{ids.RUN_TAGS}").get_attribute("value") == "",
+          timeout=10)
+    _tick(duo, 0)
+    _tick(duo, 1)
+    until(duo, lambda: duo.find_element(f"#{ids.RUN_TAGS}").get_attribute("value")
+          == "baseline, dense", timeout=10)
+    # Filtering: by a tag (any case), then by accuracy (a number: "> 100" keeps none).
+    tags_filter = duo.find_element(f"#{ids.RUNS_TABLE} th.dash-filter[data-dash-column='tags'] "
+                                   "input")
+    tags_filter.send_keys("DENSE", Keys.ENTER)
+    until(duo, lambda: len(_rows(duo)) == 1 and "tiny-mlp" in _rows(duo)[0], timeout=10)
+    tags_filter.send_keys(Keys.CONTROL, "a")
+    tags_filter.send_keys(Keys.DELETE, Keys.ENTER)
+    until(duo, lambda: len(_rows(duo)) == 2, timeout=10)
+    accuracy_filter = duo.find_element(
+        f"#{ids.RUNS_TABLE} th.dash-filter[data-dash-column='accuracy'] input")
+    accuracy_filter.send_keys("> 100", Keys.ENTER)
+    until(duo, lambda: len(_rows(duo)) == 0, timeout=10)
+    accuracy_filter.send_keys(Keys.CONTROL, "a")
+    accuracy_filter.send_keys("> 1", Keys.ENTER)
+    until(duo, lambda: len(_rows(duo)) == 2, timeout=10)
+    # Every run as CSV, tags and note included.
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    duo.driver.execute_cdp_cmd("Page.setDownloadBehavior",
+                               {"behavior": "allow", "downloadPath": str(downloads)})
+    duo.find_element(f"#{ids.RUNS_CSV}").click()
+    until(duo, lambda: (downloads / "runs.csv").is_file(), timeout=10)
+    with open(downloads / "runs.csv", newline="", encoding="utf-8") as file:
+        rows = {row["name"]: row for row in csv.DictReader(file)}
+    assert set(rows) == {"small-cnn", "tiny-mlp"}
+    assert rows["tiny-mlp"]["tags"] == "baseline; dense"
+    assert rows["tiny-mlp"]["note"] == "no convolutions at all"
+    assert rows["small-cnn"]["model"] == "simple" and rows["tiny-mlp"]["model"] == "mlp"
+
+
 def test_export_a_run_to_a_tfjs_site_from_the_ui_and_open_it(page):
     duo, runs_dir = page
     _tick(duo, 0)

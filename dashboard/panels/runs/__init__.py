@@ -1,7 +1,7 @@
 """Runs: every run in a table, its actions (rename, delete, download, upload, export, report),
-pruning, comparison and ensembles."""
+tags and notes, a CSV of them all, pruning, comparison and ensembles."""
 
-from dashboard.panels.runs import callbacks, compare, pruning
+from dashboard.panels.runs import callbacks, compare, notes, pruning
 from dashboard.panels.runs.layout import runs_panel as section
 
 KEY, TITLE = "runs", "Runs"
@@ -12,6 +12,7 @@ def register(app, jobs, runs_dir):
     callbacks.register(app, jobs, runs_dir)
     pruning.register(app, jobs, runs_dir)
     compare.register(app, jobs, runs_dir)
+    notes.register(app, jobs, runs_dir)
 
 
 __all__ = ["KEY", "TITLE", "register", "section"]

@@ -64,7 +64,7 @@ def register(app, jobs, runs_dir):
         return rows, tips
 
     one_run_actions = (ids.RENAME, ids.DELETE, ids.DOWNLOAD, ids.REPORT, ids.RESUME,
-                       ids.EXPORT_SITE)
+                       ids.EXPORT_SITE, ids.SAVE_NOTES)
 
     @app.callback([Output(action, "disabled") for action in one_run_actions]
                   + [Output(action, "title") for action in one_run_actions],

@@ -1,6 +1,7 @@
 """The Runs panel's layout: the runs table and its actions, pruning, comparison, ensembles."""
 
 from dash import dash_table, dcc, html
+from dash.dash_table.Format import Format, Scheme
 
 from dashboard.shared import ids
 from dashboard.shared.components import GRAPH_CONFIG, button, field, hint, number, panel
@@ -11,17 +12,30 @@ from mnist_keras.fine_tuning import FINE_TUNE_STEPS
 from web_export import EXPORT_CHOICES
 
 RUN_COLUMNS = ("name", "model", "parameters", "non-zero", "accuracy", "duration", "status",
-               "parent")
+               "parent", "tags", "note")
+
+
+def _column(name):
+    if name == "accuracy":
+        # A number, so its filter compares (`> 98`); DataTable's case-insensitive
+        # filtering turns `>` into an operator numbers do not take.
+        return {"name": "accuracy %", "id": name, "type": "numeric",
+                "format": Format(precision=2, scheme=Scheme.fixed)}
+    return {"name": name, "id": name, "filter_options": {"case": "insensitive"}}
 
 
 def runs_panel():
     """Every run in a table; rename, delete, download, upload, export, report, prune, compare."""
     return panel("runs", "Manage and compare runs", [
         html.Div("Tick runs in the table: one for the actions and pruning, two or more to "
-                 "compare them.", className="hint"),
+                 "compare them. Type in a column's top row to filter: a word of a name, a "
+                 "tag or a model; > 98 in accuracy %; completed in status.",
+                 className="hint"),
         dash_table.DataTable(
             id=ids.RUNS_TABLE, data=[], row_selectable="multi", selected_rows=[],
-            columns=[{"name": c, "id": c} for c in RUN_COLUMNS], sort_action="native",
+            columns=[_column(c) for c in RUN_COLUMNS], sort_action="native",
+            filter_action="native",
+            filter_options={"placeholder_text": "filter…"},
             style_cell={"fontSize": "13px", "textAlign": "left", "maxWidth": "16rem",
                         "overflow": "hidden", "textOverflow": "ellipsis"},
             tooltip_duration=None,
@@ -36,7 +50,19 @@ def runs_panel():
             button("Resume", ids.RESUME, small=True,
                    title="Continue a killed, crashed or cancelled run from its last "
                          "finished epoch"),
+            button("Download all runs (CSV)", ids.RUNS_CSV, small=True,
+                   title="Every run: results, tags, note and settings, one row each"),
         ]),
+        html.Div(className="field-row actions", children=[
+            field("Tags", dcc.Input(id=ids.RUN_TAGS, placeholder="baseline, augmented",
+                                    maxLength=400, debounce=False, className="wide-input"),
+                  help_id=ids.RUN_TAGS),
+            field("Note", dcc.Input(id=ids.RUN_NOTE, placeholder="what this run tried",
+                                    maxLength=2_000, debounce=False, className="wide-input"),
+                  help_id=ids.RUN_NOTE),
+            button("Save tags and note", ids.SAVE_NOTES, small=True),
+        ]),
+        dcc.Download(id=ids.RUNS_CSV_FILE),
         html.Div(className="field-row actions", children=[
             field("Export as", dcc.Dropdown(
                 id=ids.EXPORT_QUANTIZE, value=EXPORT_CHOICES[0][0], clearable=False,
