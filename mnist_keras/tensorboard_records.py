@@ -25,7 +25,7 @@ import keras
 import numpy as np
 from PIL import Image
 
-from mnist_keras.explain.embedding import features
+from mnist_keras.explain.model_parts import penultimate_layer
 from mnist_keras.settings import scalar_settings
 
 TENSORBOARD_FOLDER = "tensorboard"
@@ -150,8 +150,7 @@ def _write_projector(folder, model, data, class_names):
     if not count:
         return
     images = np.asarray(data.x_test[:count], np.float32).reshape(count, 28, 28)
-    activations = features(model, images)
-    predicted = np.argmax(model.predict(images[..., None], batch_size=512, verbose=0), axis=1)
+    activations, predicted = _features_and_answers(model, images)
     np.savetxt(os.path.join(folder, "features.tsv"), activations, fmt="%.5g", delimiter="\t")
     # Class names are the user's: tabs and newlines would break the table.
     names = [" ".join(str(name).split()) or "?" for name in class_names]
@@ -163,6 +162,23 @@ def _write_projector(folder, model, data, class_names):
     _write_sprite(os.path.join(folder, "sprite.png"), images)
     with open(os.path.join(folder, "projector_config.pbtxt"), "w", encoding="utf-8") as file:
         file.write(_PROJECTOR_CONFIG.format(side=28))
+
+
+def _features_and_answers(model, images, batch_size=250):
+    # One model with both outputs, called eagerly: `predict` would trace a new
+    # function for each (seconds, for a run that trained in seconds).
+    layer = penultimate_layer(model)
+    hidden = layer.output
+    if len(hidden.shape) > 2:
+        hidden = keras.layers.Flatten()(hidden)
+    both = keras.Model(model.inputs[0], [hidden, model.outputs[0]])
+    activations, answers = [], []
+    for start in range(0, len(images), batch_size):
+        batch = images[start:start + batch_size, ..., None]
+        hidden_values, probabilities = both(batch, training=False)
+        activations.append(keras.ops.convert_to_numpy(hidden_values))
+        answers.append(np.argmax(keras.ops.convert_to_numpy(probabilities), axis=1))
+    return np.concatenate(activations).astype(np.float32), np.concatenate(answers)
 
 
 def _write_sprite(path, images):

@@ -89,6 +89,17 @@ class RequestStopAfter(keras.callbacks.Callback):
             self.stop.request()
 
 
+class RequestStopAfterEpoch(keras.callbacks.Callback):
+    """Asks a `StopSignal` to stop as the first epoch ends: a cancel after one epoch."""
+
+    def __init__(self, stop):
+        super().__init__()
+        self.stop = stop
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.stop.request()
+
+
 @pytest.fixture(scope="session")
 def synthetic_data_dir(tmp_path_factory):
     """A folder with a tiny learnable dataset in the MNIST IDX layout."""
@@ -112,15 +123,11 @@ def small_cnn_run(tmp_path_factory):
 
 
 def pytest_collection_modifyitems(config, items):
-    # The longest tests first (wheel installs, then the browser), the short ones
-    # last: two workers then end together, instead of one finishing a wheel
-    # install or a training in the browser that started last while the other waits.
-    def weight(item):
-        if item.get_closest_marker("packaging"):
-            return 0
-        return 1 if item.get_closest_marker("browser") else 2
-
-    items.sort(key=weight)
+    # The wheel installs (the longest tests, mostly pip's waiting) first, so a
+    # worker never ends the suite alone on one. The rest keep their order:
+    # browser tests that train, run side by side on both workers, slow each
+    # other down more than they gain.
+    items.sort(key=lambda item: 0 if item.get_closest_marker("packaging") else 1)
 
 
 def pytest_configure(config):

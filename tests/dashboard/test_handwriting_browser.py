@@ -115,8 +115,9 @@ def test_a_sample_is_relabelled_and_a_dataset_taught_from_the_panel(page, tmp_pa
     duo.find_element(f"#{ids.HAND_TEACH}").click()
     until(duo, lambda: "Teaching small-cnn" in duo.find_element(f"#{ids.HAND_MESSAGE}").text,
           timeout=15)
+    # Teaching trains about 600 steps in a child process: minutes on a busy machine.
     until(duo, lambda: "taught mine" in duo.find_element(f"#{ids.RUN_SUMMARY}").text,
-          timeout=120)
+          timeout=300)
     (taught,) = [name for name in os.listdir(runs_dir) if name.startswith("mine-taught")]
     assert "→" in duo.find_element(f"#{ids.HAND_TAUGHT}").text
 

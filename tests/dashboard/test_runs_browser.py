@@ -1,6 +1,7 @@
 """Managing, pruning and comparing runs from the dashboard, in headless Chromium."""
 
 import os
+import re
 
 import keras
 import pytest
@@ -136,7 +137,7 @@ def test_upload_a_valid_and_an_invalid_model(page, tmp_path, small_cnn_run):
     duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Added model.keras as run uploaded-",
                                timeout=30)
     until(duo, lambda: len(_rows(duo)) == 3, timeout=10)
-    assert "uploaded" in _rows(duo)[2] and "%" in _rows(duo)[2]
+    assert "uploaded" in _rows(duo)[2] and re.search(r"\b\d+\.\d\d\b", _rows(duo)[2])
     not_a_model = tmp_path / "notes.keras"
     not_a_model.write_text("not a zip archive")
     duo.find_element(f"#{ids.UPLOAD} input[type='file']").send_keys(str(not_a_model))
@@ -306,3 +307,45 @@ def test_export_a_run_as_an_onnx_page_from_the_ui(page):
     _draw_one(duo.driver)
     WebDriverWait(duo.driver, 30).until(lambda d: d.find_element("id", "digit").text != "–")
     assert duo.find_element("#digit").text == "1"
+
+
+def test_resume_continues_a_cancelled_run_from_its_last_epoch(dash_duo, tmp_path,
+                                                              synthetic_data_dir):
+    import json
+
+    from mnist_keras.callbacks import StopSignal
+    from mnist_keras.config import TrainingConfig
+    from mnist_keras.training import train
+    from tests.conftest import RequestStopAfterEpoch
+    from tests.dashboard.browser import stop_dashboard
+
+    runs_dir = tmp_path / "runs"
+    stop = StopSignal()
+    first = train(TrainingConfig(model="mlp", data_dir=synthetic_data_dir, train_size=600,
+                                 test_size=200, epochs=3, batch_size=64, tensorboard=False),
+                  run_dir=runs_dir / "stopped", callbacks=[RequestStopAfterEpoch(stop), stop])
+    assert first.status == "cancelled"
+    app = start_dashboard(dash_duo, runs_dir)
+    try:
+        until(dash_duo, lambda: len(_rows(dash_duo)) == 1, timeout=20)
+        assert not dash_duo.find_element(f"#{ids.RESUME}").is_enabled()
+        _tick(dash_duo, 0)
+        until(dash_duo, lambda: dash_duo.find_element(f"#{ids.RESUME}").is_enabled(),
+              timeout=10)
+        dash_duo.find_element(f"#{ids.RESUME}").click()
+        dash_duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}",
+                                        "Resumed stopped from its last finished epoch.",
+                                        timeout=20)
+        # The resumed job trains to the end: three epochs in one history, and the
+        # table says so.
+        until(dash_duo, lambda: "completed" in _rows(dash_duo)[0], timeout=180)
+        history = json.loads((runs_dir / "stopped" / "history.json").read_text())
+        assert [epoch["epoch"] for epoch in history["epochs"]] == [1, 2, 3]
+        assert not (runs_dir / "stopped" / "resume").exists()
+        # Resuming it again is refused, in one line: it has nothing left to train.
+        _tick(dash_duo, 0)
+        _tick(dash_duo, 0)
+        dash_duo.find_element(f"#{ids.RESUME}").click()
+        dash_duo.wait_for_contains_text(f"#{ids.RUNS_MESSAGE}", "Not resumed:", timeout=20)
+    finally:
+        stop_dashboard(dash_duo, app)

@@ -4,11 +4,7 @@
 import json
 import os
 import pathlib
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from unittest import mock
 
 import keras
@@ -24,6 +20,8 @@ from mnist_keras.reproduction import resume_training
 from mnist_keras.runs import Run, RunStatus
 from mnist_keras.sweeps import run_sweep
 from mnist_keras.training import train
+from tests.conftest import RequestStopAfterEpoch
+from tests.servers import free_port, serving
 
 
 def _config(data_dir, **settings):
@@ -32,39 +30,18 @@ def _config(data_dir, **settings):
         batch_size=64, validation_split=0.1, augment=False, tensorboard=False), **settings})
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def tracking_server(tmp_path_factory):
     """`mlflow server` on loopback, its runs in SQLite and its artifacts in a folder."""
     folder = tmp_path_factory.mktemp("mlflow-server")
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mlflow", "server", "--host", "127.0.0.1", "--port", str(port),
-         "--backend-store-uri", f"sqlite:///{folder / 'mlflow.db'}",
-         "--artifacts-destination", str(folder / "artifacts"), "--workers", "1"],
-        cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert server.poll() is None, "the MLflow server exited"
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the MLflow server never answered"
-            time.sleep(0.5)
+    with serving([sys.executable, "-m", "mlflow", "server", "--host", "127.0.0.1", "--port",
+                  str(port), "--backend-store-uri", f"sqlite:///{folder / 'mlflow.db'}",
+                  "--artifacts-destination", str(folder / "artifacts"), "--workers", "1"],
+                 f"{url}/health", lambda answer: answer.status == 200, "the MLflow server",
+                 cwd=folder):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
 
 @pytest.fixture(autouse=True)
@@ -132,7 +109,7 @@ def test_an_unreachable_server_stops_the_logging_not_the_training(tmp_path, synt
                                                                   capfd):
     run_dir = tmp_path / "alone"
     result = train(_config(synthetic_data_dir, epochs=1,
-                           mlflow=f"http://127.0.0.1:{_free_port()}"), run_dir=run_dir)
+                           mlflow=f"http://127.0.0.1:{free_port()}"), run_dir=run_dir)
     assert result.status is RunStatus.COMPLETED and Run(run_dir).status is RunStatus.COMPLETED
     said = [line for line in capfd.readouterr().err.splitlines() if "MLflow" in line]
     assert len(said) == 1 and "MLflow logging stopped" in said[0], said
@@ -147,15 +124,6 @@ def test_a_scheme_mlflow_does_not_know_stops_the_logging_in_one_line(tmp_path,
     assert result.status is RunStatus.COMPLETED
     said = [line for line in capfd.readouterr().err.splitlines() if "MLflow" in line]
     assert len(said) == 1 and "MLflow logging stopped (nosuch://somewhere)" in said[0]
-
-
-class _StopAfterFirstEpoch(keras.callbacks.Callback):
-    def __init__(self, stop):
-        super().__init__()
-        self.stop = stop
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.stop.request()
 
 
 class _Crash(keras.callbacks.Callback):
@@ -180,7 +148,7 @@ def test_a_cancelled_run_is_killed_and_its_resume_goes_on_in_the_same_mlflow_run
     run_dir = tmp_path / "stopped"
     config = _config(synthetic_data_dir, epochs=3, mlflow=uri)
     stop = StopSignal()
-    first = train(config, run_dir=run_dir, callbacks=[_StopAfterFirstEpoch(stop), stop])
+    first = train(config, run_dir=run_dir, callbacks=[RequestStopAfterEpoch(stop), stop])
     assert first.status is RunStatus.CANCELLED
     with _reading():
         client, logged = _logged(uri, run_dir)

@@ -2,16 +2,14 @@
 HParams and its projector."""
 
 import json
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
 from mnist_keras.config import TrainingConfig
 from mnist_keras.training import train
+from tests.servers import free_port, serving
 from tests.web_export.conftest import make_driver
 
 pytestmark = pytest.mark.browser
@@ -41,12 +39,6 @@ return text(document.body).replace(/\\s+/g, ' ');
 """
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def tensorboard_url(tmp_path_factory, synthetic_data_dir):
     runs = tmp_path_factory.mktemp("tensorboard-runs")
@@ -55,28 +47,14 @@ def tensorboard_url(tmp_path_factory, synthetic_data_dir):
                              test_size=100, epochs=2, batch_size=64, validation_split=0.1,
                              augment=False, learning_rate=learning_rate),
               run_dir=runs / name)
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tensorboard.main", "--logdir", str(runs), "--host",
-         "127.0.0.1", "--port", str(port), "--reload_interval", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, "TensorBoard exited"
-            try:
-                with urllib.request.urlopen(f"{url}/data/runs", timeout=5) as answer:
-                    if len(json.load(answer)) == 6:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "TensorBoard never listed the runs"
-            time.sleep(0.5)
+    # Ready once it lists all six runs: each run's folder, train and validation.
+    with serving([sys.executable, "-m", "tensorboard.main", "--logdir", str(runs), "--host",
+                  "127.0.0.1", "--port", str(port), "--reload_interval", "1"],
+                 f"{url}/data/runs", lambda answer: len(json.load(answer)) == 6,
+                 "TensorBoard"):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _page_text(driver, url, wanted, timeout=60):
