@@ -14,6 +14,9 @@ import keras
 class TrialReporter(keras.callbacks.Callback):
     """Reports `monitor` after every epoch to an Optuna trial; stops training when pruned.
 
+    The pruner is not asked after the last epoch: a trial that trained every
+    epoch saved nothing by being pruned, so it completes.
+
     Args:
         trial: an `optuna.trial.Trial`.
         monitor: the epoch metric reported (higher is better). Defaults to
@@ -45,7 +48,9 @@ class TrialReporter(keras.callbacks.Callback):
         if value is None:
             return
         self.trial.report(float(value), step=epoch + 1)
-        if self.trial.should_prune():
+        # After the last epoch there is nothing left to save: a trial that
+        # trained every epoch is complete, whatever the pruner would say.
+        if epoch + 1 < self.params.get("epochs", epoch + 2) and self.trial.should_prune():
             self.pruned_epoch = epoch + 1
             self.stop_reason = "pruned"
             self.model.stop_training = True

@@ -119,7 +119,8 @@ def test_a_sample_is_relabelled_and_a_dataset_taught_from_the_panel(page, tmp_pa
     until(duo, lambda: "taught mine" in duo.find_element(f"#{ids.RUN_SUMMARY}").text,
           timeout=300)
     (taught,) = [name for name in os.listdir(runs_dir) if name.startswith("mine-taught")]
-    assert "→" in duo.find_element(f"#{ids.HAND_TAUGHT}").text
+    # The taught list redraws once the new run is listed, just after the summary.
+    until(duo, lambda: "→" in duo.find_element(f"#{ids.HAND_TAUGHT}").text, timeout=15)
 
 
 def _options(duo, dropdown_id):

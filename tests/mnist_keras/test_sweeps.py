@@ -187,6 +187,20 @@ def test_a_pruned_trial_keeps_its_run_marked_as_pruned(synthetic_data_dir):
     assert study.trials[0].intermediate_values == {1: result.history.epochs[0]["val_accuracy"]}
 
 
+def test_a_trial_that_trained_every_epoch_is_never_pruned(synthetic_data_dir):
+    # The same pruner would prune after epoch 1; with one epoch there is nothing to save.
+    study = optuna.create_study(direction="maximize",
+                                pruner=optuna.pruners.ThresholdPruner(lower=2.0))
+    trial = study.ask()
+    reporter = TrialReporter(trial)
+    from mnist_keras.training import train
+
+    result = train(_base(synthetic_data_dir, epochs=1), callbacks=[reporter])
+    assert reporter.pruned_epoch is None and reporter.stop_reason is None
+    assert result.metrics.stopped_early is None and result.metrics.epochs_done == 1
+    assert study.trials[0].intermediate_values == {1: result.history.epochs[0]["val_accuracy"]}
+
+
 @pytest.fixture(scope="module")
 def pruned_sweep(tmp_path_factory, synthetic_data_dir):
     runs_dir = tmp_path_factory.mktemp("sweep") / "runs"
