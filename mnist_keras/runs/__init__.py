@@ -30,7 +30,6 @@ from mnist_keras.runs.contract import (
     Projection,
     RunConfig,
     RunHistory,
-    RunNotes,
     RunState,
     RunStatus,
     TrialLink,
@@ -54,6 +53,7 @@ from mnist_keras.runs.model_files import (
     check_model_archive,
     load_model,
 )
+from mnist_keras.runs.notes_file import RunNotes
 from mnist_keras.runs.personalization_file import Personalization, Scores
 from mnist_keras.runs.store import RUN_NAME_PATTERN, Run, list_runs, run_in
 from mnist_keras.runs.versioning import SCHEMA_VERSION, RunFormatError

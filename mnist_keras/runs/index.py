@@ -17,7 +17,8 @@ import threading
 import time
 from typing import Optional
 
-from mnist_keras.runs.contract import RunConfig, RunNotes, RunState
+from mnist_keras.runs.contract import RunConfig, RunState
+from mnist_keras.runs.notes_file import RunNotes
 from mnist_keras.runs.store import Run
 from mnist_keras.runs.versioning import RunFormatError
 

@@ -18,13 +18,13 @@ from mnist_keras.runs.contract import (
     Projection,
     RunConfig,
     RunHistory,
-    RunNotes,
     RunState,
     RunStatus,
     TrialLink,
 )
 from mnist_keras.runs.environment_file import RunEnvironment
 from mnist_keras.runs.metrics_file import RunMetrics
+from mnist_keras.runs.notes_file import RunNotes
 from mnist_keras.runs.personalization_file import Personalization
 from mnist_keras.runs.versioning import RunFormatError
 
