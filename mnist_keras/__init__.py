@@ -26,6 +26,7 @@ __version__ = "0.1.0"
 _EVERYDAY = {
     "config": ["TrainingConfig"],
     "training": ["train"],
+    "recording": ["RunRecorder"],
     "reproduction": ["reproduce_run"],
     "recipes": ["recipe_config"],
     "datasets": ["load_dataset"],
@@ -83,7 +84,8 @@ _MOVED = {
                      "trial_rows", "trials_csv"], "mnist_keras.sweeps"),
     **dict.fromkeys(["JsonlSink", "MemorySink", "read_jsonl", "subsample"],
                     "mnist_keras.sinks"),
-    **dict.fromkeys(["TrainingResult", "make_optimizer", "make_schedule"],
+    **dict.fromkeys(["make_optimizer", "make_schedule"], "mnist_keras.optimizers"),
+    **dict.fromkeys(["TrainingResult"],
                     "mnist_keras.training"),
 }
 

@@ -8,6 +8,21 @@ import time
 import keras
 import numpy as np
 
+from mnist_keras.runs import RunHistory
+from mnist_keras.sinks import subsample
+
+# history.json keeps at most this many batch records (evenly subsampled); the
+# full stream stays in events.jsonl.
+MAX_HISTORY_BATCHES = 2_000
+
+
+def history_of(records):
+    """The `RunHistory` of a `MetricsRecorder`'s records: every epoch, at most 2,000 batches."""
+    return RunHistory(
+        epochs=tuple(r for r in records if r["type"] == "epoch"),
+        batches=tuple(subsample([r for r in records if r["type"] == "batch"],
+                                MAX_HISTORY_BATCHES)))
+
 
 def current_learning_rate(optimizer):
     """Returns the optimizer's learning rate now, as a float (schedules evaluated)."""

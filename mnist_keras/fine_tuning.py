@@ -10,6 +10,7 @@ import os
 
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import expected
+from mnist_keras.registries import DATASETS
 from mnist_keras.runs import Run, RunFormatError
 from mnist_keras.settings import names_in
 
@@ -102,7 +103,8 @@ def pruning_config(parent_model, sparsity, fine_tune_epochs=None,
             values = parent.training.to_dict()
             inherited = {key: values[key] for key in INHERITED if values.get(key) is not None}
             parent_rate = parent.training.learning_rate
-        else:
+        elif parent.dataset in DATASETS:
+            # (A recorded run evaluated on data its code passed names none.)
             inherited = {"dataset": parent.dataset}
     values = {**inherited, **{k: v for k, v in settings.items() if v is not None}}
     unknown = sorted(set(values) - {field.name for field in dataclasses.fields(TrainingConfig)})

@@ -79,12 +79,21 @@ def _most_confused(metrics, count=3):
 
 
 def _training_lines(config, metrics):
+    if config is not None and config.origin == "code":
+        code = config.code_model
+        settings = ", ".join(f"{key} {value}" for key, value in (config.recorded or {}).items())
+        return [f"- Architecture: `{code.name}` ({code.class_name}, {code.params:,} "
+                "parameters), trained by its own code's `model.fit` and recorded there.",
+                f"- Settings recorded: {settings or 'none'}."]
     if config is None or config.training is None:
         source = config.source_file if config is not None else None
         return [f"Imported from `{source}`: it was trained elsewhere, and this card knows only "
                 "how it was evaluated here." if source else "How it was trained is not recorded."]
     training = config.training
-    lines = [f"- Architecture: `{training.model}`; dataset: "
+    code = config.code_model
+    architecture = (f"`{code.name}` ({code.class_name}, built in Python code: its settings "
+                    f"cannot rebuild it)" if code else f"`{training.model}`")
+    lines = [f"- Architecture: {architecture}; dataset: "
              f"{DATASET_NAMES.get(training.dataset, training.dataset)}, "
              f"{training.train_size:,} training images (validation split "
              f"{training.validation_split:g}), seed {training.seed}.",
@@ -101,8 +110,9 @@ def _training_lines(config, metrics):
                      "relabelled).")
     if metrics is not None and metrics.train_seconds:
         lines.append(f"- Training took {metrics.train_seconds:,.0f} s.")
-    lines += ["", "Train it again with:", "", "```bash",
-              command_line(training, run_dir=f"runs/{_safe_name(config)}-again"), "```"]
+    if code is None:
+        lines += ["", "Train it again with:", "", "```bash",
+                  command_line(training, run_dir=f"runs/{_safe_name(config)}-again"), "```"]
     return lines
 
 

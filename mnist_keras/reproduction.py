@@ -95,9 +95,11 @@ def completed_training_run(path):
     if not run.is_run():
         raise expected("a run folder (with config.json)", run=os.fspath(path))
     config = run.config()
-    if config is None or config.training is None:
+    if config is None or not config.from_settings:
         raise expected("a run trained from settings (an uploaded model has none to train "
-                       "again)", run=os.fspath(path))
+                       "again; a model from Python code needs that code: "
+                       "mk.train(config, model=...))", run=os.fspath(path),
+                       model=config.model_label if config else None)
     status = run.status
     if status is not RunStatus.COMPLETED:
         raise expected("a completed run (a cancelled or failed one stopped part way)",

@@ -127,9 +127,10 @@ def resumable_run(run_dir):
     if not run.is_run():
         raise expected("a run folder (with config.json)", run=os.fspath(run_dir))
     config = run.config()
-    if config is None or config.training is None:
-        raise expected("a run trained from settings (an uploaded model has none)",
-                       run=os.fspath(run_dir))
+    if config is None or not config.from_settings:
+        raise expected("a run trained from settings (an uploaded model has none; a model "
+                       "from Python code needs that code: mk.train(config, model=...))",
+                       run=os.fspath(run_dir), model=config.model_label if config else None)
     if config.training.sparsity is not None:
         raise expected("a training run (a pruning run keeps no state: prune again)",
                        run=os.fspath(run_dir), sparsity=config.training.sparsity)

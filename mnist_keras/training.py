@@ -1,4 +1,4 @@
-"""Training: optimizer and schedule factories, and `train`, which writes a run.
+"""Training: `train`, which writes a run (optimizers and schedules: `mnist_keras.optimizers`).
 
     python -m mnist_keras.cli train --run-dir runs/first --epochs 3
 """
@@ -14,7 +14,8 @@ import keras
 import numpy as np
 
 from mnist_keras.augmentation import build_augmentation
-from mnist_keras.callbacks import MetricsRecorder, StopSignal
+from mnist_keras.callbacks import MetricsRecorder, StopSignal, history_of
+from mnist_keras.code_models import describe_code_model, prepare_code_model
 from mnist_keras.config import TrainingConfig
 from mnist_keras.datasets import load_dataset
 from mnist_keras.datasets.folders import image_folder_files
@@ -26,6 +27,7 @@ from mnist_keras.errors import expected
 from mnist_keras.evaluation import evaluate, run_metrics
 from mnist_keras.mlflow_tracking import MlflowTracker
 from mnist_keras.models import build_model
+from mnist_keras.optimizers import make_optimizer, make_schedule
 from mnist_keras.pipeline import steps_per_execution_for, targets, training_data
 from mnist_keras.pruning import (
     PruningCallback,
@@ -34,7 +36,6 @@ from mnist_keras.pruning import (
     sparsity_report,
     strip,
 )
-from mnist_keras.registries import OPTIMIZERS, SCHEDULES
 from mnist_keras.resuming import backup_callback, kept_records, rewrite_events, state_folder
 from mnist_keras.runs import (
     BestEpoch,
@@ -46,111 +47,11 @@ from mnist_keras.runs import (
     check_digit_classifier,
     load_model,
 )
-from mnist_keras.sinks import JsonlSink, MemorySink, subsample
+from mnist_keras.sinks import JsonlSink, MemorySink
 from mnist_keras.tensorboard_records import RunTensorBoard, write_run_summary
 
-# history.json keeps at most this many batch records (evenly subsampled); the
-# full stream stays in events.jsonl.
-MAX_HISTORY_BATCHES = 2_000
 # Test images evaluated per batch (`evaluate`'s default).
 EVALUATION_BATCH_SIZE = 512
-
-
-def _schedule_builders():
-    schedules = keras.optimizers.schedules
-    return {
-        "constant": lambda lr, steps, epochs: float(lr),
-        "exponential": lambda lr, steps, epochs: schedules.ExponentialDecay(
-            lr, decay_steps=steps, decay_rate=0.9),
-        "cosine": lambda lr, steps, epochs: schedules.CosineDecay(
-            lr, decay_steps=steps * epochs, alpha=0.01),
-        "one-cycle": _one_cycle,
-        "cosine-restarts": lambda lr, steps, epochs: schedules.CosineDecayRestarts(
-            lr, first_decay_steps=steps, t_mul=2.0, m_mul=0.9, alpha=0.01),
-    }
-
-
-def _one_cycle(learning_rate, steps_per_epoch, epochs):
-    # Keras' CosineDecay with a linear warm-up: from a tenth of the rate up to
-    # it over the first 20% of the steps, then down to 1% of it by the last.
-    total = steps_per_epoch * epochs
-    warmup = max(1, total // 5)
-    return keras.optimizers.schedules.CosineDecay(
-        learning_rate / 10, decay_steps=max(1, total - warmup), alpha=0.01,
-        warmup_target=learning_rate, warmup_steps=warmup)
-
-
-def make_schedule(name, learning_rate, steps_per_epoch, epochs):
-    """Builds a learning-rate schedule from Keras' own schedules.
-
-    Args:
-        name: a name from `mnist_keras.registries.SCHEDULES`: `"constant"`,
-            `"exponential"` (x0.9 per epoch), `"cosine"` (decays to 1% over
-            the run) or `"cosine-restarts"` (first cycle one epoch, each next
-            twice as long, peaks x0.9).
-        learning_rate: initial learning rate.
-        steps_per_epoch: optimizer steps per epoch.
-        epochs: epochs in the run.
-
-    Returns:
-        A float (constant) or a `keras.optimizers.schedules.LearningRateSchedule`.
-
-    Raises:
-        MnistKerasError: for an unknown name.
-
-    Example:
-
-    >>> make_schedule("constant", 1e-3, steps_per_epoch=100, epochs=5)
-    0.001
-    """
-    builder = _schedule_builders()[SCHEDULES.check(name)]
-    return builder(learning_rate, max(1, int(steps_per_epoch)), epochs)
-
-
-def _optimizer_builders():
-    optimizers = keras.optimizers
-    return {
-        "adam": lambda lr, momentum, decay, **clip: optimizers.Adam(lr, **clip),
-        "sgd": lambda lr, momentum, decay, **clip: optimizers.SGD(lr, momentum=momentum,
-                                                                  **clip),
-        "rmsprop": lambda lr, momentum, decay, **clip: optimizers.RMSprop(
-            lr, momentum=momentum, **clip),
-        "adamw": lambda lr, momentum, decay, **clip: optimizers.AdamW(
-            lr, weight_decay=decay, **clip),
-        "muon": lambda lr, momentum, decay, **clip: optimizers.Muon(
-            lr, weight_decay=decay, **clip),
-    }
-
-
-def make_optimizer(name, learning_rate, momentum=0.9, weight_decay=1e-4,
-                   gradient_clip_norm=None):
-    """Builds one of Keras' optimizers by name.
-
-    Args:
-        name: a name from `mnist_keras.registries.OPTIMIZERS`: `"adam"`,
-            `"sgd"` (with momentum), `"rmsprop"`, `"adamw"` or `"muon"`.
-        learning_rate: a float or a schedule (see `make_schedule`).
-        momentum: momentum of SGD and RMSprop. Defaults to 0.9.
-        weight_decay: weight decay of AdamW and Muon. Defaults to 1e-4.
-        gradient_clip_norm: the largest global norm of a step's gradients
-            (Keras' `global_clipnorm`), or None for no clipping (the default).
-
-    Returns:
-        A `keras.optimizers.Optimizer`.
-
-    Raises:
-        MnistKerasError: for an unknown name.
-
-    Example:
-
-    >>> type(make_optimizer("sgd", 0.01)).__name__
-    'SGD'
-    >>> make_optimizer("adam", 1e-3, gradient_clip_norm=1.0).global_clipnorm
-    1.0
-    """
-    builder = _optimizer_builders()[OPTIMIZERS.check(name)]
-    clip = {} if gradient_clip_norm is None else {"global_clipnorm": gradient_clip_norm}
-    return builder(learning_rate, momentum, weight_decay, **clip)
 
 
 @dataclasses.dataclass
@@ -173,7 +74,7 @@ class TrainingResult:
     run_dir: Optional[str] = None
 
 
-def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
+def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False, model=None):
     """Trains a model as configured and, with `run_dir`, writes its run folder.
 
     Data loading, model building, fitting (with the live metric recorder,
@@ -197,6 +98,12 @@ def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
             reason recorded as the metrics' `stopped_early`.
         data: a `Dataset` to use instead of loading `config.dataset`.
         verbose: passed to `model.fit`. Defaults to False (silent).
+        model: your own `keras.Model` (functional, sequential or
+            subclassed; compiled or not) to train instead of `config.model`.
+            The recipe's optimizer, schedule, loss, augmentation and
+            recording apply; the run records that the architecture came
+            from code (`CodeModel`: class, parameters, summary), so
+            `reproduce` and resume say they need that code.
 
     Returns:
         A `TrainingResult`.
@@ -214,7 +121,7 @@ def train(config=None, run_dir=None, callbacks=(), data=None, verbose=False):
     """
     config = config or TrainingConfig()
     with deterministic_ops(config.deterministic):
-        return _train(config, run_dir, callbacks, data, verbose)
+        return _train(config, run_dir, callbacks, data, verbose, code_model=model)
 
 
 def continue_training(config, run, epochs_done, callbacks=(), verbose=False):
@@ -233,7 +140,7 @@ def continue_training(config, run, epochs_done, callbacks=(), verbose=False):
         return _train(config, run.path, callbacks, None, verbose, resumed_after=epochs_done)
 
 
-def _train(config, run_dir, callbacks, data, verbose, resumed_after=0):
+def _train(config, run_dir, callbacks, data, verbose, resumed_after=0, code_model=None):
     job_run = _job_folder(run_dir)
     run, sinks, tracker = None, [MemorySink()], None
     try:
@@ -248,7 +155,7 @@ def _train(config, run_dir, callbacks, data, verbose, resumed_after=0):
                           validation=(len(data.x_val), config.batch_size),
                           test=(len(data.x_test), EVALUATION_BATCH_SIZE))
         with where.scope:
-            model = _initial_model(config, data)
+            model = _initial_model(config, data, code_model)
             if run_dir is not None and resumed_after:
                 # The records of the epochs kept; the half-done epoch's are dropped.
                 run = Run(run_dir)
@@ -260,7 +167,8 @@ def _train(config, run_dir, callbacks, data, verbose, resumed_after=0):
                 sinks.append(JsonlSink(run.file("events.jsonl")))
             elif run_dir is not None:
                 run = Run.create(run_dir)
-                run.write_config(RunConfig.for_training(config))
+                run.write_config(RunConfig.for_training(
+                    config, code_model=describe_code_model(model) if code_model else None))
                 run.write_environment(current_environment(config.seed, config.deterministic,
                                                           data))
                 run.set_status(RunStatus.RUNNING, phase="training")
@@ -327,7 +235,14 @@ def _job_folder(run_dir):
     return run if has_status and not os.path.exists(run.file("config.json")) else None
 
 
-def _initial_model(config, data):
+def _initial_model(config, data, code_model=None):
+    if code_model is not None:
+        if config.parent_model or config.sparsity is not None:
+            raise expected("either your own model or a parent run to fine-tune or prune",
+                           parent_run=config.parent_run)
+        model = prepare_code_model(code_model, data.x_train.shape[1:])
+        check_digit_classifier(model, data.num_classes)
+        return model
     if config.parent_model:
         model = load_model(config.parent_model)
         check_digit_classifier(model, data.num_classes)
@@ -438,12 +353,7 @@ def _fit_and_save(config, model, data, run, sinks, callbacks, verbose, replicas=
     cancelled = any(isinstance(c, StopSignal) and c.requested for c in callbacks)
     status = RunStatus.CANCELLED if cancelled else RunStatus.COMPLETED
 
-    records = sinks[0].records()
-    history = RunHistory(
-        epochs=tuple(r for r in records if r["type"] == "epoch"),
-        batches=tuple(subsample([r for r in records if r["type"] == "batch"],
-                                MAX_HISTORY_BATCHES)),
-    )
+    history = history_of(sinks[0].records())
     evaluation = evaluate(model, data.x_test, data.y_test, num_classes=data.num_classes,
                           batch_size=EVALUATION_BATCH_SIZE)
     metrics = run_metrics(

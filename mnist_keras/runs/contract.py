@@ -12,7 +12,10 @@ change would mislead an older reader.
 The files stay plain JSON, so scripts can read them without this module:
 
 ```
-config.json    RunConfig: {"schema_version", "origin", ...the TrainingConfig's settings}
+config.json    RunConfig: {"schema_version", "origin", ...the TrainingConfig's settings,
+                           "code_model" (a model from code: `code_model_file`)}
+               or, a user's own model.fit: {"schema_version", "origin": "code",
+                           "code_model", "recorded", "dataset", "test_size"}
 status.json    RunState:  {"schema_version", "status", "started", "updated", "finished", "pid",
                            "phase", "error", "traceback"}
 metrics.json   RunMetrics: {"schema_version", "test_accuracy", "test_loss", "num_params",
@@ -38,6 +41,7 @@ from typing import Optional
 
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
+from mnist_keras.runs.code_model_file import CodeModel
 from mnist_keras.runs.versioning import (
     RunFormatError,
     check_version,
@@ -85,6 +89,9 @@ class RunState:
         phase: `"starting"` while a dashboard job's process loads TensorFlow.
         error: why the run failed, in one line.
         traceback: the end of the traceback of a crash.
+        note: what a reader should know of a finished run, in one line (a
+            recorded run whose model is not a digit classifier: why it has
+            no metrics).
     """
 
     status: RunStatus = RunStatus.UNKNOWN
@@ -95,6 +102,7 @@ class RunState:
     phase: Optional[str] = None
     error: Optional[str] = None
     traceback: Optional[str] = None
+    note: Optional[str] = None
 
     def to_dict(self):
         values = {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
@@ -109,7 +117,7 @@ class RunState:
         return cls(**values)
 
 
-ORIGINS = ("training", "upload")
+ORIGINS = ("training", "upload", "code")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,14 +125,21 @@ class RunConfig:
     """config.json: how the run's model came to be.
 
     Attributes:
-        origin: `"training"` (trained or fine-tuned here) or `"upload"` (a
-            `.keras` file added to the runs folder).
-        training: the `TrainingConfig` it was trained with (None for an upload).
+        origin: `"training"` (trained or fine-tuned here), `"upload"` (a
+            `.keras` file added to the runs folder) or `"code"` (trained by a
+            user's own `model.fit`, recorded by a `RunRecorder`).
+        training: the `TrainingConfig` it was trained with (None for an upload
+            or a recorded run).
         source_file: an upload's original file name.
         dataset: what the model was evaluated on (an upload: `"mnist"`).
         test_size: test images it was evaluated on.
         read_only: a run that ships with mnist-keras (`pretrained`): it is
             never renamed or deleted.
+        code_model: a `CodeModel` when the architecture came from Python code
+            (a recorded run, or `train(config, model=...)`): its settings
+            alone cannot rebuild it.
+        recorded: a recorded run's settings: what the recorder read (optimizer,
+            learning rate, loss, epochs...) and what the user passed.
     """
 
     origin: str = "training"
@@ -133,12 +148,15 @@ class RunConfig:
     dataset: str = "mnist"
     test_size: int = 10_000
     read_only: bool = False
+    code_model: Optional[CodeModel] = None
+    recorded: Optional[dict] = None
 
     @classmethod
-    def for_training(cls, config, read_only=False):
-        """The run config of a training (or pruning) run."""
+    def for_training(cls, config, read_only=False, code_model=None):
+        """The run config of a training (or pruning) run; `code_model` for a model from code."""
         return cls(origin="training", training=config, dataset=config.dataset,
-                   test_size=config.test_size, read_only=bool(read_only))
+                   test_size=config.test_size, read_only=bool(read_only),
+                   code_model=code_model)
 
     @classmethod
     def for_upload(cls, source_file, dataset="mnist", test_size=10_000):
@@ -146,12 +164,25 @@ class RunConfig:
         return cls(origin="upload", source_file=source_file, dataset=dataset,
                    test_size=test_size)
 
+    @classmethod
+    def for_code(cls, code_model, recorded, dataset="mnist", test_size=0):
+        """The run config of a user's own `model.fit`, recorded by a `RunRecorder`."""
+        return cls(origin="code", code_model=code_model, recorded=dict(recorded),
+                   dataset=dataset, test_size=test_size)
+
     @property
     def model_label(self):
-        """What the model is, in a word: `cnn`, `spec.json`, `uploaded`."""
+        """What the model is, in a word: `cnn`, `spec.json`, `uploaded`, `net (code)`."""
+        if self.code_model is not None:
+            return self.code_model.label
         if self.training is None:
             return "uploaded"
         return os.path.basename(self.training.model)
+
+    @property
+    def from_settings(self):
+        """Whether the settings rebuild the model (not an upload, not a model from code)."""
+        return self.training is not None and self.code_model is None
 
     @property
     def parent_run(self):
@@ -163,10 +194,16 @@ class RunConfig:
 
     def settings(self):
         """Every setting as a flat dict (the upload's file name for an upload)."""
+        if self.origin == "code":
+            return {"model": self.model_label, **(self.recorded or {}),
+                    "dataset": self.dataset, "test_size": self.test_size}
         if self.training is None:
             return {"model": "uploaded", "source_file": self.source_file,
                     "dataset": self.dataset, "test_size": self.test_size}
-        return self.training.to_dict()
+        settings = self.training.to_dict()
+        if self.code_model is not None:
+            settings["model"] = self.model_label
+        return settings
 
     def to_dict(self):
         # The defaults version the settings were written under: a release that
@@ -174,11 +211,18 @@ class RunConfig:
         extra = {"defaults_version": DEFAULTS_VERSION} if self.training is not None else {}
         if self.read_only:
             extra["read_only"] = True
-        return versioned({"origin": self.origin, **extra, **self.settings()})
+        if self.code_model is not None:
+            extra["code_model"] = self.code_model.to_dict()
+        if self.origin == "code":
+            return versioned({"origin": self.origin, **extra, "recorded": self.recorded or {},
+                              "dataset": self.dataset, "test_size": self.test_size})
+        settings = self.training.to_dict() if self.training is not None else self.settings()
+        return versioned({"origin": self.origin, **extra, **settings})
 
     @classmethod
     def from_dict(cls, data, run_name=None):
         data = check_version(data, "config.json", run_name)
+        where = f"{run_name}/config.json" if run_name else "config.json"
         # Files from before versioning mark an upload by its model label.
         origin = data.get("origin") or ("upload" if data.get("model") == "uploaded"
                                         else "training")
@@ -188,15 +232,25 @@ class RunConfig:
         if origin not in ORIGINS:
             raise RunFormatError(f"Expected an origin in {list(ORIGINS)} in config.json. "
                                  f"Received: origin={origin!r}")
+        code_model = (CodeModel.from_dict(data["code_model"], where)
+                      if data.get("code_model") is not None else None)
+        if origin == "code":
+            if code_model is None:
+                raise RunFormatError(f"Expected a code_model in {where} (a recorded run)")
+            recorded = data.get("recorded")
+            test_size = data.get("test_size", 0)
+            return cls.for_code(code_model, recorded if isinstance(recorded, dict) else {},
+                                dataset=str(data.get("dataset", "mnist")),
+                                test_size=test_size if isinstance(test_size, int) else 0)
         try:
             # A file from before the record was written under defaults version 1.
             training = TrainingConfig.from_dict(known_fields(TrainingConfig, data),
                                                 defaults_version=data.get("defaults_version", 1))
         except MnistKerasError as error:
-            where = f"{run_name}/config.json" if run_name else "config.json"
             raise RunFormatError(f"Expected valid settings in {where}. Received: {error}") \
                 from None
-        return cls.for_training(training, read_only=data.get("read_only") is True)
+        return cls.for_training(training, read_only=data.get("read_only") is True,
+                                code_model=code_model)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -48,7 +48,7 @@ def test_the_best_recipe_trains_the_compact_net_on_mnist_like_variation():
 
 
 def test_one_cycle_warms_up_then_decays():
-    from mnist_keras.training import make_schedule
+    from mnist_keras.optimizers import make_schedule
 
     schedule = make_schedule("one-cycle", 2e-3, steps_per_epoch=100, epochs=2)
     rates = np.array([float(schedule(step)) for step in (0, 20, 40, 120, 200)])

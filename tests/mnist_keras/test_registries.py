@@ -7,8 +7,8 @@ from mnist_keras import registries
 from mnist_keras.errors import MnistKerasError
 from mnist_keras.layer_specs import PRESETS
 from mnist_keras.models import ARCHITECTURES, build_model_from_spec
+from mnist_keras.optimizers import _optimizer_builders, _schedule_builders
 from mnist_keras.pruning import make_sparsity_schedule
-from mnist_keras.training import _optimizer_builders, _schedule_builders
 
 
 def test_builders_match_their_registries():

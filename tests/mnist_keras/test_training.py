@@ -8,9 +8,10 @@ import pytest
 from mnist_keras.callbacks import StopSignal
 from mnist_keras.config import TrainingConfig
 from mnist_keras.errors import MnistKerasError
+from mnist_keras.optimizers import make_optimizer, make_schedule
 from mnist_keras.runs import load_model
 from mnist_keras.sinks import read_jsonl
-from mnist_keras.training import make_optimizer, make_schedule, train
+from mnist_keras.training import train
 from tests.conftest import RequestStopAfter
 
 

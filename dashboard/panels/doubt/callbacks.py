@@ -112,8 +112,9 @@ def retrain_config(run, review_path):
             nothing (no image excluded or relabelled).
     """
     config = run.config()
-    if config is None or config.training is None:
-        raise expected("a run trained here", run=run.name)
+    if config is None or not config.from_settings:
+        raise expected("a run trained here from settings (a model from Python code is "
+                       "trained again by that code)", run=run.name)
     review = read_label_review(review_path)
     counts = review.counts()
     if not counts[EXCLUDE] and not counts[RELABEL]:
