@@ -64,6 +64,11 @@ def build_parser():
     parser = Parser(prog="mnist-keras",
                     description="Train, evaluate, inspect and export handwritten-digit "
                                 "classifiers.")
+    parser.add_argument(
+        "--import-module", action="append", default=[], metavar="MODULE",
+        help="import this module before loading any model: it registers your custom layers "
+             "(keras.saving.register_keras_serializable); repeat for several. Looked for on "
+             "Python's path and in the working folder. Safe mode stays on.")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for command in COMMANDS:
         command.register(subparsers)
@@ -82,6 +87,10 @@ def main(argv=None):
         extra = getattr(args, "requires_extra", None)
         if extra:
             require_extra(*extra)
+        if args.import_module:
+            from mnist_keras.runs import use_custom_modules
+
+            use_custom_modules(args.import_module)
         if getattr(args, "needs_keras", False):
             # A wrong path or a file that is no model answers at once, not
             # after the seconds TensorFlow takes to import.

@@ -51,7 +51,9 @@ from mnist_keras.runs.model_files import (
     MAX_UNPACKED_BYTES,
     check_digit_classifier,
     check_model_archive,
+    import_custom_modules,
     load_model,
+    use_custom_modules,
 )
 from mnist_keras.runs.notes_file import RunNotes
 from mnist_keras.runs.personalization_file import Personalization, Scores
@@ -91,6 +93,8 @@ __all__ = [
     "check_model_archive",
     "list_runs",
     "load_model",
+    "import_custom_modules",
+    "use_custom_modules",
     "run_in",
     "summarize",
 ]

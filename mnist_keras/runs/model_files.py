@@ -1,6 +1,16 @@
-"""Model files: load a `.keras` file safely; check a model is a digit classifier."""
+"""Model files: load a `.keras` file safely; check a model is a digit classifier.
 
+A model with custom layers loads when the modules that register them
+(`keras.saving.register_keras_serializable`) are imported first: the person
+names them (`--import-module`, or `MNIST_KERAS_MODULES`, which child
+processes inherit). Safe mode stays on: only code the person named runs,
+never code from the file.
+"""
+
+import importlib
 import os
+import re
+import sys
 import zipfile
 
 from mnist_keras.errors import MnistKerasError, expected
@@ -16,6 +26,54 @@ MAX_MODEL_PARAMETERS = 50_000_000
 # declares its entries' sizes, so a file whose weights inflate to gigabytes
 # (4 MB on disk) is refused before a byte of it is read.
 MAX_UNPACKED_BYTES = 4 * MAX_MODEL_PARAMETERS + 64 * 1024 * 1024
+
+
+# The modules to import before loading a model: comma-separated names.
+MODULES_VARIABLE = "MNIST_KERAS_MODULES"
+_MODULE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\Z")
+
+
+def use_custom_modules(modules):
+    """Imports `modules` now and has every later load (child processes too) import them.
+
+    Args:
+        modules: module names (`["my_layers"]`) that register custom layers.
+
+    Raises:
+        MnistKerasError: for a name that is not a module name, or a module
+            that cannot be imported (with its error's first line).
+    """
+    modules = [name.strip() for name in modules if name and name.strip()]
+    import_custom_modules(modules)
+    known = [name for name in os.environ.get(MODULES_VARIABLE, "").split(",") if name]
+    os.environ[MODULES_VARIABLE] = ",".join(dict.fromkeys(known + modules))
+
+
+def import_custom_modules(modules=None):
+    """Imports the modules that register custom layers (default: `MNIST_KERAS_MODULES`'s).
+
+    A module is looked for on Python's path and in the working folder (a
+    `my_layers.py` next to where the command runs).
+
+    Raises:
+        MnistKerasError: as for `use_custom_modules`.
+    """
+    if modules is None:
+        modules = [name for name in os.environ.get(MODULES_VARIABLE, "").split(",") if name]
+    for name in modules:
+        if not _MODULE_NAME.match(name):
+            raise expected("a Python module name (letters, digits, _ and dots)",
+                           module=name[:100])
+        if name in sys.modules:
+            continue
+        if os.getcwd() not in sys.path:
+            sys.path.append(os.getcwd())
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # a user's module may raise anything: one line, named
+            first = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+            raise expected("an importable module that registers your custom layers",
+                           module=name, error=first or type(error).__name__) from None
 
 
 def check_model_archive(path):
@@ -71,12 +129,16 @@ def load_model(path):
     if not path.endswith(".keras"):
         raise expected("a Keras 3 model file ending in .keras", model=path)
     check_model_archive(path)
+    import_custom_modules()
     import keras
 
     try:
         return keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception as e:  # Keras raises many types for a bad archive.
         reason = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+        if "Could not locate class" in str(e):
+            reason += ("; a custom layer loads once the module that registers it is "
+                       "imported: --import-module NAME")
         raise MnistKerasError(
             f"Expected a loadable Keras 3 model ({reason}). Received: model={path!r}"
         ) from None
