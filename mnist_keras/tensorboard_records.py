@@ -102,6 +102,18 @@ class RunTensorBoard(keras.callbacks.TensorBoard):
     def on_train_end(self, logs=None):
         self._guarded(super().on_train_end, logs)
 
+    # Per-epoch records only: Keras' batch hooks would call tf.summary on every
+    # batch (with no writer open, so for nothing) on the training's hot path.
+
+    def on_train_batch_begin(self, batch, logs=None):
+        pass
+
+    def on_train_batch_end(self, batch, logs=None):
+        pass
+
+    def on_test_batch_begin(self, batch, logs=None):
+        pass
+
     def on_test_begin(self, logs=None):
         self._guarded(super().on_test_begin, logs)
 

@@ -88,7 +88,12 @@ def test_your_own_fit_in_another_process_shows_running_then_completed(
                                    synthetic_data_dir], stdout=log, stderr=subprocess.STDOUT,
                                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
     try:
+        # The page opened on an empty folder: its progress panel follows the new run.
+        until(dash_duo, lambda: "epoch 1/2" in dash_duo.find_element(
+            f"#{ids.PROGRESS_TEXT}").text, timeout=120)
         _follow(dash_duo, runs_dir, "own-fit", "notebook_mlp (code)", tmp_path / "go-fit")
+        until(dash_duo, lambda: "completed" in dash_duo.find_element(
+            f"#{ids.PROGRESS_TEXT}").text, timeout=30)
         _follow(dash_duo, runs_dir, "own-train", "small_net (code)", tmp_path / "go-train")
         assert script.wait(timeout=60) == 0, (tmp_path / "script.log").read_text()[-2000:]
     finally:

@@ -55,6 +55,10 @@ def _tick(duo, index):
     boxes[index].click()
 
 
+def _progress(duo):
+    return duo.find_element(f"#{ids.PROGRESS_TEXT}").text
+
+
 def _message(duo):
     return duo.find_element(f"#{ids.RUNS_MESSAGE}").text
 
@@ -328,6 +332,8 @@ def test_resume_continues_a_cancelled_run_from_its_last_epoch(dash_duo, tmp_path
     app = start_dashboard(dash_duo, runs_dir)
     try:
         until(dash_duo, lambda: len(_rows(dash_duo)) == 1, timeout=20)
+        # The progress panel shows the run as it ended, and (below) follows its resumption.
+        until(dash_duo, lambda: "cancelled" in _progress(dash_duo), timeout=20)
         assert not dash_duo.find_element(f"#{ids.RESUME}").is_enabled()
         _tick(dash_duo, 0)
         until(dash_duo, lambda: dash_duo.find_element(f"#{ids.RESUME}").is_enabled(),
@@ -342,6 +348,8 @@ def test_resume_continues_a_cancelled_run_from_its_last_epoch(dash_duo, tmp_path
         history = json.loads((runs_dir / "stopped" / "history.json").read_text())
         assert [epoch["epoch"] for epoch in history["epochs"]] == [1, 2, 3]
         assert not (runs_dir / "stopped" / "resume").exists()
+        until(dash_duo, lambda: "epoch 3/3" in _progress(dash_duo)
+              and "completed" in _progress(dash_duo), timeout=30)
         # Resuming it again is refused, in one line: it has nothing left to train.
         _tick(dash_duo, 0)
         _tick(dash_duo, 0)

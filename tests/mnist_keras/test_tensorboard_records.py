@@ -142,3 +142,24 @@ def test_trackers_get_numbers_booleans_and_text_only():
     assert values["learning_rate"] == 0.01 and values["deterministic"] is False
     assert "dropout" not in values and "data_dir" not in values and "mlflow" not in values
     assert all(isinstance(value, (bool, int, float, str)) for value in values.values())
+
+
+def test_nothing_is_written_per_batch(monkeypatch, tmp_path, synthetic_data_dir):
+    import tensorflow as tf
+
+    from mnist_keras.tensorboard_records import RunTensorBoard
+
+    names = []
+
+    class CountingSummary:
+        def __getattr__(self, name):
+            return getattr(tf.summary, name)
+
+        def scalar(self, name, *args, **kwargs):
+            names.append(name)
+            return tf.summary.scalar(name, *args, **kwargs)
+
+    monkeypatch.setattr(RunTensorBoard, "summary", property(lambda self: CountingSummary()))
+    train(_config(synthetic_data_dir, epochs=1), run_dir=tmp_path / "run")
+    assert "epoch_loss" in names
+    assert not [name for name in names if name.startswith("batch_")]

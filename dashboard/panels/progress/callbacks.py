@@ -6,6 +6,7 @@ position in events.jsonl lives in the LIVE_STATE store, so a reopened tab
 starts from 0 and gets the run's full history first.
 """
 
+import os
 import time
 
 from dash import Input, Output, State, no_update
@@ -81,6 +82,14 @@ def _waiting(run_state, what="batch"):
     return f"This run recorded no {what}es." if what == "batch" else f"No {what}s recorded."
 
 
+def _status_changed(run):
+    """When the run's status.json last changed (a finished run is only re-read after that)."""
+    try:
+        return os.stat(run.file("status.json")).st_mtime_ns
+    except OSError:
+        return None
+
+
 def _last_of_each_kind(records, into):
     for record in records:
         into[record["type"]] = record
@@ -108,12 +117,16 @@ def register(app, jobs, runs_dir):
                                  "results_key"), no_update)
         if not selected:
             return outputs
-        if state.get("run") == selected and state.get("done"):
-            return outputs
         try:
             run = run_in(runs_dir, selected)
         except MnistKerasError as error:
             return {**outputs, "text": said(error)}
+        if state.get("run") == selected and state.get("done"):
+            if _status_changed(run) == state.get("status_changed"):
+                return outputs
+            # The run changed since it ended (resumed): read it again from the start.
+            state = {}
+        status_changed = _status_changed(run)
         fresh = state.get("run") != selected
         offset = 0 if fresh else state.get("offset", 0)
         records, offset = read_jsonl(run.file("events.jsonl"), offset)
@@ -145,7 +158,7 @@ def register(app, jobs, runs_dir):
         outputs.update(
             bar={"width": f"{percent:.1f}%"}, text=text,
             state={"run": selected, "offset": offset, "done": done, "last": last,
-                   "results_key": results_key, "seen": seen},
+                   "results_key": results_key, "seen": seen, "status_changed": status_changed},
             results_key=results_key if results_key != state.get("results_key") else no_update)
         return outputs
 
