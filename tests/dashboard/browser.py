@@ -161,9 +161,10 @@ def ink_pixels(duo):
         return ink;""")
 
 
-# WCAG contrast of each element's text against what lies behind it (backgrounds
-# composited up the tree, semi-transparent text over them): the elements under
-# `selector` whose ratio is below `minimum`, as [text, ratio].
+# WCAG contrast of each element's text (an input's value or placeholder) against
+# what lies behind it (backgrounds composited up the tree, semi-transparent or faded
+# text over them): the elements under `selector` whose ratio is below `minimum`,
+# as [text, ratio].
 _CONTRAST = """
 const [selector, minimum] = arguments;
 const rgba = (s) => { const m = (s.match(/[\\d.]+/g) || [0, 0, 0, 0]).map(Number);
@@ -182,13 +183,23 @@ const behind = (element) => {
   for (const layer of layers.reverse()) colour = over(layer, colour);
   return colour;
 };
+// An input shows its value, or its placeholder (in the placeholder's colour).
+const shown = (element) => element.tagName !== 'INPUT' ? [element.innerText, null]
+  : element.value ? [element.value, null] : [element.placeholder, '::placeholder'];
+const opacity = (element) => { let product = 1;
+  for (let e = element; e; e = e.parentElement) product *= Number(getComputedStyle(e).opacity);
+  return product; };
 const failing = [];
 for (const element of document.querySelectorAll(selector)) {
-  const text = element.innerText && element.innerText.trim();
+  const [content, part] = shown(element);
+  const text = content && content.trim();
   // Disabled controls are exempt (WCAG 1.4.3: inactive components).
   if (!text || !element.offsetParent || element.disabled) continue;
   const back = behind(element);
-  const fore = over(rgba(getComputedStyle(element).color), back);
+  const colour = rgba(getComputedStyle(element, part).color);
+  colour[3] *= opacity(element);
+  if (colour[3] === 0) continue;  // drawn invisible on purpose (a hint shown on hover)
+  const fore = over(colour, back);
   const [light, dark] = [luminance(fore), luminance(back)].sort((a, b) => b - a);
   const ratio = (light + 0.05) / (dark + 0.05);
   if (ratio < minimum) failing.push([text.slice(0, 40), Math.round(ratio * 100) / 100]);

@@ -96,13 +96,15 @@ def test_compare_two_runs(page):
         f"#{ids.COMPARE_MATRICES} .js-plotly-plot")) == 2, timeout=20)
     # Every text of the Runs panel (the table, the highlighted rows, buttons, hints)
     # is readable in both themes: at least 4.5:1. Regression: the differing rows were
-    # light text on cream in the dark theme, the outlined buttons grey on black.
+    # light text on cream in the dark theme, the outlined buttons grey on black, the
+    # filter row's hint and case toggles dark grey (and faded) on dark.
     until(duo, lambda: duo.find_elements(".confused-pairs .btn"), timeout=20)
     for theme in ("light", "dark"):
         use_theme(duo, theme)
         assert low_contrast(duo, f"#{ids.COMPARE_TABLE} td, #{ids.COMPARE_TABLE} th, "
                                  ".confused-pairs .btn, #section-runs .btn, #section-runs .hint, "
-                                 f"#{ids.RUNS_TABLE} td") == [], theme
+                                 f"#{ids.RUNS_TABLE} td, #{ids.RUNS_TABLE} th.dash-filter input"
+                                 ) == [], theme
     use_theme(duo, "light")
     until(duo, lambda: len(duo.find_elements(
         f"#{ids.COMPARE_DIGITS} .test-section")) == 2, timeout=20)
