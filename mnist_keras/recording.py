@@ -26,7 +26,6 @@ import sys
 import threading
 import time
 import traceback
-import weakref
 
 import keras
 
@@ -130,7 +129,7 @@ class RunRecorder(keras.callbacks.Callback):
             run.write_environment(current_environment())
             run.set_status(RunStatus.RUNNING, phase="training")
         except BaseException:
-            self._set_status(run, RunStatus.FAILED, "The run could not be started.")
+            self._set_status(run, RunStatus.FAILED, error="The run could not be started.")
             raise
         self.run = run
         self._memory = MemorySink()
@@ -315,8 +314,10 @@ def _checked_test_data(test_data):
     return x, y
 
 
-# The recorders whose fit has begun and not ended, for the exception hooks.
-_OPEN = weakref.WeakSet()
+# The recorders whose fit has begun and not ended, for the exception hooks. Held
+# strongly: a recorder written inline (`callbacks=[RunRecorder(...)]`) has no other
+# owner once its fit raised, and must still end its run.
+_OPEN = set()
 _hooks_installed = False
 
 

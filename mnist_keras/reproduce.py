@@ -47,7 +47,7 @@ def _with_spec(config, spec):
     return dataclasses.replace(config, model=SPEC_FILE) if spec else config
 
 
-def python_snippet(config, run_dir=DEFAULT_RUN_DIR, spec=None):
+def python_snippet(config, run_dir=DEFAULT_RUN_DIR, spec=None, code_model=None):
     """The Python lines that train `config` again with `mnist_keras`.
 
     Args:
@@ -56,6 +56,8 @@ def python_snippet(config, run_dir=DEFAULT_RUN_DIR, spec=None):
         run_dir: the folder the lines train into. Defaults to `runs/my-run`.
         spec: a layer spec (list of dicts) for a custom model, written to
             `spec.json` by the lines; None when `config.model` says it all.
+        code_model: the `CodeModel` of a model built in Python: the lines
+            then say so and pass `model=` (its code is not in the run).
 
     Returns:
         The code, ending with a newline.
@@ -77,7 +79,15 @@ def python_snippet(config, run_dir=DEFAULT_RUN_DIR, spec=None):
         arguments = ", ".join(f"{name}={_literal(value)}" for name, value in
                               changed_settings(config).items())
         lines.append(f"config = mk.TrainingConfig({arguments})")
-    lines += [f"result = mk.train(config, run_dir={run_dir!r}, callbacks=[mk.ProgressBar()])",
+    model = ""
+    if code_model is not None:
+        lines += [f"# The architecture came from Python code ({code_model.class_name}, "
+                  f"{code_model.params:,} parameters):",
+                  "# the run keeps its summary, not its code. Build it here.",
+                  "model = ...  # your model"]
+        model = "model=model, "
+    lines += [f"result = mk.train(config, run_dir={run_dir!r}, {model}"
+              "callbacks=[mk.ProgressBar()])",
               'print(f"test accuracy: {result.metrics.test_accuracy:.4f}")']
     return "\n".join(lines) + "\n"
 

@@ -57,7 +57,8 @@ def custom_run(tmp_path_factory, synthetic_data_dir):
 
 @pytest.fixture
 def clean_imports(monkeypatch):
-    monkeypatch.delenv(MODULES_VARIABLE, raising=False)
+    # Set, not deleted: monkeypatch then removes what use_custom_modules writes too.
+    monkeypatch.setenv(MODULES_VARIABLE, "")
     monkeypatch.setattr(sys, "path", list(sys.path))
 
 

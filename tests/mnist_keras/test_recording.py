@@ -129,6 +129,11 @@ def test_reproduce_and_resume_say_a_model_from_code_needs_its_code(recorded):
         reproduce_run(recorder.run.path)
     with pytest.raises(MnistKerasError, match="needs that code"):
         resumable_run(recorder.run.path)
+    # The dashboard's "Reproduce this run" says what to do instead.
+    from dashboard.panels.results.callbacks import run_lines
+
+    python, command = run_lines(os.path.dirname(recorder.run.path), recorder.run.name)
+    assert python.startswith("Trained by its own code's model.fit") and command == ""
 
 
 def test_a_model_that_is_not_a_digit_classifier_is_recorded_without_metrics(tmp_path):
@@ -226,6 +231,11 @@ def test_train_takes_your_own_subclassed_model_and_records_it(synthetic_data_dir
     assert config_read.model_label == "small_net (code)"
     assert config_read.settings()["model"] == "small_net (code)"
     assert config_read.training.optimizer == config.optimizer  # the recipe's optimizer
+    # Its reproduce lines pass a model built in Python; the command line cannot.
+    from dashboard.panels.results.callbacks import run_lines
+
+    python, command = run_lines(tmp_path, "net")
+    assert "test_recording.SmallNet" in python and "model=model" in python and command == ""
     with pytest.raises(MnistKerasError, match="keras.Model"):
         train(config, model="cnn")
     wrong = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
@@ -233,3 +243,19 @@ def test_train_takes_your_own_subclassed_model_and_records_it(synthetic_data_dir
     with pytest.raises(MnistKerasError, match="to 10 classes"):
         train(config, run_dir=tmp_path / "wrong", model=wrong)
     assert not os.path.exists(tmp_path / "wrong")
+
+
+def test_a_run_that_cannot_start_ends_failed_and_says_so(tmp_path, monkeypatch):
+    import mnist_keras.recording as recording
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(recording, "current_environment", broken)
+    model = _functional()
+    model.compile("adam", "sparse_categorical_crossentropy")
+    with pytest.raises(OSError, match="No space left"):
+        model.fit(*_digits(32), epochs=1, verbose=0,
+                  callbacks=[RunRecorder(tmp_path / "full")])
+    state = Run(tmp_path / "full").state()
+    assert state.status is RunStatus.FAILED and state.error == "The run could not be started."

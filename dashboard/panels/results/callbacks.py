@@ -153,9 +153,15 @@ def run_lines(runs_dir, name):
         return said(error), ""
     if config is None:
         return "The run is still starting.", ""
+    if config.origin == "code":
+        return ("Trained by its own code's model.fit (recorded): run that code again; the run "
+                "keeps its settings and the model's summary, not the code.", "")
     if config.training is None:
         return ("An uploaded model was not trained here: there is nothing to reproduce.", "")
     again = f"runs/{name[:60]}-again"
+    if config.code_model is not None:
+        # The command line cannot build a model written in Python.
+        return python_snippet(config.training, run_dir=again, code_model=config.code_model), ""
     return python_snippet(config.training, run_dir=again), command_line(config.training,
                                                                           run_dir=again)
 
