@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.app import create_app
+from dashboard.shared import ids
 
 WILDCARDS = ('["ALL"]', '["MATCH"]', '["ALLSMALLER"]')
 JUNK = st.one_of(
@@ -146,3 +147,28 @@ def test_a_failing_callback_changes_nothing_and_says_so(dashboard, caplog):
     notice = answer.json["sideUpdate"]["callback-error"]
     assert notice["hidden"] is False and "nothing was changed" in notice["children"]
     assert "A callback failed (projector-selection.children)" in caplog.text
+
+
+def test_a_finished_runs_progress_is_not_read_again_on_every_poll(dashboard):
+    # The page keeps the poll's state in a store, where numbers are JavaScript
+    # doubles. Regression: a time in nanoseconds came back rounded, never matched,
+    # and every poll (twice a second) read the whole finished run again.
+    app, client = dashboard
+    (key,) = [key for key in _server_callbacks(app) if f"{ids.PROGRESS_TEXT}.children" in key]
+    callback = app.callback_map[key]
+    first = _send(client, key, callback, [1, "small-cnn", None]).get_json()
+    (state,) = [value["data"] for component, value in first["response"].items()
+                if component == ids.LIVE_STATE]
+    assert "completed" in next(value["children"] for component, value
+                               in first["response"].items() if component == ids.PROGRESS_TEXT)
+    second = _send(client, key, callback, [2, "small-cnn", _through_javascript(state)])
+    third = _send(client, key, callback, [3, "small-cnn", _through_javascript(
+        (second.get_json() or {}).get("response", {}).get(ids.LIVE_STATE, {}).get("data")
+        or state)])
+    assert not (third.get_json() or {}).get("response")  # nothing new: nothing sent
+
+
+def _through_javascript(value):
+    """`value` as a browser hands it back: every number a double (whole numbers beyond
+    2**53 rounded)."""
+    return json.loads(json.dumps(value), parse_int=lambda text: int(float(int(text))))

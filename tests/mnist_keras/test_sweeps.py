@@ -173,31 +173,21 @@ def test_run_sweep_refuses_bad_arguments_before_any_work(tmp_path, synthetic_dat
     assert list(tmp_path.iterdir()) == []  # no database, no run
 
 
-def test_a_pruned_trial_keeps_its_run_marked_as_pruned(synthetic_data_dir):
-    # A threshold no accuracy reaches prunes every trial after its first epoch.
+@pytest.mark.parametrize("epochs, pruned_epoch", [(3, 1), (1, None)])
+def test_a_trial_is_pruned_after_an_epoch_but_never_after_its_last(synthetic_data_dir, epochs,
+                                                                   pruned_epoch):
+    # A threshold no accuracy reaches prunes every trial after its first epoch, unless
+    # that epoch was its last: then pruning would save nothing, and the trial completes.
     study = optuna.create_study(direction="maximize",
                                 pruner=optuna.pruners.ThresholdPruner(lower=2.0))
     trial = study.ask()
     reporter = TrialReporter(trial)
     from mnist_keras.training import train
 
-    result = train(_base(synthetic_data_dir, epochs=3), callbacks=[reporter])
-    assert reporter.pruned_epoch == 1 and result.metrics.epochs_done == 1
-    assert result.metrics.stopped_early == "pruned" and result.status is RunStatus.COMPLETED
-    assert study.trials[0].intermediate_values == {1: result.history.epochs[0]["val_accuracy"]}
-
-
-def test_a_trial_that_trained_every_epoch_is_never_pruned(synthetic_data_dir):
-    # The same pruner would prune after epoch 1; with one epoch there is nothing to save.
-    study = optuna.create_study(direction="maximize",
-                                pruner=optuna.pruners.ThresholdPruner(lower=2.0))
-    trial = study.ask()
-    reporter = TrialReporter(trial)
-    from mnist_keras.training import train
-
-    result = train(_base(synthetic_data_dir, epochs=1), callbacks=[reporter])
-    assert reporter.pruned_epoch is None and reporter.stop_reason is None
-    assert result.metrics.stopped_early is None and result.metrics.epochs_done == 1
+    result = train(_base(synthetic_data_dir, epochs=epochs), callbacks=[reporter])
+    assert reporter.pruned_epoch == pruned_epoch and result.metrics.epochs_done == 1
+    assert result.metrics.stopped_early == ("pruned" if pruned_epoch else None)
+    assert result.status is RunStatus.COMPLETED
     assert study.trials[0].intermediate_values == {1: result.history.epochs[0]["val_accuracy"]}
 
 

@@ -83,9 +83,14 @@ def _waiting(run_state, what="batch"):
 
 
 def _status_changed(run):
-    """When the run's status.json last changed (a finished run is only re-read after that)."""
+    """When the run's status.json last changed (a finished run is only re-read after that).
+
+    Text, not a number: the page's store holds numbers as JavaScript doubles, which
+    cannot keep a time in nanoseconds; a number that came back rounded never matched,
+    and every poll read the whole run again.
+    """
     try:
-        return os.stat(run.file("status.json")).st_mtime_ns
+        return str(os.stat(run.file("status.json")).st_mtime_ns)
     except OSError:
         return None
 
