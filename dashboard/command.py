@@ -26,6 +26,13 @@ def register(subparsers):
     parser.add_argument("--data-root", action="append", default=[], metavar="DIR",
                         help="also let the Data folder box read folders inside DIR (it reads "
                              "inside the working folder and the runs folder's own); repeatable")
+    # Here as well as before the subcommand, so `nox -s dashboard -- --import-module X`
+    # works; its own name keeps argparse from resetting the other's value.
+    parser.add_argument("--import-module", action="append", default=[], metavar="MODULE",
+                        dest="dashboard_modules",
+                        help="import this module first: it registers the custom layers of "
+                             "your models (keras.saving.register_keras_serializable); "
+                             "repeatable. Models still load in safe mode")
     parser.add_argument("--open", action="store_true",
                         help="open the dashboard in the system's browser once it is ready")
     parser.add_argument("--verbose", action="store_true",
@@ -37,6 +44,10 @@ def register(subparsers):
 def run(args):
     if not 1 <= args.port <= 65535:
         raise expected("a port in [1, 65535]", port=args.port)
+    if args.dashboard_modules:
+        from mnist_keras.runs import use_custom_modules
+
+        use_custom_modules(args.dashboard_modules)
     try:
         from dashboard.app import main as serve
     except ImportError as error:

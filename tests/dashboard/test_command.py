@@ -60,3 +60,13 @@ def test_open_hands_the_address_to_the_systems_browser_and_requests_stay_quiet(t
     address = output.split("mnist-keras dashboard on ")[1].split()[0]
     assert opened.read_text() == address and address.startswith("http://127.0.0.1:")
     assert output.count("GET /_dash-layout") == 0, output[-2000:]
+
+
+def test_a_custom_layer_module_that_does_not_import_is_one_line(capsys, monkeypatch):
+    from mnist_keras.cli import main
+    from mnist_keras.runs.model_files import MODULES_VARIABLE
+
+    monkeypatch.setenv(MODULES_VARIABLE, "")
+    assert main(["dashboard", "--import-module", "no_such_layers", "--port", "8050"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "module='no_such_layers'" in error
