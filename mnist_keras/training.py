@@ -305,11 +305,13 @@ def _fit_and_save(config, model, data, run, sinks, callbacks, verbose, replicas=
     )
     has_validation = len(data.x_val) > 0
     monitor = "val_loss" if has_validation else "loss"
-    # A run's state is kept at every epoch's end (and restored when resuming)
-    # before anything else sees the epoch. Not a pruning run's: its masks are
-    # not part of the state (it is pruned again instead).
-    fit_callbacks = [backup_callback(run)] if run and config.sparsity is None else []
-    fit_callbacks.append(MetricsRecorder(sinks))
+    # Each epoch's record is written, then the run's state kept (and restored when
+    # resuming) before any other callback sees the epoch: a kill between the two
+    # leaves a record the resume drops, never a kept epoch without its record. Not
+    # a pruning run's state: its masks are not part of it (it is pruned again instead).
+    fit_callbacks = [MetricsRecorder(sinks)]
+    if run and config.sparsity is None:
+        fit_callbacks.append(backup_callback(run))
     if run and config.tensorboard:
         fit_callbacks.append(RunTensorBoard(run))
     if config.early_stopping_patience:

@@ -108,3 +108,33 @@ def test_resume_refuses_what_cannot_continue(uninterrupted, tmp_path, synthetic_
     assert "a completed run has nothing left" in capsys.readouterr().err
     assert main(["train", "--resume", str(early), "--epochs", "3"]) == 2
     assert "no settings beside --resume" in capsys.readouterr().err
+
+
+def test_a_kill_just_after_an_epochs_state_is_kept_loses_no_record(tmp_path, monkeypatch,
+                                                                   synthetic_data_dir):
+    # Regression (a CI flake): the state of epoch 2 was kept before its record was
+    # written, and a kill in between left a resumed history of epochs 1, 3, 4.
+    import mnist_keras.training as training
+
+    real = training.backup_callback
+
+    def killed_after_keeping_epoch_2(run):
+        callback = real(run)
+        keep = callback.on_epoch_end
+
+        def on_epoch_end(epoch, logs=None):
+            keep(epoch, logs)
+            if epoch == 1:
+                raise KeyboardInterrupt  # as if killed right after the state was kept
+
+        callback.on_epoch_end = on_epoch_end
+        return callback
+
+    monkeypatch.setattr(training, "backup_callback", killed_after_keeping_epoch_2)
+    run_dir = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        train(_config(synthetic_data_dir, epochs=3), run_dir=run_dir)
+    monkeypatch.setattr(training, "backup_callback", real)
+    assert resumable_run(run_dir)[2] == 2
+    resume_training(run_dir)
+    assert [r["epoch"] for r in Run(run_dir).history().epochs] == [1, 2, 3]
